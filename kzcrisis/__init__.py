@@ -1,2 +1,64 @@
-"""kzcrisis: Arabic news coverage of the January 2022 Kazakhstan crisis."""
+"""kzcrisis: Arabic news coverage of the January 2022 Kazakhstan crisis.
+
+The public API is re-exported here lazily, so that ``import kzcrisis`` stays cheap
+(stanza and torch load only when the NLP stage is first used).
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # corpus
+    "load_corpus": "corpus",
+    "load_corpus_report": "corpus",
+    # cleaning
+    "Cleaned": "clean",
+    "clean_text": "clean",
+    "clean_corpus": "clean",
+    "normalize_for_matching": "clean",
+    "normalize_with_map": "clean",
+    "add_raw_offsets": "clean",
+    # NLP (the only stage that imports stanza)
+    "load_pipeline": "nlp",
+    "annotate": "nlp",
+    "Annotation": "nlp",
+    # actors
+    "load_actors": "actors",
+    "extract_actors": "actors",
+    "ActorTables": "actors",
+    # statements, stance, framing
+    "extract_statements": "statements",
+    "code_stance": "stance",
+    "compare_stance": "stance",
+    "stance_agreement": "stance",
+    "framing_terms": "framing",
+    "log_odds_dirichlet": "framing",
+    # evaluation, figures, article view
+    "evaluate": "evaluate",
+    "ar_label": "plots",
+    "show_article": "report",
+    # whole pipeline
+    "analyze": "pipeline",
+    "Results": "pipeline",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kzcrisis' has no attribute {name!r}")
+    mod = importlib.import_module(f"kzcrisis.{module}")
+    # `kz.evaluate` is the module itself (kz.evaluate.mention_scores, ...)
+    value = mod if name == module else getattr(mod, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
