@@ -1,0 +1,47 @@
+# kzcrisis: `make reproduce` runs the analysis, `make test` checks it.
+# Both create .venv from the pinned lock file on first use; only Python 3.11 and make are needed.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+CORPORA ?= ../shared/corpora
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+
+.PHONY: venv reproduce test lint unit nbval bench lock models eval-models clean-reports
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+reproduce: venv
+	$(PY) -m kzcrisis analyze data/raw --out reports
+	@echo "Results: reports/tables/"
+
+test: venv lint unit
+
+lint: venv
+	$(VENV)/bin/ruff check kzcrisis tests benchmarks
+
+unit: venv
+	$(PY) -m pytest -q
+
+bench: venv
+	$(PY) -m benchmarks
+
+lock:
+	$(PY) -m piptools compile --quiet --all-extras --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
+	# pip-compile records the local CPU wheel as torch==2.13.0+cpu, a version PyPI lacks
+	sed -i 's/^torch==\([0-9.]*\)+cpu/torch==\1/' requirements.lock
+
+models: venv
+	$(PY) -m kzcrisis.models.train --corpora $(CORPORA)
+
+eval-models: venv
+	$(PY) -m kzcrisis.models.evaluate --corpora $(CORPORA) --out reports/model_scores.csv
