@@ -17,6 +17,7 @@ import io
 import json
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -225,78 +226,117 @@ def _report_row(source: str, doc_id: str, status: str, reason: str, encoding: st
                 encoding=encoding, file_sha256=file_sha256)
 
 
-def _load_folder(folder: Path) -> tuple[list[dict], list[dict]]:
+def _iter_folder(folder: Path) -> Iterator[tuple[dict | None, dict]]:
     meta_path = folder / METADATA_FILE
     metadata = read_metadata(meta_path) if meta_path.exists() else {}
-    records: list[dict] = []
-    report: list[dict] = []
+    seen: set[str] = set()
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name == METADATA_FILE:
             continue
         source = str(path)
         if path.is_dir():
-            report.append(_report_row(source, "", "skipped", "sub-folder (not read)"))
+            yield None, _report_row(source, "", "skipped", "sub-folder (not read)")
             continue
         if path.suffix.lower() not in TEXT_SUFFIXES:
-            report.append(_report_row(source, "", "skipped",
-                                      f"unsupported file type {path.suffix or '(none)'}"))
+            yield None, _report_row(source, "", "skipped",
+                                    f"unsupported file type {path.suffix or '(none)'}")
             continue
         doc_id = path.stem
+        seen.add(doc_id)
         try:
             decoded = read_text_file(path)
         except InputError as err:
-            report.append(_report_row(source, doc_id, "skipped", str(err)))
+            yield None, _report_row(source, doc_id, "skipped", str(err))
             continue
-        records.append(_record(doc_id, decoded.text, source, decoded.encoding,
-                               metadata.get(doc_id)))
-        report.append(_report_row(source, doc_id, "loaded", "", decoded.encoding,
-                                  decoded.file_sha256))
-    loaded = {r["doc_id"] for r in report if r["doc_id"]}
-    orphans = sorted(set(metadata) - loaded)
+        yield (_record(doc_id, decoded.text, source, decoded.encoding, metadata.get(doc_id)),
+               _report_row(source, doc_id, "loaded", "", decoded.encoding, decoded.file_sha256))
+    orphans = sorted(set(metadata) - seen)
     if orphans:
         raise InputError(f"{meta_path}: metadata rows match no file: {', '.join(orphans)} "
                          "(each doc_id must be the stem of a .txt file in the folder)")
-    return records, report
 
 
-def _load_jsonl(path: Path) -> tuple[list[dict], list[dict]]:
-    decoded = read_text_file(path)
-    records = []
-    for line_no, line in enumerate(decoded.text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{line_no}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{where}: invalid JSON ({err.msg})") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise InputError(f"{where}: each line must be an object with a string 'text'")
-        doc_id = _check_doc_id(obj.get("doc_id") or f"{path.stem}-{line_no}", where)
-        meta = {c: "" if obj.get(c) is None else str(obj.get(c)) for c in METADATA_COLUMNS}
-        meta["date"] = _check_date(meta["date"], where)
-        records.append(_record(doc_id, obj["text"], where, decoded.encoding, meta))
-    report = [_report_row(str(path), r["doc_id"], "loaded", "", decoded.encoding,
-                          decoded.file_sha256) for r in records]
-    return records, report
+def _iter_jsonl(path: Path) -> Iterator[tuple[dict | None, dict]]:
+    # JSON Lines is UTF-8 by definition; read line by line so a large archive streams.
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for line_no, raw in enumerate(fh, start=1):
+            digest.update(raw)
+            where = f"{path}:{line_no}"
+            try:
+                line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                raise InputError(f"{where}: invalid UTF-8 at byte {err.start} (JSON Lines "
+                                 "files must be UTF-8)") from None
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise InputError(f"{where}: invalid JSON ({err.msg})") from None
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise InputError(f"{where}: each line must be an object with a string 'text'")
+            doc_id = _check_doc_id(obj.get("doc_id") or f"{path.stem}-{line_no}", where)
+            meta = {c: "" if obj.get(c) is None else str(obj.get(c)) for c in METADATA_COLUMNS}
+            meta["date"] = _check_date(meta["date"], where)
+            yield (_record(doc_id, obj["text"], where, "utf-8", meta),
+                   _report_row(where, doc_id, "loaded", "", "utf-8", ""))
 
 
-def _load_csv(path: Path, text_column: str) -> tuple[list[dict], list[dict]]:
+def _iter_csv(path: Path, text_column: str) -> Iterator[tuple[dict | None, dict]]:
     decoded = read_text_file(path)
     reader = csv.DictReader(io.StringIO(decoded.text))
     if reader.fieldnames is None or text_column not in reader.fieldnames:
         raise InputError(f"{path}: no {text_column!r} column (columns: {reader.fieldnames}); "
                          "pass text_column=")
-    records = []
     for line, row in enumerate(reader, start=2):
         where = f"{path}:{line}"
         doc_id = _check_doc_id(row.get("doc_id") or f"{path.stem}-{line - 1}", where)
         meta = {c: (row.get(c) or "").strip() for c in METADATA_COLUMNS}
         meta["date"] = _check_date(meta["date"], where)
-        records.append(_record(doc_id, row[text_column] or "", where, decoded.encoding, meta))
-    report = [_report_row(str(path), r["doc_id"], "loaded", "", decoded.encoding,
-                          decoded.file_sha256) for r in records]
-    return records, report
+        yield (_record(doc_id, row[text_column] or "", where, decoded.encoding, meta),
+               _report_row(where, doc_id, "loaded", "", decoded.encoding, decoded.file_sha256))
+
+
+def _iter_single(path: Path) -> Iterator[tuple[dict | None, dict]]:
+    decoded = read_text_file(path)
+    meta_path = path.parent / METADATA_FILE
+    metadata = read_metadata(meta_path) if meta_path.exists() else {}
+    yield (_record(path.stem, decoded.text, str(path), decoded.encoding,
+                   metadata.get(path.stem)),
+           _report_row(str(path), path.stem, "loaded", "", decoded.encoding, decoded.file_sha256))
+
+
+def iter_corpus(path: str | Path, text_column: str = "text"
+                ) -> Iterator[tuple[dict | None, dict]]:
+    """Yield ``(record, report_row)`` per file or row, lazily; ``record`` is None if skipped.
+
+    Raises :class:`InputError` for what makes the whole input unusable (missing path, an
+    unreadable single file, duplicate doc_ids, metadata rows without a file).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        items = _iter_folder(path)
+    elif suffix == ".jsonl":
+        items = _iter_jsonl(path)
+    elif suffix == ".csv":
+        items = _iter_csv(path, text_column)
+    elif suffix in TEXT_SUFFIXES:
+        items = _iter_single(path)
+    else:
+        raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; give a .txt, "
+                         ".html, .jsonl or .csv file, or a folder of .txt files")
+    seen: dict[str, str] = {}
+    for record, row in items:
+        if record is not None:
+            if record["doc_id"] in seen:
+                raise InputError(f"{record['source_path']}: duplicate doc_id "
+                                 f"{record['doc_id']!r} (also in {seen[record['doc_id']]})")
+            seen[record["doc_id"]] = record["source_path"]
+        yield record, row
 
 
 def load_corpus_report(path: str | Path, text_column: str = "text"
@@ -307,33 +347,11 @@ def load_corpus_report(path: str | Path, text_column: str = "text"
     with its reason. A single file that cannot be read raises :class:`InputError`; in a folder
     such a file becomes a skipped row, so no document is ever dropped silently.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file or folder")
-    suffix = path.suffix.lower()
-    if path.is_dir():
-        records, report = _load_folder(path)
-    elif suffix == ".jsonl":
-        records, report = _load_jsonl(path)
-    elif suffix == ".csv":
-        records, report = _load_csv(path, text_column)
-    elif suffix in TEXT_SUFFIXES:
-        decoded = read_text_file(path)
-        meta_path = path.parent / METADATA_FILE
-        metadata = read_metadata(meta_path) if meta_path.exists() else {}
-        records = [_record(path.stem, decoded.text, str(path), decoded.encoding,
-                           metadata.get(path.stem))]
-        report = [_report_row(str(path), path.stem, "loaded", "", decoded.encoding,
-                              decoded.file_sha256)]
-    else:
-        raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; give a .txt, "
-                         ".html, .jsonl or .csv file, or a folder of .txt files")
-    seen: dict[str, str] = {}
-    for rec in records:
-        if rec["doc_id"] in seen:
-            raise InputError(f"{rec['source_path']}: duplicate doc_id {rec['doc_id']!r} "
-                             f"(also in {seen[rec['doc_id']]})")
-        seen[rec["doc_id"]] = rec["source_path"]
+    records, report = [], []
+    for record, row in iter_corpus(path, text_column):
+        report.append(row)
+        if record is not None:
+            records.append(record)
     docs = pd.DataFrame(records, columns=DOCUMENTS)
     return docs, pd.DataFrame(report, columns=LOAD_REPORT)
 
