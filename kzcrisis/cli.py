@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -10,12 +11,31 @@ from .errors import KzError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kzcrisis", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="kzcrisis", description="Analyse Arabic news coverage of the January 2022 "
+        "Kazakhstan crisis.")
     parser.add_argument("--version", action="version", version=f"kzcrisis {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    an = sub.add_parser("analyze", help="analyse a corpus and write tables under --out")
+    an = sub.add_parser("analyze", help="analyse a corpus and write tables under --out",
+                        description="Writes OUT/tables/NAME.csv, OUT/parquet/NAME/ and "
+                        "OUT/manifest.json.")
     an.add_argument("path", help="a .txt/.html/.jsonl/.csv file or a folder of .txt files")
-    an.add_argument("--out", required=True, help="output folder (tables/ is written inside)")
+    an.add_argument("--out", required=True, help="output folder")
+    an.add_argument("--models", default=os.environ.get("KZCRISIS_MODELS", "embedded"),
+                    help="'embedded' (default, offline), 'official' (downloads Stanza's "
+                    "models) or a folder of Stanza models")
+    an.add_argument("--cache", default=None,
+                    help="annotation cache folder (default: the user cache dir); 'off' "
+                    "disables it")
+    an.add_argument("--workers", type=int, default=1,
+                    help="Dask local cluster with N single-threaded workers")
+    an.add_argument("--scheduler", default=None,
+                    help="address of an existing Dask scheduler (tcp://host:8786)")
+    an.add_argument("--chunk-size", type=int, default=64, help="documents per chunk")
+    an.add_argument("--figures", action="store_true",
+                    help="also draw the figures (OUT/figures) and annotated articles "
+                    "(OUT/articles)")
+    an.add_argument("--progress", action="store_true", help="show a progress bar")
     an.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     return parser
 
@@ -24,22 +44,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kzcrisis`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        from .pipeline import analyze
+        if args.workers < 1 or args.chunk_size < 1:
+            raise KzError("--workers and --chunk-size must be at least 1")
+        from .pipeline import run
 
-        results = analyze(args.path)
-        written = results.write(args.out)
+        manifest = run(args.path, args.out, models=args.models, cache=args.cache,
+                       workers=args.workers, scheduler=args.scheduler,
+                       chunk_size=args.chunk_size, progress=args.progress)
+        if args.figures:
+            from .pipeline import write_figures
+
+            write_figures(args.path, args.out)
     except KzError as err:
         if args.debug:
             raise
         print(f"kzcrisis: error: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("kzcrisis: interrupted", file=sys.stderr)
+        return 130
     except Exception as err:  # noqa: BLE001 - the CLI promises one line, --debug shows all
         if args.debug:
             raise
         print(f"kzcrisis: unexpected error: {type(err).__name__}: {err} "
               "(rerun with --debug for the traceback)", file=sys.stderr)
         return 1
-    print(f"kzcrisis: wrote {len(written)} tables to {args.out}/tables")
+    n = manifest["n_documents"]
+    print(f"kzcrisis: {n['loaded']} document(s) analysed, {n['skipped']} skipped; "
+          f"tables in {args.out}/tables, manifest {args.out}/manifest.json")
     return 0
 
 

@@ -1,40 +1,225 @@
-"""Run every stage on a corpus and write the tables: the engine behind ``kzcrisis analyze``."""
+"""Run every stage on a corpus and write the tables: the engine behind ``kzcrisis analyze``.
+
+Documents flow in chunks: ``clean -> annotate (cached) -> actors -> statements -> stance ->
+framing``. Every per-document table is computed chunk by chunk and streamed to
+``OUT/tables/NAME.csv`` and ``OUT/parquet/NAME/part-NNNNN.parquet``, so memory does not grow
+with the corpus; the corpus-level tables (actors, co-occurrence, stance comparison) are
+aggregated from small per-chunk summaries at the end. The same chunk function runs serially,
+or on Dask workers (``workers=N`` for a local cluster, ``scheduler=ADDRESS`` for an existing
+one); chunks are written in input order, so the output is identical either way.
+"""
 from __future__ import annotations
 
+import itertools
+import json
+import os
+import platform
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from . import schemas
-from .corpus import load_corpus_report
+from . import __version__, schemas
+from .corpus import iter_corpus
 from .errors import KzError
+from .quality import document_flags, warn_flags
 
+#: Per-document tables, in the order they are written.
+PER_DOC = {
+    "documents": schemas.DOCUMENTS_TABLE,
+    "cleaning_log": schemas.CLEANING_LOG,
+    "sentences": schemas.SENTENCES,
+    "tokens": schemas.TOKENS,
+    "entities": schemas.ENTITIES,
+    "mentions": schemas.MENTIONS,
+    "candidates": schemas.CANDIDATES,
+    "statements": schemas.STATEMENTS,
+    "stance": schemas.STANCE,
+    "framing": schemas.FRAMING,
+}
+#: Corpus-level tables, aggregated at the end.
+CORPUS = {
+    "actors": schemas.ACTORS,
+    "cooccurrence": schemas.COOCCURRENCE,
+    "stance_comparison": schemas.STANCE_COMPARISON,
+}
+TABLE_ORDER = ["documents", "cleaning_log", "sentences", "tokens", "entities", "mentions",
+               "actors", "cooccurrence", "candidates", "statements", "stance",
+               "stance_comparison", "framing"]
+INT_COLUMNS = {"sent_id", "token_id", "ent_id", "start_char", "end_char", "raw_start",
+               "raw_end", "n_mentions", "weight", "n_statements", "n", "n_chars",
+               "n_chars_clean"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a run is made; every field is recorded in the manifest."""
+
+    models: str = "embedded"
+    cache: str | None = None  # folder; None = default user cache; "off" = no cache
+    chunk_size: int = 64
+    batch_size: int = 32
+    workers: int = 1
+    scheduler: str | None = None
+    progress: bool = False
+
+
+def typed(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Conform a table to its schema with stable dtypes (so CSVs are byte-identical)."""
+    table = schemas.conform(table, columns) if len(table.columns) else schemas.empty(columns)
+    for col in columns:
+        if col in INT_COLUMNS:
+            table[col] = pd.array(pd.to_numeric(table[col]), dtype="Int64")
+        elif table[col].dtype != float:
+            table[col] = table[col].astype(object).where(table[col].notna(), "")
+    return table
+
+
+# --- one chunk -------------------------------------------------------------------------
+
+def _annotate(docs: pd.DataFrame, settings: Settings):
+    """Annotate cleaned documents, reading and filling the annotation cache."""
+    from . import nlp
+
+    if settings.cache == "off":
+        pipe = nlp.load_pipeline(settings.models)
+        return nlp.annotate(docs, pipeline=pipe, batch_size=settings.batch_size,
+                            progress=settings.progress)
+    from .cache import AnnotationCache, cache_key
+
+    cache = AnnotationCache(settings.cache)
+    model_id = _model_id(settings.models)
+    keys = [cache_key(t, model_id) for t in docs["text_clean"]]
+    found = {i: cache.get(k, d) for i, (k, d) in enumerate(zip(keys, docs["doc_id"],
+                                                                 strict=True))}
+    missing = [i for i, v in found.items() if v is None]
+    if missing:
+        pipe = nlp.load_pipeline(settings.models)
+        fresh = nlp.annotate(docs.iloc[missing], pipeline=pipe, batch_size=settings.batch_size,
+                             progress=settings.progress)
+        for i in missing:
+            doc_id = docs["doc_id"].iloc[i]
+            tables = {name: getattr(fresh, name)[getattr(fresh, name).doc_id == doc_id]
+                      for name in ("sentences", "tokens", "entities")}
+            cache.put(keys[i], tables)
+            found[i] = tables
+    parts = [found[i] for i in range(len(docs))]
+    return nlp.Annotation(**{
+        name: pd.concat([p[name] for p in parts], ignore_index=True) if parts
+        else schemas.empty(cols)
+        for name, cols in (("sentences", schemas.SENTENCES), ("tokens", schemas.TOKENS),
+                           ("entities", schemas.ENTITIES))})
+
+
+_MODEL_IDS: dict[str, str] = {}
+
+
+def _model_id(models: str) -> str:
+    from .cache import model_identity
+
+    if models not in _MODEL_IDS:
+        _MODEL_IDS[models] = model_identity(models)
+    return _MODEL_IDS[models]
+
+
+def process_chunk(docs: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, dict]:
+    """Run every per-document stage on one chunk; returns (cleaned docs, tables)."""
+    from .actors import extract_actors, load_actors
+    from .clean import clean_corpus
+    from .framing import framing_terms
+    from .stance import code_stance
+    from .statements import extract_statements
+
+    docs_clean, log = clean_corpus(docs)
+    annotation = _annotate(docs_clean, settings)
+    actor_tables = extract_actors(docs_clean, annotation, load_actors())
+    statements = extract_statements(docs_clean, annotation, actor_tables.mentions)
+    stance = code_stance(statements)
+    framing = framing_terms(docs_clean, statements, actor_tables.mentions)
+    flags = [document_flags(t) for t in docs_clean["text_raw"]]
+    for doc_id, doc_flags in zip(docs_clean["doc_id"], flags, strict=True):
+        warn_flags(doc_id, doc_flags)
+    documents = docs_clean.assign(n_chars=docs_clean["text_raw"].str.len(),
+                                  n_chars_clean=docs_clean["text_clean"].str.len(),
+                                  flags=[";".join(f) for f in flags])
+    tables = {
+        "documents": documents, "cleaning_log": log,
+        "sentences": annotation.sentences, "tokens": annotation.tokens,
+        "entities": annotation.entities, "mentions": actor_tables.mentions,
+        "candidates": actor_tables.candidates, "statements": statements, "stance": stance,
+        "framing": framing, "actors": actor_tables.actors,
+        "cooccurrence": actor_tables.cooccurrence,
+    }
+    tables = {name: typed(t, PER_DOC.get(name) or CORPUS[name]) for name, t in tables.items()}
+    return docs_clean, tables
+
+
+# --- corpus-level aggregation ----------------------------------------------------------
+
+def aggregate_actors(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Sum per-chunk actor tables: n_mentions added, first_sent the earliest in input order."""
+    if not parts:
+        return typed(schemas.empty(schemas.ACTORS), schemas.ACTORS)
+    allp = pd.concat(parts, ignore_index=True)
+    allp = allp[allp["n_mentions"].fillna(0) > 0] if len(allp) else allp
+    agg = allp.groupby("actor_id", sort=False).agg(
+        name_en=("name_en", "first"), name_ar=("name_ar", "first"), group=("group", "first"),
+        wikidata=("wikidata", "first"), n_mentions=("n_mentions", "sum"),
+        first_sent=("first_sent", "first")).reset_index()
+    agg = agg.sort_values(["n_mentions", "actor_id"], ascending=[False, True], kind="stable")
+    return typed(agg, schemas.ACTORS)
+
+
+def aggregate_cooccurrence(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Sum per-chunk co-occurrence weights."""
+    if not parts:
+        return typed(schemas.empty(schemas.COOCCURRENCE), schemas.COOCCURRENCE)
+    allp = pd.concat(parts, ignore_index=True)
+    agg = allp.groupby(["actor_a", "actor_b"], sort=True)["weight"].sum().reset_index()
+    agg = agg.sort_values(["weight", "actor_a", "actor_b"], ascending=[False, True, True],
+                          kind="stable")
+    return typed(agg, schemas.COOCCURRENCE)
+
+
+def stance_comparison(stance: pd.DataFrame) -> pd.DataFrame:
+    """Per-document and corpus (``ALL``) comparison over every group present."""
+    from .stance import compare_stance
+
+    return typed(compare_stance(stance, groups=None), schemas.STANCE_COMPARISON)
+
+
+# --- results ---------------------------------------------------------------------------
 
 @dataclass
 class Results:
-    """Every table of one analysis run (DataFrames with the columns of ``schemas``)."""
+    """Every table of one analysis run, in memory (for notebooks and small corpora)."""
 
     docs: pd.DataFrame
     load_report: pd.DataFrame
-    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables_: dict[str, pd.DataFrame] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
 
-    def documents_table(self) -> pd.DataFrame:
-        docs = self.docs.copy()
-        docs["n_chars"] = docs["text_raw"].str.len()
-        if "text_clean" in docs:
-            docs["n_chars_clean"] = docs["text_clean"].str.len()
-        else:
-            docs["n_chars_clean"] = pd.NA
-        return schemas.conform(docs, schemas.DOCUMENTS_TABLE)
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables_", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def annotation(self):
+        from .nlp import Annotation
+
+        return Annotation(sentences=self.sentences, tokens=self.tokens, entities=self.entities)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Tables in the order they are written, as ``{name: DataFrame}``."""
-        return {"documents": self.documents_table(), **self.extra}
+        return {name: self.tables_[name] for name in TABLE_ORDER}
 
     def write(self, out: str | Path) -> list[Path]:
         """Write ``out/tables/NAME.csv`` for every table; returns the paths written."""
-        tables_dir = _writable_dir(Path(out) / "tables")
+        tables_dir = writable_dir(Path(out) / "tables")
         written = []
         for name, table in self.tables().items():
             path = tables_dir / f"{name}.csv"
@@ -43,14 +228,20 @@ class Results:
         return written
 
 
-def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write a table deterministically (UTF-8, LF line ends, no index) through a temp file."""
+def write_csv(table: pd.DataFrame, path: Path, header: bool = True, append: bool = False
+              ) -> None:
+    """Write a table deterministically (UTF-8, LF line ends, no index)."""
+    if append:
+        table.to_csv(path, mode="a", header=header, index=False, lineterminator="\n",
+                     encoding="utf-8")
+        return
     tmp = path.with_name(f".{path.name}.tmp")
     table.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
     tmp.replace(path)
 
 
-def _writable_dir(path: Path) -> Path:
+def writable_dir(path: Path) -> Path:
+    """Create ``path`` if needed and check it can be written; one-line error otherwise."""
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -64,7 +255,127 @@ def _writable_dir(path: Path) -> Path:
     return path
 
 
-def analyze(path: str | Path) -> Results:
-    """Load the corpus at ``path`` and run the analysis stages on it."""
-    docs, report = load_corpus_report(path)
-    return Results(docs=docs, load_report=report)
+# --- running ---------------------------------------------------------------------------
+
+def _chunks(path: str | Path, size: int, report: list[dict]) -> Iterator[pd.DataFrame]:
+    records = (rec for rec, row in _tee_report(iter_corpus(path), report) if rec is not None)
+    while True:
+        block = list(itertools.islice(records, size))
+        if not block:
+            return
+        yield pd.DataFrame(block, columns=schemas.DOCUMENTS)
+
+
+def _tee_report(items: Iterable, report: list[dict]) -> Iterator:
+    for record, row in items:
+        report.append(row)
+        yield record, row
+
+
+def _run_chunks(chunks: Iterable[pd.DataFrame], settings: Settings
+                ) -> Iterator[tuple[pd.DataFrame, dict]]:
+    if settings.workers <= 1 and not settings.scheduler:
+        for chunk in chunks:
+            yield process_chunk(chunk, settings)
+        return
+    from .distributed import run_on_dask
+
+    yield from run_on_dask(chunks, settings)
+
+
+def analyze(path: str | Path, **settings: Any) -> Results:
+    """Analyse the corpus at ``path`` in memory and return every table.
+
+    Keyword arguments are :class:`Settings` fields (models, cache, chunk_size, workers ...).
+    """
+    opts = Settings(**settings)
+    report: list[dict] = []
+    docs_parts, per_doc = [], {name: [] for name in (*PER_DOC, "actors", "cooccurrence")}
+    for docs_clean, tables in _run_chunks(_chunks(path, opts.chunk_size, report), opts):
+        docs_parts.append(docs_clean)
+        for name, table in tables.items():
+            per_doc[name].append(table)
+    tables = {name: typed(pd.concat(parts, ignore_index=True), PER_DOC[name]) if parts
+              else typed(schemas.empty(PER_DOC[name]), PER_DOC[name])
+              for name, parts in per_doc.items() if name in PER_DOC}
+    tables["actors"] = aggregate_actors(per_doc["actors"])
+    tables["cooccurrence"] = aggregate_cooccurrence(per_doc["cooccurrence"])
+    tables["stance_comparison"] = stance_comparison(tables["stance"])
+    docs = (pd.concat(docs_parts, ignore_index=True) if docs_parts
+            else schemas.empty(schemas.DOCUMENTS))
+    return Results(docs=docs, load_report=pd.DataFrame(report), tables_=tables, settings=opts)
+
+
+def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
+    """Analyse ``path`` streaming chunk by chunk into ``out``; returns the manifest."""
+    from .manifest import build_manifest, write_manifest
+
+    opts = Settings(**settings)
+    out = Path(out)
+    tables_dir = writable_dir(out / "tables")
+    parquet_dir = out / "parquet"
+    counts = dict.fromkeys(TABLE_ORDER, 0)
+    report: list[dict] = []
+    actors_parts, cooc_parts, stance_parts = [], [], []
+    csv_paths = {name: tables_dir / f".{name}.csv.partial" for name in PER_DOC}
+    for path_ in csv_paths.values():
+        path_.unlink(missing_ok=True)
+    for index, (_docs, tables) in enumerate(_run_chunks(_chunks(path, opts.chunk_size,
+                                                                report), opts)):
+        for name in PER_DOC:
+            table = tables[name]
+            write_csv(table, csv_paths[name], header=index == 0, append=True)
+            _write_partition(table, parquet_dir / name, index)
+            counts[name] += len(table)
+        actors_parts.append(tables["actors"])
+        cooc_parts.append(tables["cooccurrence"])
+        stance_parts.append(tables["stance"])
+    for name, columns in PER_DOC.items():
+        if not csv_paths[name].exists():  # an empty corpus still gets every table
+            write_csv(typed(schemas.empty(columns), columns), csv_paths[name])
+        csv_paths[name].replace(tables_dir / f"{name}.csv")
+    stance = (pd.concat(stance_parts, ignore_index=True) if stance_parts
+              else typed(schemas.empty(schemas.STANCE), schemas.STANCE))
+    corpus = {"actors": aggregate_actors(actors_parts),
+              "cooccurrence": aggregate_cooccurrence(cooc_parts),
+              "stance_comparison": stance_comparison(stance)}
+    for name, table in corpus.items():
+        write_csv(table, tables_dir / f"{name}.csv")
+        _write_partition(table, parquet_dir / name, 0)
+        counts[name] = len(table)
+    manifest = build_manifest(path, pd.DataFrame(report), counts, opts)
+    write_manifest(manifest, out / "manifest.json")
+    return manifest
+
+
+def _write_partition(table: pd.DataFrame, folder: Path, index: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if index == 0:
+        for old in folder.glob("part-*.parquet"):
+            old.unlink()
+    table.to_parquet(folder / f"part-{index:05d}.parquet", index=False)
+
+
+def environment() -> dict[str, str]:
+    """Versions that decide the numbers (recorded in the manifest)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {"kzcrisis": __version__, "python": platform.python_version()}
+    for dist in ("stanza", "torch", "pandas", "numpy", "pyahocorasick"):
+        try:
+            versions[dist] = version(dist)
+        except PackageNotFoundError:
+            versions[dist] = ""
+    return versions
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    raise TypeError(type(value).__name__)
+
+
+def dumps(obj: Any) -> str:
+    """Deterministic JSON (sorted keys, UTF-8 kept)."""
+    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True,
+                      default=_json_default) + "\n"
