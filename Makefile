@@ -20,16 +20,22 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 reproduce: venv
-	$(PY) -m kzcrisis analyze data/raw --out reports
-	@echo "Results: reports/tables/"
+	$(PY) -m kzcrisis analyze data/raw --out reports --figures
+	$(PY) -m kzcrisis.notebooks --out reports/notebooks
+	@echo "Results: reports/tables/ (CSV), reports/figures/ (PNG, SVG, PDF),"
+	@echo "         reports/articles/ (annotated HTML), reports/notebooks/ (executed, HTML),"
+	@echo "         reports/manifest.json (inputs, versions, model checksums)"
 
-test: venv lint unit
+test: venv lint unit nbval
 
 lint: venv
 	$(VENV)/bin/ruff check kzcrisis tests benchmarks
 
 unit: venv
 	$(PY) -m pytest -q
+
+nbval: venv
+	$(PY) -m pytest -q $(NBVAL) notebooks/
 
 bench: venv
 	$(PY) -m benchmarks
