@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     an.add_argument("--scheduler", default=None,
                     help="address of an existing Dask scheduler (tcp://host:8786)")
     an.add_argument("--chunk-size", type=int, default=64, help="documents per chunk")
+    an.add_argument("--max-chars", type=int, default=1_000_000,
+                    help="skip (and report) documents longer than this")
     an.add_argument("--figures", action="store_true",
                     help="also draw the figures (OUT/figures) and annotated articles "
                     "(OUT/articles)")
@@ -50,7 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         manifest = run(args.path, args.out, models=args.models, cache=args.cache,
                        workers=args.workers, scheduler=args.scheduler,
-                       chunk_size=args.chunk_size, progress=args.progress)
+                       chunk_size=args.chunk_size, progress=args.progress,
+                       max_chars=args.max_chars)
         if args.figures:
             from .pipeline import write_figures
 

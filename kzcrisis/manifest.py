@@ -43,7 +43,7 @@ def model_files(models: str) -> dict[str, str]:
 
 
 def build_manifest(path: str | Path, report: pd.DataFrame, counts: dict[str, int],
-                   settings: Any) -> dict:
+                   settings: Any, flags: dict[str, str] | None = None) -> dict:
     """The manifest of one run (deterministic: no clock times, paths as given)."""
     from .pipeline import environment
 
@@ -55,8 +55,10 @@ def build_manifest(path: str | Path, report: pd.DataFrame, counts: dict[str, int
             encodings.setdefault(source, row.encoding)
     inputs = [{"path": str(p), "sha256": file_sha256(p), "encoding": encodings.get(str(p), "")}
               for p in input_files(path)]
+    flags = flags or {}
     documents = [{"doc_id": r.doc_id, "source_path": r.source_path, "status": r.status,
-                  "reason": r.reason} for r in report.itertuples()]
+                  "reason": r.reason, "flags": flags.get(r.doc_id, "")}
+                 for r in report.itertuples()]
     return {
         "manifest_version": MANIFEST_VERSION,
         "input": str(path),

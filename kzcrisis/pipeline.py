@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import platform
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,8 @@ class Settings:
     workers: int = 1
     scheduler: str | None = None
     progress: bool = False
+    max_chars: int = 1_000_000  # longer documents are skipped with their reason
+
 
 
 def typed(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -257,19 +260,28 @@ def writable_dir(path: Path) -> Path:
 
 # --- running ---------------------------------------------------------------------------
 
-def _chunks(path: str | Path, size: int, report: list[dict]) -> Iterator[pd.DataFrame]:
-    records = (rec for rec, row in _tee_report(iter_corpus(path), report) if rec is not None)
+def _chunks(path: str | Path, settings: Settings, report: list[dict]
+            ) -> Iterator[pd.DataFrame]:
+    records = _accepted(iter_corpus(path), settings.max_chars, report)
     while True:
-        block = list(itertools.islice(records, size))
+        block = list(itertools.islice(records, settings.chunk_size))
         if not block:
             return
         yield pd.DataFrame(block, columns=schemas.DOCUMENTS)
 
 
-def _tee_report(items: Iterable, report: list[dict]) -> Iterator:
+def _accepted(items: Iterable, max_chars: int, report: list[dict]) -> Iterator[dict]:
+    """Records to analyse; every file or row also lands in ``report`` (loaded or skipped)."""
     for record, row in items:
+        if record is not None and len(record["text_raw"]) > max_chars:
+            row = {**row, "status": "skipped",
+                   "reason": f"document has {len(record['text_raw']):,} characters, over the "
+                   f"limit of {max_chars:,}: split it into articles or raise --max-chars"}
+            warnings.warn(f"{row['source_path']}: {row['reason']}", stacklevel=2)
+            record = None
         report.append(row)
-        yield record, row
+        if record is not None:
+            yield record
 
 
 def _run_chunks(chunks: Iterable[pd.DataFrame], settings: Settings
@@ -291,7 +303,7 @@ def analyze(path: str | Path, **settings: Any) -> Results:
     opts = Settings(**settings)
     report: list[dict] = []
     docs_parts, per_doc = [], {name: [] for name in (*PER_DOC, "actors", "cooccurrence")}
-    for docs_clean, tables in _run_chunks(_chunks(path, opts.chunk_size, report), opts):
+    for docs_clean, tables in _run_chunks(_chunks(path, opts, report), opts):
         docs_parts.append(docs_clean)
         for name, table in tables.items():
             per_doc[name].append(table)
@@ -320,8 +332,10 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
     csv_paths = {name: tables_dir / f".{name}.csv.partial" for name in PER_DOC}
     for path_ in csv_paths.values():
         path_.unlink(missing_ok=True)
-    for index, (_docs, tables) in enumerate(_run_chunks(_chunks(path, opts.chunk_size,
-                                                                report), opts)):
+    flags: dict[str, str] = {}
+    for index, (_docs, tables) in enumerate(_run_chunks(_chunks(path, opts, report), opts)):
+        flags.update(zip(tables["documents"]["doc_id"], tables["documents"]["flags"],
+                         strict=True))
         for name in PER_DOC:
             table = tables[name]
             write_csv(table, csv_paths[name], header=index == 0, append=True)
@@ -343,7 +357,7 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
         write_csv(table, tables_dir / f"{name}.csv")
         _write_partition(table, parquet_dir / name, 0)
         counts[name] = len(table)
-    manifest = build_manifest(path, pd.DataFrame(report), counts, opts)
+    manifest = build_manifest(path, pd.DataFrame(report), counts, opts, flags)
     write_manifest(manifest, out / "manifest.json")
     return manifest
 
