@@ -1,0 +1,937 @@
+"""Statement attribution: who said (or did) what, with channel and addressee.
+
+Political claims analysis codes a *claim* as claimant -> action -> object. Here a claim is
+found from a cue (a reporting verb such as قال/أكدت/مشيرةً, or a position-taking action such as
+صادق/أرسل/أمر) or an attribution marker (بحسب، ووفق، نقلاً عن). The cue lexicon and the markers
+are data (``resources/cues.csv``, ``resources/attribution_markers.csv``); all matching runs on
+the matching-normal form (:func:`kzcrisis.clean.normalize_with_map`), so diacritics, tatweel
+and hamza/alef/ya/taa-marbuta spellings match, and offsets map back to ``text_clean``.
+
+Speaker resolution, in order (first that applies):
+
+1. verb-subject: an actor mention right after the cue (up to four words before it, no
+   complementizer, preposition or punctuation in between): ``وقال زاس``, ``دعت الأمم المتحدة``;
+   appositions (``رئيس كازاخستان، قاسم جومارت توكايف``) are followed to the last name;
+2. subject-verb and fronted topic: a mention ending right before a cue without the
+   conjunction و, at the start of its clause: ``وزارة الدفاع الروسية قالت``,
+   ``أما وزارة الخارجية الصينية فحذرت``;
+3. an unresolved noun phrase after the cue keeps its text (``قالت مصادر مطلعة``); a definite
+   noun alone (``الوزارة``) is resolved to the latest earlier speaker or mention containing it;
+4. no subject (a participle such as مضيفاً/مشيرةً, ``وأضاف أن``, ``بدوره، أكد``): the last
+   speaker of the document.
+
+Position-taking actions (kind ``action``) are kept only with an actor resolved by 1 or 2,
+because their verbs double as nouns (نقل، أمر، طلب).
+
+``start_char``/``end_char`` delimit the *content* (what is attributed to the speaker: the
+quotation for ``direct``, the rest of the clause otherwise), so
+``text_clean[start_char:end_char] == content``.
+"""
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import schemas
+from .errors import KzError, ResourceError
+from .paths import resource
+
+CUE_CLASSES = ("speech", "action")
+FORM_TYPES = ("finite", "participle")
+POLARITIES = ("neutral", "endorse", "reject", "warn")
+MARKER_TYPES = ("source", "channel", "addressee", "topic", "pronoun", "discourse")
+
+# Closed-class words of the grammar (not lexicon entries): written plainly, folded on first use.
+_COMPLEMENTIZERS = ("إن", "أن", "إنه", "أنه", "إنها", "أنها", "بأن", "فإن", "وإن", "وأن",
+                    "بأنه", "بأنها", "إنهم", "أنهم")
+_PREPOSITIONS = ("في", "على", "إلى", "عن", "من", "مع", "حول", "بعد", "قبل", "خلال", "منذ",
+                 "حتى", "عبر", "لدى", "ضد", "نحو", "دون")
+# A cue right after one of these is a noun (masdar) or a relative clause, not a claim.
+_BLOCK_BEFORE = _PREPOSITIONS + ("هذا", "هذه", "ذلك", "تلك", "التي", "الذي", "الذين",
+                                 "اللذين", "اللتين", "اللواتي", "اللاتي", "ما")
+_NEGATORS = ("لا", "لم", "لن", "ليس", "ليست", "لما")
+_QUOTE_PAIRS = {"“": "”", "«": "»", "‘": "’", "„": "“"}
+_STRAIGHT_QUOTES = ('"', "'")
+
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+_WORD_RE = re.compile(r"\w+")
+_LINK_GAP_RE = re.compile(r"[\s،,()\-–]*")
+_SPACE_RE = re.compile(r"\s*")
+_PUNCT_BOUNDARY = frozenset("،,;؛.:!?؟\n")
+_TRAIL_RE = re.compile(r"[\s،,;؛.:!?؟\-–]+$")
+_LEAD_RE = re.compile(r"^[\s،,;؛:\-–]+")
+_SENT_SPLIT_RE = re.compile(r"[.!?؟]+(?=\s)|\n+")
+_MAX_GAP_WORDS = 4
+_MAX_NP_WORDS = 6
+
+
+def _fold(text: str) -> str:
+    from .clean import normalize_for_matching
+
+    return normalize_for_matching(text)
+
+
+@lru_cache(maxsize=1)
+def _closed() -> dict[str, frozenset[str]]:
+    return {
+        "comp": frozenset(_fold(w) for w in _COMPLEMENTIZERS),
+        "prep": frozenset(_fold(w) for w in _PREPOSITIONS),
+        "block": frozenset(_fold(w) for w in _BLOCK_BEFORE),
+        "neg": frozenset(_fold(w) for w in _NEGATORS),
+        "softstop": frozenset(_fold(w) for w in ("قد", "لقد", "فقد")),
+    }
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def _read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a resource CSV with their line numbers; a bad header raises ResourceError."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise ResourceError(f"{path}: line 1: missing columns {missing}")
+            rows = []
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    raise ResourceError(f"{path}: line {reader.line_num}: wrong number of "
+                                        f"fields")
+                rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+            return rows
+    except OSError as err:
+        raise ResourceError(f"{path}: cannot read ({err.strerror})") from err
+    except UnicodeDecodeError as err:
+        raise ResourceError(f"{path}: not UTF-8 ({err.reason})") from err
+
+
+def load_cues(path: str | Path | None = None) -> pd.DataFrame:
+    """The reporting/action cue lexicon, one row per surface form.
+
+    Columns: form (as written), folded (matching-normal form), lemma, class (speech|action),
+    form_type (finite|participle), polarity (neutral|endorse|reject|warn), object
+    (``addressee`` when the verb takes the addressee as direct object, else empty).
+    """
+    path = Path(path) if path is not None else resource("cues.csv")
+    out = []
+    for line, row in _read_csv(path, ["lemma", "class", "form_type", "polarity", "object",
+                                      "forms"]):
+        where = f"{path}: line {line}"
+        if not row["lemma"] or not row["forms"]:
+            raise ResourceError(f"{where}: lemma and forms must not be empty")
+        if row["class"] not in CUE_CLASSES:
+            raise ResourceError(f"{where}: class {row['class']!r} not in {CUE_CLASSES}")
+        if row["form_type"] not in FORM_TYPES:
+            raise ResourceError(f"{where}: form_type {row['form_type']!r} not in {FORM_TYPES}")
+        if row["polarity"] not in POLARITIES:
+            raise ResourceError(f"{where}: polarity {row['polarity']!r} not in {POLARITIES}")
+        if row["object"] not in ("", "addressee"):
+            raise ResourceError(f"{where}: object must be empty or 'addressee'")
+        for form in row["forms"].split("|"):
+            form = form.strip()
+            folded = _fold(form)
+            if not form or not _WORD_RE.fullmatch(folded):
+                raise ResourceError(f"{where}: form {form!r} is not a single word")
+            out.append({"form": form, "folded": folded, "lemma": row["lemma"],
+                        "class": row["class"], "form_type": row["form_type"],
+                        "polarity": row["polarity"], "object": row["object"]})
+    return pd.DataFrame(out, columns=["form", "folded", "lemma", "class", "form_type",
+                                      "polarity", "object"])
+
+
+def load_markers(path: str | Path | None = None) -> pd.DataFrame:
+    """Attribution markers: marker, folded, type (source|channel|addressee|topic|pronoun|
+    discourse), object (``yes`` when an object follows), channel (fixed channel name)."""
+    path = Path(path) if path is not None else resource("attribution_markers.csv")
+    out = []
+    for line, row in _read_csv(path, ["marker", "type", "object", "channel"]):
+        where = f"{path}: line {line}"
+        if not row["marker"]:
+            raise ResourceError(f"{where}: empty marker")
+        if row["type"] not in MARKER_TYPES:
+            raise ResourceError(f"{where}: type {row['type']!r} not in {MARKER_TYPES}")
+        if row["object"] not in ("yes", "no"):
+            raise ResourceError(f"{where}: object must be 'yes' or 'no'")
+        out.append({"marker": row["marker"], "folded": _fold(row["marker"]),
+                    "type": row["type"], "object": row["object"] == "yes",
+                    "channel": row["channel"]})
+    return pd.DataFrame(out, columns=["marker", "folded", "type", "object", "channel"])
+
+
+@dataclass
+class StatementLexicon:
+    """Compiled cue and marker lexicons (build with :func:`load_statement_lexicon`)."""
+
+    cues: pd.DataFrame
+    markers: pd.DataFrame
+    cue_re: re.Pattern = field(repr=False)
+    cue_info: dict[str, dict] = field(repr=False)
+    marker_re: dict[str, re.Pattern] = field(repr=False)
+    marker_info: dict[str, dict] = field(repr=False)
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _marker_pattern(folded: str) -> str:
+    parts = folded.split()
+    body = r"\s+".join(re.escape(p) for p in parts)
+    # a marker ending in the preposition ل is written attached to its object (لوكالة)
+    tail = "" if parts[-1] == "ل" else r"(?!\w)"
+    return body + tail
+
+
+def load_statement_lexicon(cues: str | Path | None = None,
+                           markers: str | Path | None = None) -> StatementLexicon:
+    """Load and compile the cue lexicon and the attribution markers."""
+    cue_df = load_cues(cues)
+    mk_df = load_markers(markers)
+    # the proclitics و/ف are tried first; a form that itself starts with و (وافق) still
+    # matches as a whole because the regex backtracks
+    cue_re = re.compile(r"(?<!\w)(?P<cl>[وف])?(?P<form>" + _alternation(list(cue_df.folded))
+                        + r")(?!\w)")
+    cue_info = {r["folded"]: r for r in cue_df.to_dict("records")}
+    marker_re: dict[str, re.Pattern] = {}
+    marker_info: dict[str, dict] = {}
+    for mtype in MARKER_TYPES:
+        sub = mk_df[mk_df.type == mtype]
+        if not len(sub):
+            continue
+        pats = sorted(sub.folded, key=lambda w: (-len(w), w))
+        marker_re[mtype] = re.compile(r"(?<!\w)(?P<cl>[وف](?=\S))?(?P<m>"
+                                      + "|".join(_marker_pattern(p) for p in pats) + ")")
+        for r in sub.to_dict("records"):
+            marker_info[re.sub(r"\s+", " ", r["folded"])] = r
+    return StatementLexicon(cue_df, mk_df, cue_re, cue_info, marker_re, marker_info)
+
+
+@lru_cache(maxsize=4)
+def _default_lexicon() -> StatementLexicon:
+    return load_statement_lexicon()
+
+
+# --------------------------------------------------------------------------- per document
+
+
+@dataclass
+class _Mention:
+    start: int  # folded offsets
+    end: int
+    actor_id: str
+    group: str
+    surface: str
+    person: bool
+
+
+@dataclass
+class _Cand:
+    kind_src: str  # "cue" | "marker"
+    s: int  # cue/marker span (folded)
+    e: int
+    clitic: str
+    info: dict
+    neg: str = ""
+    head: int = -1  # clause head (start of SV subject, topic marker, or cue)
+    top: bool = False
+    boundary: int = -1  # where the previous statement's content must end
+    speaker: _Mention | None = None
+    speaker_span: tuple[int, int] | None = None
+    how: str = ""
+    hstart: int = -1  # header end = where channel/addressee/content parsing starts
+    channel: list = field(default_factory=list)
+    addressee: str = ""
+    cstart: int = -1
+    cend: int = -1
+    direct: bool = False
+    speaker_text: str = ""
+
+
+class _Doc:
+    """The folded text of one document with its tokens, quotes, sentences and mentions."""
+
+    def __init__(self, doc_id: str, text: str, sentences: pd.DataFrame | None,
+                 mentions: pd.DataFrame | None, lex: StatementLexicon,
+                 person_ids: frozenset[str]):
+        from .clean import normalize_with_map
+
+        self.doc_id, self.text, self.lex = doc_id, text, lex
+        self.F, imap = normalize_with_map(text)
+        self.imap = list(imap)
+        toks = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(self.F)]
+        self.tok_s = [t[0] for t in toks]
+        self.toks = toks
+        self.quotes = self._quotes()
+        self.q_starts = [q[0] for q in self.quotes]
+        self.sents = self._sentences(sentences)
+        self.mentions = self._mentions(mentions, person_ids)
+
+    # offsets -------------------------------------------------------------------------
+    def to_f(self, c: int) -> int:
+        return bisect.bisect_left(self.imap, c)
+
+    def to_c(self, fs: int, fe: int) -> tuple[int, int]:
+        cs = self.imap[fs]
+        ce = self.imap[fe] if fe < len(self.imap) else len(self.text)
+        while ce > cs and self.text[ce - 1].isspace():
+            ce -= 1
+        return cs, ce
+
+    def clean(self, fs: int, fe: int) -> str:
+        cs, ce = self.to_c(fs, fe)
+        return self.text[cs:ce]
+
+    # structure -----------------------------------------------------------------------
+    def _quotes(self) -> list[tuple[int, int]]:
+        spans = []
+        pos = 0
+        for para in self.F.split("\n"):
+            stack: list[tuple[str, int]] = []
+            straight: dict[str, int] = {}
+            for i, ch in enumerate(para):
+                if ch in _STRAIGHT_QUOTES:
+                    if ch in straight:
+                        spans.append((pos + straight.pop(ch), pos + i + 1))
+                    elif not (ch == "'" and i and para[i - 1].isalnum()):
+                        straight[ch] = i
+                elif ch in _QUOTE_PAIRS and not (ch == "“" and stack and stack[-1][0] == "„"):
+                    stack.append((ch, i))
+                elif stack and ch == _QUOTE_PAIRS[stack[-1][0]]:
+                    spans.append((pos + stack.pop()[1], pos + i + 1))
+            pos += len(para) + 1
+        # nested quotes: keep outermost only
+        spans.sort()
+        out: list[tuple[int, int]] = []
+        for s, e in spans:
+            if out and s < out[-1][1]:
+                continue
+            out.append((s, e))
+        return out
+
+    def quote_at(self, pos: int) -> tuple[int, int] | None:
+        i = bisect.bisect_right(self.q_starts, pos) - 1
+        if i >= 0 and self.quotes[i][0] <= pos < self.quotes[i][1]:
+            return self.quotes[i]
+        return None
+
+    def _sentences(self, sentences: pd.DataFrame | None) -> list[tuple[int, int, int]]:
+        out = []
+        if sentences is not None and len(sentences):
+            for r in sentences.sort_values("start_char").itertuples(index=False):
+                out.append((int(r.sent_id), self.to_f(int(r.start_char)),
+                            self.to_f(int(r.end_char))))
+            return out
+        start, n = 0, 0
+        for m in _SENT_SPLIT_RE.finditer(self.F):
+            if self.quote_at(m.start()):
+                continue
+            if self.F[start:m.end()].strip():
+                out.append((n, start, m.end()))
+                n += 1
+            start = m.end()
+        if self.F[start:].strip():
+            out.append((n, start, len(self.F)))
+        return out
+
+    def sentence(self, pos: int) -> tuple[int, int, int]:
+        for sid, s, e in self.sents:
+            if s <= pos < e:
+                return sid, s, e
+        before = [t for t in self.sents if t[1] <= pos]
+        if before:
+            return before[-1]
+        return (0, 0, len(self.F))
+
+    def _mentions(self, mentions: pd.DataFrame | None, person_ids: frozenset[str]
+                  ) -> list[_Mention]:
+        if mentions is None or not len(mentions):
+            return []
+        mine = mentions[mentions["doc_id"].astype(str) == self.doc_id]
+        out = []
+        for r in mine.itertuples(index=False):
+            s, e = self.to_f(int(r.start_char)), self.to_f(int(r.end_char))
+            if e <= s:
+                continue
+            aid = "" if pd.isna(r.actor_id) else str(r.actor_id)
+            grp = "" if pd.isna(r.group) else str(r.group)
+            out.append(_Mention(s, e, aid, grp, self.clean(s, e), aid in person_ids))
+        # longest first at each start, then by start
+        out.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        return out
+
+    # tokens --------------------------------------------------------------------------
+    def tok_index(self, pos: int) -> int:
+        """Index of the first token starting at or after pos."""
+        return bisect.bisect_left(self.tok_s, pos)
+
+    def prev_token(self, pos: int) -> tuple[int, int, str] | None:
+        i = self.tok_index(pos) - 1
+        return self.toks[i] if i >= 0 else None
+
+    def next_token(self, pos: int) -> tuple[int, int, str] | None:
+        i = self.tok_index(pos)
+        return self.toks[i] if i < len(self.toks) else None
+
+    def iter_tokens(self, pos: int):
+        """Tokens from pos on; a token cut by pos (a clitic already consumed) starts at pos."""
+        return ((m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(self.F, pos))
+
+    def words(self, s: int, e: int) -> list[str]:
+        return _WORD_RE.findall(self.F[s:e])
+
+    def marker_at(self, pos: int, types: tuple[str, ...]) -> tuple[dict, int, int] | None:
+        for t in types:
+            rx = self.lex.marker_re.get(t)
+            if rx is None:
+                continue
+            m = rx.match(self.F, pos)
+            if m:
+                key = re.sub(r"\s+", " ", m.group("m"))
+                return self.lex.marker_info[key], m.start(), m.end()
+        return None
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _gap_ok(doc: _Doc, s: int, e: int, max_words: int) -> bool:
+    """True if F[s:e] holds at most max_words words and no stop word or punctuation."""
+    seg = doc.F[s:e]
+    if any(ch in _PUNCT_BOUNDARY or ch in _STRAIGHT_QUOTES or ch in _QUOTE_PAIRS
+           or ch in _QUOTE_PAIRS.values() for ch in seg):
+        return False
+    words = _WORD_RE.findall(seg)
+    closed = _closed()
+    if len(words) > max_words:
+        return False
+    return not any(w in closed["comp"] or w in closed["prep"] for w in words)
+
+
+def _chain_forward(doc: _Doc, first: _Mention) -> list[_Mention]:
+    """Follow appositions: mentions separated by commas, or a person name right after."""
+    chain = [first]
+    end = first.end
+    for m in doc.mentions:
+        if m.start < end:
+            if m.start >= chain[-1].start and m.end > end and m.start >= first.start:
+                # nested/overlapping mention reaching further: absorb it
+                chain[-1] = m if m.start == chain[-1].start else chain[-1]
+                end = max(end, m.end)
+            continue
+        gap = doc.F[end:m.start]
+        if not _LINK_GAP_RE.fullmatch(gap):
+            break
+        has_comma = any(ch in "،," for ch in gap)
+        if has_comma or (m.person and not chain[-1].person):
+            chain.append(m)
+            end = m.end
+            continue
+        break
+    return chain
+
+
+def _vs_subject(doc: _Doc, after: int, limit: int) -> tuple[list[_Mention], int] | None:
+    """Mention chain beginning within a short gap after position `after`."""
+    for m in doc.mentions:
+        if m.start < after:
+            continue
+        if m.start >= limit:
+            break
+        if doc.quote_at(m.start):
+            return None
+        if _gap_ok(doc, after, m.start, _MAX_GAP_WORDS):
+            chain = _chain_forward(doc, m)
+            return chain, chain[-1].end if chain[-1].end >= m.end else m.end
+        return None
+    return None
+
+
+def _marker_ending(doc: _Doc, i: int, types: tuple[str, ...]) -> int | None:
+    """Index of the first token of a marker that ends with token i, if any."""
+    e = doc.toks[i][1]
+    for j in range(max(0, i - 3), i + 1):
+        mk = doc.marker_at(doc.toks[j][0], types)
+        if mk and mk[2] == e:
+            return j
+    return None
+
+
+def _walk_back(doc: _Doc, pos: int, sent_start: int, max_words: int = 0
+               ) -> tuple[int, bool, int]:
+    """Walk back from pos over spaces, discourse/topic/pronoun markers and up to max_words
+    other words; returns (clause start, reached a boundary, boundary position)."""
+    i = doc.tok_index(pos) - 1
+    head = pos
+    used = 0
+    lex_types = ("topic", "pronoun", "discourse")
+    while i >= 0:
+        s, e, t = doc.toks[i]
+        if s < sent_start:
+            return head, True, sent_start
+        if t in "،," and i > 0 and _marker_ending(doc, i - 1, lex_types) is not None:
+            i -= 1  # the comma after a fronted marker (من جهتها، ...) is not the boundary
+            continue
+        if t in _PUNCT_BOUNDARY or t in _STRAIGHT_QUOTES or t in _QUOTE_PAIRS.values():
+            return head, True, s
+        hit = _marker_ending(doc, i, lex_types)
+        if hit is not None:
+            head = doc.toks[hit][0]
+            i = hit - 1
+            continue
+        if used < max_words:
+            used += 1
+            head = s
+            i -= 1
+            continue
+        return head, False, -1
+    return head, True, sent_start
+
+
+def _sv_subject(doc: _Doc, cue_s: int, sent_start: int) -> tuple[list[_Mention], int] | None:
+    """Mention chain ending right before the cue, standing at the start of its clause."""
+    closed = _closed()
+    best = None
+    for m in doc.mentions:
+        if m.end > cue_s:
+            break
+        if m.start < sent_start or doc.quote_at(m.start):
+            continue
+        gap = doc.F[m.end:cue_s]
+        words = _WORD_RE.findall(gap)
+        if _SPACE_RE.fullmatch(gap) or (len(words) == 1 and words[0] in closed["softstop"]
+                                         and not any(c in _PUNCT_BOUNDARY for c in gap)):
+            if best is None or m.end > best.end or (m.end == best.end and m.start < best.start):
+                best = m
+    if best is None:
+        return None
+    chain = [best]
+    # appositions before the head mention (title ، name)
+    for m in reversed([x for x in doc.mentions if x.end <= chain[0].start]):
+        gap = doc.F[m.end:chain[0].start]
+        if m.start >= sent_start and _LINK_GAP_RE.fullmatch(gap) and any(c in "،," for c in gap):
+            chain.insert(0, m)
+        elif m.end <= chain[0].start and gap.strip():
+            break
+    head, at_boundary, _ = _walk_back(doc, chain[0].start, sent_start, max_words=2)
+    if not at_boundary:
+        return None
+    return chain, head
+
+
+def _np_after(doc: _Doc, pos: int, limit: int) -> tuple[int, int] | None:
+    """An unresolved noun phrase after a cue: words up to a stop word or punctuation."""
+    closed = _closed()
+    s0 = e0 = -1
+    for n, (s, e, t) in enumerate(doc.iter_tokens(pos)):
+        if n >= _MAX_NP_WORDS or s >= limit or not _WORD_RE.fullmatch(t) \
+                or t in closed["comp"] or t in closed["prep"] \
+                or doc.marker_at(s, ("channel", "addressee", "source")):
+            break
+        s0 = s if s0 < 0 else s0
+        e0 = e
+    return (s0, e0) if s0 >= 0 else None
+
+
+def _np_before(doc: _Doc, cue_s: int, sent_start: int
+               ) -> tuple[int, tuple[int, int]] | None:
+    """A clause-initial noun phrase right before a cue (subject-verb with no known actor):
+    returns (clause head, phrase span)."""
+    closed = _closed()
+    i = doc.tok_index(cue_s) - 1
+    words: list[tuple[int, int]] = []
+    while i >= 0:
+        s, e, t = doc.toks[i]
+        if s < sent_start or t in _PUNCT_BOUNDARY or not _WORD_RE.fullmatch(t):
+            break
+        if _marker_ending(doc, i, ("topic", "pronoun", "discourse")) is not None:
+            break
+        if t in closed["comp"] or t in closed["prep"] or doc.lex.cue_re.fullmatch(t) \
+                or len(words) >= _MAX_GAP_WORDS:
+            return None
+        words.insert(0, (s, e))
+        i -= 1
+    if not words:
+        return None
+    head, at_boundary, _ = _walk_back(doc, words[0][0], sent_start)
+    if not at_boundary:
+        return None
+    return head, (words[0][0], words[-1][1])
+
+
+def _strip_article(word: str) -> str:
+    for pre in ("وال", "فال", "بال", "لل", "ال"):
+        if word.startswith(pre) and len(word) > len(pre) + 2:
+            return word[len(pre):]
+    return word
+
+
+def _anaphor(doc: _Doc, span: tuple[int, int], before: int, history: list[_Cand]
+             ) -> _Mention | None:
+    """Resolve a definite noun (الوزارة، المنظمة) to the latest speaker/mention containing it."""
+    words = doc.words(*span)
+    if not words or len(words) > 2 or not words[0].startswith(("ال", "لل", "وال")):
+        return None
+    noun = _strip_article(words[0])
+    for c in reversed(history):
+        if c.speaker and c.speaker_span and noun in [
+                _strip_article(w) for w in doc.words(*c.speaker_span)]:
+            return c.speaker
+    for m in reversed([m for m in doc.mentions if m.end <= before]):
+        if noun in [_strip_article(w) for w in _WORD_RE.findall(doc.F[m.start:m.end])]:
+            return m
+    return None
+
+
+def _parse_object(doc: _Doc, pos: int, after_l: bool) -> tuple[str, int]:
+    """Object of a marker: a short quoted name or words up to a stop; returns (text, end)."""
+    pos += len(_SPACE_RE.match(doc.F, pos).group())
+    q = doc.quote_at(pos)
+    if q and q[0] == pos and len(_WORD_RE.findall(doc.F[q[0]:q[1]])) <= 3:
+        return doc.clean(q[0] + 1, q[1] - 1), q[1]
+    closed = _closed()
+    s0 = e0 = -1
+    n = 0
+    skip_to = -1
+    for s, e, t in doc.iter_tokens(pos):
+        if s < skip_to:
+            continue
+        if n >= _MAX_NP_WORDS:
+            break
+        if s0 >= 0 and (not _WORD_RE.fullmatch(t) or t in closed["comp"]
+                        or t in closed["prep"]):
+            qq = doc.quote_at(s) if (t in _STRAIGHT_QUOTES or t in _QUOTE_PAIRS) else None
+            if qq and qq[0] == s and len(_WORD_RE.findall(doc.F[qq[0]:qq[1]])) <= 3:
+                e0 = skip_to = qq[1]
+                n += 1
+                continue
+            break
+        if s0 < 0 and not _WORD_RE.fullmatch(t):
+            break
+        s0 = s if s0 < 0 else s0
+        e0 = e
+        n += 1
+    if s0 < 0:
+        return "", pos
+    text = re.sub(r"[\"'“”«»]", "", doc.clean(s0, e0))
+    if after_l and text.startswith("ل"):
+        text = "ا" + text  # ل + ال written لل: restore the article
+    return text, e0
+
+
+def _addressee_words(doc: _Doc, pos: int, limit: int) -> tuple[int, int] | None:
+    closed = _closed()
+    s0 = e0 = -1
+    for n, (s, e, t) in enumerate(doc.iter_tokens(pos)):
+        # a ب-masdar (بإطلاق، بضرورة) starts the content after the addressee
+        if n >= _MAX_NP_WORDS or s >= limit or not _WORD_RE.fullmatch(t) \
+                or t in closed["prep"] or t in closed["comp"] \
+                or (n > 0 and t.startswith("ب") and len(t) > 4 and t[1] == "ا"):
+            break
+        s0 = s if s0 < 0 else s0
+        e0 = e
+    return (s0, e0) if s0 >= 0 else None
+
+
+def _header(doc: _Doc, c: _Cand, limit: int) -> None:
+    """Parse channel/addressee markers, complementizer, colon or quote after the speaker."""
+    closed = _closed()
+    pos = c.hstart
+    takes_object = c.info.get("object") == "addressee"
+    while pos < limit:
+        pos += len(_LINK_GAP_RE.match(doc.F, pos).group())
+        if pos >= limit:
+            break
+        mk = doc.marker_at(pos, ("addressee", "channel", "source"))
+        if mk:
+            info, _, mend = mk
+            if info["object"]:
+                obj, oend = _parse_object(doc, mend, info["folded"].endswith(" ل")
+                                          or info["folded"] == "ل")
+                if info["type"] == "addressee":
+                    c.addressee = c.addressee or obj
+                elif obj:
+                    c.channel.append(obj)
+                pos = max(oend, mend)
+            else:
+                c.channel.append(info["channel"] or doc.clean(mk[1], mend))
+                pos = mend
+            continue
+        tok = doc.next_token(pos)
+        if tok is None:
+            break
+        s, e, t = tok
+        if t in closed["comp"]:
+            pos = e
+            pos += len(_SPACE_RE.match(doc.F, pos).group())
+            q = doc.quote_at(pos)
+            if q and q[0] == pos:
+                c.direct, c.cstart, c.cend = True, q[0] + 1, q[1] - 1
+                return
+            c.cstart = pos
+            return
+        if t == ":":
+            pos = e
+            continue
+        q = doc.quote_at(s)
+        if q and q[0] == s:
+            c.direct, c.cstart, c.cend = True, q[0] + 1, q[1] - 1
+            if takes_object and not c.addressee:
+                span = _addressee_words(doc, q[0] + 1, q[1] - 1)
+                if span:
+                    c.addressee = doc.clean(*span)
+            return
+        if takes_object and not c.addressee:
+            span = _addressee_words(doc, s, limit)
+            if span:
+                c.addressee = doc.clean(*span)
+        c.cstart = s
+        return
+    c.cstart = min(pos, limit)
+
+
+def _find_candidates(doc: _Doc) -> list[_Cand]:
+    closed = _closed()
+    cands: list[_Cand] = []
+    for m in doc.lex.cue_re.finditer(doc.F):
+        s, e = m.span()
+        if doc.quote_at(s):
+            continue
+        info = doc.lex.cue_info[m.group("form")]
+        prev = doc.prev_token(s)
+        neg = ""
+        if prev and prev[2] in closed["neg"]:
+            neg = doc.clean(prev[0], prev[1])
+            prev = doc.prev_token(prev[0])
+        if prev and prev[2] in closed["block"]:
+            continue
+        cands.append(_Cand("cue", s, e, m.group("cl") or "", info, neg=neg))
+    rx = doc.lex.marker_re.get("source")
+    if rx is not None:
+        for m in rx.finditer(doc.F):
+            if doc.quote_at(m.start()):
+                continue
+            key = re.sub(r"\s+", " ", m.group("m"))
+            cands.append(_Cand("marker", m.start(), m.end(), m.group("cl") or "",
+                               doc.lex.marker_info[key]))
+    cands.sort(key=lambda c: c.s)
+    return cands
+
+
+def _resolve_doc(doc: _Doc) -> list[_Cand]:
+    cands = _find_candidates(doc)
+    # pass 1: subjects and clause heads (independent of order)
+    for c in cands:
+        sid, ss, se = doc.sentence(c.s)
+        if c.kind_src == "marker":
+            head, at_b, b = _walk_back(doc, c.s, ss, max_words=0)
+            c.head, c.top = head, at_b or c.clitic == "و"
+            c.boundary = b if at_b else head
+            continue
+        vs = _vs_subject(doc, c.e, se)
+        if vs:
+            chain, end = vs
+            c.speaker, c.how = chain[-1], "verb-subject"
+            first_word = doc.next_token(c.e)
+            c.speaker_span = (first_word[0] if first_word else chain[0].start, end)
+            c.hstart = end
+        elif c.clitic != "و":
+            sv = _sv_subject(doc, c.s, ss)
+            if sv:
+                chain, head = sv
+                c.speaker, c.how = chain[-1], "subject-verb"
+                first = head
+                mk = doc.marker_at(head, ("topic", "pronoun", "discourse"))
+                while mk and mk[2] <= chain[0].start:
+                    first = mk[2] + len(_LINK_GAP_RE.match(doc.F, mk[2]).group())
+                    mk = doc.marker_at(first, ("topic", "pronoun", "discourse"))
+                c.speaker_span = (first, chain[-1].end)
+                c.head = head
+                c.hstart = c.e
+            else:
+                np_before = _np_before(doc, c.s, ss)
+                if np_before:
+                    c.speaker_span, c.head, c.how = np_before[1], np_before[0], "unresolved-sv"
+        if c.head < 0:
+            c.head = c.s - len(c.neg) - (1 if c.neg else 0)
+        if c.hstart < 0:
+            c.hstart = c.e
+        _, at_b, b = _walk_back(doc, c.head, ss, max_words=0)
+        c.top = at_b or (c.clitic == "و" and c.how != "subject-verb")
+        c.boundary = b if at_b else c.head
+    return cands
+
+
+def _finish(doc: _Doc, cands: list[_Cand]) -> list[_Cand]:
+    """Pass 2, in text order: speakers by continuation, headers, content ends."""
+    closed = _closed()
+    out: list[_Cand] = []
+    history: list[_Cand] = []
+    tops = sorted((c.boundary, c.s) for c in cands if c.top)
+    for c in cands:
+        sid, ss, se = doc.sentence(c.s)
+        para_end = doc.F.find("\n", c.s)
+        para_end = len(doc.F) if para_end < 0 else para_end
+        obj = ""
+        if c.kind_src == "marker":
+            if any(h.s <= c.s < h.cstart for h in history) or any(
+                    h.direct and h.cstart <= c.s < h.cend for h in history):
+                continue  # a source inside a claim's header or quote is its channel
+            after_l = c.info["folded"].endswith(" ل")
+            obj, oend = _parse_object(doc, c.e, after_l)
+            if not obj:
+                continue
+            ostart = c.e + len(_SPACE_RE.match(doc.F, c.e).group())
+            vs = _vs_subject(doc, c.e, oend + 1)
+            if vs and vs[0][0].start < oend:
+                c.speaker, c.how = vs[0][-1], "marker"
+            else:
+                c.speaker = _anaphor(doc, (ostart, oend), c.s, history)
+                c.how = "marker-anaphor" if c.speaker else "marker"
+            c.speaker_span = (ostart, oend)
+            c.hstart = oend
+        elif c.how == "unresolved-sv":
+            c.speaker = _anaphor(doc, c.speaker_span, c.s, history)
+            c.how = "anaphor" if c.speaker else "unresolved"
+        elif c.speaker is None:
+            nxt = doc.next_token(c.e)
+            np_span = None
+            if c.info["form_type"] != "participle" and nxt and _WORD_RE.fullmatch(nxt[2]) \
+                    and nxt[2] not in closed["comp"] and nxt[2] not in closed["prep"] \
+                    and not doc.marker_at(nxt[0], ("channel", "addressee", "source")):
+                np_span = _np_after(doc, c.e, se)
+            if np_span:
+                c.speaker = _anaphor(doc, np_span, c.s, history)
+                c.speaker_span = np_span
+                c.how = "anaphor" if c.speaker else "unresolved"
+                c.hstart = np_span[1]
+            elif history:
+                last = history[-1]
+                c.speaker, c.speaker_span, c.how = last.speaker, last.speaker_span, "continuation"
+                c.speaker_text = last.speaker_text
+        if c.info.get("class") == "action" and c.how not in ("verb-subject", "subject-verb"):
+            continue
+        _header(doc, c, min(se, para_end) if se > c.s else para_end)
+        # content end: the next top-level clause, the sentence end (past an open quotation)
+        # or the paragraph end
+        end = se
+        q = doc.quote_at(max(se - 1, 0))
+        if q and q[0] < se <= q[1] - 1:
+            end = q[1]
+        end = min(max(end, c.cstart), para_end)
+        for b, s in tops:
+            if s > c.s and b > c.cstart:
+                end = min(end, b)
+                break
+        if not c.direct:
+            c.cend = end
+        # a postposed source ("... ، بحسب الوزارة.") attributes what precedes it
+        if c.kind_src == "marker" and len(doc.words(c.cstart, c.cend)) < 2:
+            prev = history[-1] if history else None
+            if prev is not None and prev.speaker is not None and prev.cend >= c.boundary - 2 \
+                    and prev.s >= ss:
+                prev.channel.append(obj)
+                continue
+            c.cstart = max(ss, prev.cend if prev is not None and prev.cend <= c.s else ss)
+            c.cend, c.direct = c.boundary, False
+        if c.cstart < 0 or c.cend <= c.cstart:
+            continue
+        # drop a complementizer left after a marker (ووفق الوزارة، فإن ...)
+        lead = _LEAD_RE.match(doc.F, c.cstart)
+        c.cstart += len(lead.group()) if lead else 0
+        tok = doc.next_token(c.cstart)
+        if tok and tok[0] == c.cstart and tok[2] in closed["comp"] and not c.direct:
+            c.cstart = tok[1] + len(_SPACE_RE.match(doc.F, tok[1]).group())
+        if c.cend <= c.cstart:
+            continue
+        if c.speaker_span and not c.speaker_text:
+            c.speaker_text = doc.clean(*c.speaker_span)
+        history.append(c)
+        out.append(c)
+    return out
+
+
+def _person_ids() -> frozenset[str]:
+    """Actor ids of persons in the actor dictionary (appositions end on a person's name)."""
+    try:
+        from . import actors
+    except ImportError:
+        return frozenset()
+    try:
+        table = actors.load_actors()
+    except KzError:
+        return frozenset()
+    df = getattr(table, "actors", table)
+    if isinstance(df, pd.DataFrame) and {"actor_id", "type"} <= set(df.columns):
+        return frozenset(df.loc[df["type"].astype(str) == "person", "actor_id"].astype(str))
+    return frozenset()
+
+
+def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFrame | None = None,
+                       lexicon: StatementLexicon | None = None) -> pd.DataFrame:
+    """Statements (claims) of each cleaned document, as table ``schemas.STATEMENTS``.
+
+    ``docs`` needs doc_id and text_clean (from :func:`kzcrisis.clean.clean_corpus`);
+    ``annotation`` gives the sentences (without it, sentences are split on punctuation);
+    ``mentions`` (from :func:`kzcrisis.extract_actors`) gives the speakers. Raw offsets are
+    added when ``docs`` carries the cleaning provenance.
+    """
+    if not isinstance(docs, pd.DataFrame) or not {"doc_id", "text_clean"} <= set(docs.columns):
+        raise KzError("extract_statements needs the cleaned documents (doc_id, text_clean); "
+                      "run kz.clean_corpus first")
+    if mentions is not None and len(mentions):
+        need = {"doc_id", "actor_id", "group", "start_char", "end_char"}
+        if not need <= set(mentions.columns):
+            raise KzError(f"mentions lack columns {sorted(need - set(mentions.columns))}")
+    lex = lexicon or _default_lexicon()
+    persons = _person_ids() if mentions is not None and len(mentions) else frozenset()
+    sents = getattr(annotation, "sentences", None)
+    rows = []
+    for d in docs.itertuples(index=False):
+        doc_id, text = str(d.doc_id), d.text_clean
+        if not isinstance(text, str) or not text:
+            continue
+        ds = sents[sents["doc_id"].astype(str) == doc_id] if sents is not None else None
+        doc = _Doc(doc_id, text, ds, mentions, lex, persons)
+        for n, c in enumerate(_finish(doc, _resolve_doc(doc)), start=1):
+            cs, ce = doc.to_c(c.cstart, c.cend)
+            ce_trim = ce
+            while ce_trim > cs and _TRAIL_RE.match(text[ce_trim - 1]):
+                ce_trim -= 1
+            sp = c.speaker
+            speaker_text = c.speaker_text
+            cue = doc.clean(c.s, c.e)
+            if c.neg:
+                cue = f"{c.neg} {cue}"
+            if c.kind_src == "marker":
+                lemma = c.info["marker"]
+                kind = "direct" if c.direct else "indirect"
+            else:
+                lemma = c.info["lemma"]
+                kind = "action" if c.info["class"] == "action" else (
+                    "direct" if c.direct else "indirect")
+            sid = doc.sentence(c.s)[0]
+            rows.append({
+                "statement_id": f"{doc_id}:s{n:03d}", "doc_id": doc_id, "sent_id": sid,
+                "speaker_actor_id": sp.actor_id if sp else "", "group": sp.group if sp else "",
+                "speaker_text": speaker_text, "cue": cue, "cue_lemma": lemma, "kind": kind,
+                "content": text[cs:ce_trim], "start_char": cs, "end_char": ce_trim,
+                "channel": "؛ ".join(dict.fromkeys(x for x in c.channel if x)),
+                "addressee": c.addressee,
+            })
+    table = pd.DataFrame(rows, columns=[c for c in schemas.STATEMENTS
+                                        if c not in ("raw_start", "raw_end")])
+    if "provenance" in docs.columns and len(table):
+        from .clean import add_raw_offsets
+
+        table = add_raw_offsets(table, docs)
+    else:
+        table["raw_start"] = pd.Series(dtype=object)
+        table["raw_end"] = pd.Series(dtype=object)
+    return schemas.conform(table, schemas.STATEMENTS)
