@@ -29,15 +29,16 @@ import re
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 from . import schemas
 from .errors import KzError
@@ -201,6 +202,7 @@ def save_figure(fig: Figure, stem: str, outdir: str | Path,
 
 # --------------------------------------------------------------------------- helpers
 
+
 def _require(table: pd.DataFrame | None, columns: Sequence[str], name: str) -> pd.DataFrame:
     if table is None:
         return pd.DataFrame(columns=list(columns))
@@ -215,6 +217,9 @@ def _require(table: pd.DataFrame | None, columns: Sequence[str], name: str) -> p
 def _new_ax(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
+    # pyplot only here: importing kzcrisis.plots (e.g. for report.py's colours) picks no backend
+    import matplotlib.pyplot as plt
+
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 
