@@ -1,0 +1,880 @@
+"""Actor dictionary and actor extraction (docs/ARCHITECTURE.md; resources/README.md).
+
+The dictionary is data (``resources/actors.csv``, ``actor_aliases.csv``, ``actor_roles.csv``).
+Matching runs on the matching-normal form of the cleaned text (``clean.normalize_with_map``)
+with one Aho-Corasick automaton, so its cost does not grow with the number of aliases:
+
+1. *Hits*: every alias (names, body and office nouns, nisba adjectives, anaphors) is found
+   with its proclitics (و ف ب ل ك, and لل = ل + ال) and checked at word boundaries.
+2. *Composites* are built from adjacent hits, generally, never as one-off aliases:
+   head noun + nisba ("وزارة الدفاع الروسية", "قوات روسية"), head in construct + owner
+   ("رئيس كازاخستان", "برلمان البلاد"), head + في/التابعة ل/ل + owner
+   ("السلطات المحلية في ألماتي", "الأمين العام لمنظمة معاهدة الأمن الجماعي").
+3. The longest candidate wins; ties prefer names over composites.
+4. Resolution: an office resolves to its holder on the document date (``actor_roles.csv``),
+   else to the office's body; a body to its curated actor, else to a derived actor
+   ``{OWNER}_{SLOT}``; anaphors ("الوزارة", "المنظمة", "هذه القوات") to the last fitting
+   mention; "نظيره الأميركي" to the holder of the same office in the other state; an office
+   phrase next to a named person ("رئيس كازاخستان، قاسم جومارت توكايف") to that person.
+
+Spans exclude proclitics (after لل the span starts at the article's ل).
+"""
+from __future__ import annotations
+
+import bisect
+import csv
+import datetime as _dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import ahocorasick
+import pandas as pd
+
+from . import schemas
+from .clean import normalize_for_matching, normalize_with_map
+from .errors import KzError, ResourceError
+from .paths import resource
+
+__all__ = ["ActorDictionary", "ActorTables", "Match", "extract_actors", "load_actors",
+           "mentions_from_matches"]
+
+ACTORS_FILE = "actors.csv"
+ALIASES_FILE = "actor_aliases.csv"
+ROLES_FILE = "actor_roles.csv"
+
+ACTOR_COLUMNS = ["actor_id", "name_en", "name_ar", "type", "parent_id", "group", "wikidata",
+                 "slot", "note"]
+ALIAS_COLUMNS = ["kind", "target", "alias", "label_en", "parent", "default"]
+ROLE_COLUMNS = ["office", "owner", "holder_id", "start", "end", "note"]
+ALIAS_KINDS = {"name", "metonym", "nisba", "owner_anaphor", "body", "office", "counterpart",
+               "anaphor"}
+#: actor types whose names can own bodies and offices in composites
+OWNER_TYPES = {"state", "igo", "place"}
+#: groups that are organisations (targets of "المنظمة")
+IGO_TYPES = {"igo"}
+#: type of a derived body actor, by slot (curated actors carry their own type)
+SLOT_TYPES = {"mfa": "ministry", "mod": "ministry", "interior": "ministry",
+              "government": "government", "presidency": "presidency",
+              "parliament": "legislature", "armed_forces": "armed_forces",
+              "security_forces": "security_forces", "police": "police",
+              "law_enforcement": "police", "authorities": "government",
+              "local_authorities": "local_authority", "security_service": "security_service",
+              "security_council": "security_council"}
+METHODS = ("dictionary", "ner", "role", "apposition")
+DEFAULT_COUNTRY = "KAZ"
+
+_ID_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_GROUP_RE = re.compile(r"^[A-Z]{2,12}$")
+# sentence ends used by .match() for "same sentence" constraints (extract_actors uses the
+# annotation's sentences for sent_id)
+_SENT_END_RE = re.compile(r"[.!?؟\n]+")
+# what may stand between an office phrase and the name it is in apposition with
+_APPOS_GAP_RE = re.compile(r"^[\s،,:\-–—]*$")
+_CLITIC_LETTERS = frozenset("وفبلك")
+_CONJ = frozenset("وف")
+_PREP = frozenset("بلك")
+_AL = "ال"
+# connectors between a head and its owner, in matching-normal form
+_CONN_FI = "في "
+_CONN_TABI = ("التابعه ", "التابع ", "التابعين ")
+
+
+class Match(NamedTuple):
+    """One actor mention in a text: offsets into the text given to ``match``."""
+
+    start: int
+    end: int
+    actor_id: str
+    surface: str
+    method: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str          # name | metonym | nisba | owner_anaphor | body | office | counterpart | anaphor
+    target: str        # actor id, owner id, slot/office key, anaphor type
+    form: str = "def"  # def | construct | indef (head forms)
+    default: str = ""  # bare resolution of heads: "" (none), "*" (default country) or owner id
+    priority: int = 0  # lower wins on equal length
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int         # folded offset of the span (after proclitics)
+    end: int
+    word_start: int    # folded offset where the word with its proclitics starts
+    clitics: str       # the proclitics ("", "و", "ل", "وب", ... ; لل gives "ل")
+    entry: _Entry
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    kind: str          # actor | slot | counterpart | anaphor
+    target: str        # actor id, slot, anaphor type
+    owner: str = ""    # owner actor id, "*" or "@state"/"@igo" (anaphoric owners)
+    priority: int = 0
+    method: str = "dictionary"
+    office: bool = False
+    fallback: str = ""  # owner used when an anaphoric owner finds no antecedent
+
+
+@dataclass
+class ActorDictionary:
+    """The curated dictionary and its matcher; ``match`` is pure (no state kept between calls)."""
+
+    actors: pd.DataFrame
+    aliases: pd.DataFrame
+    roles: pd.DataFrame
+    default_country: str = DEFAULT_COUNTRY
+    _automaton: Any = field(default=None, repr=False)
+    _info: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _bodies: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _holders: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
+        default_factory=dict, repr=False)
+    _offices: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    _surnames: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    # --- construction -------------------------------------------------------------------
+
+    def __post_init__(self) -> None:
+        for row in self.actors.to_dict("records"):
+            self._info[row["actor_id"]] = row
+        for row in self._info.values():
+            owner = self._owner_of(row["actor_id"])
+            for slot in filter(None, row["slot"].split("|")):
+                if row["type"] == "person":
+                    continue
+                self._bodies.setdefault((owner, slot), row["actor_id"])
+        for row in self.roles.to_dict("records"):
+            self._holders.setdefault((row["owner"], row["office"]), []).append(
+                (row["holder_id"], row["start"], row["end"]))
+        for row in self.aliases.to_dict("records"):
+            if row["kind"] in ("body", "office"):
+                label, parent = self._offices.get(row["target"], ("", ""))
+                self._offices[row["target"]] = (label or row["label_en"], parent or row["parent"])
+        self._build()
+
+    def _owner_of(self, actor_id: str) -> str:
+        """The nearest state/IGO/place at or above an actor (its owner for composites)."""
+        seen = set()
+        cur = actor_id
+        while cur and cur not in seen:
+            seen.add(cur)
+            row = self._info.get(cur)
+            if row is None:
+                break
+            if row["type"] in OWNER_TYPES:
+                return cur
+            cur = row["parent_id"]
+        return self._info.get(actor_id, {}).get("group", "")
+
+    def _build(self) -> None:
+        auto = ahocorasick.Automaton()
+        table: dict[str, _Entry] = {}
+
+        def add(key: str, entry: _Entry) -> None:
+            key = key.strip()
+            if not key:
+                return
+            old = table.get(key)
+            if old is None or entry.priority < old.priority:
+                table[key] = entry
+
+        for row in self.aliases.to_dict("records"):
+            kind, target = row["kind"], row["target"]
+            folded = _fold(row["alias"])
+            if kind in ("name", "metonym"):
+                add(folded, _Entry(kind, target, priority=0))
+                if self._info[target]["type"] == "person":
+                    surname = folded.split()[-1]
+                    if len(surname) > 3:
+                        self._surnames.setdefault(surname, set()).add(target)
+            elif kind == "nisba":
+                add(folded, _Entry("nisba", target, "def", priority=3))
+                if folded.startswith(_AL):
+                    add(folded[2:], _Entry("nisba", target, "indef", priority=3))
+            elif kind in ("body", "office"):
+                add(folded, _Entry(kind, target, "def", row["default"], priority=1))
+                construct = _construct_form(folded)
+                if construct:
+                    add(construct, _Entry(kind, target, "construct", priority=2))
+                indef = " ".join(w[2:] if w.startswith(_AL) and len(w) > 3 else w
+                                 for w in folded.split())
+                if kind == "body" and indef != folded and indef != construct:
+                    add(indef, _Entry(kind, target, "indef", priority=2))
+            else:  # owner_anaphor, counterpart, anaphor
+                add(folded, _Entry(kind, target, priority=1))
+        for key, entry in table.items():
+            auto.add_word(key, (key, entry, False))
+            if key.startswith(_AL) and len(key) > 3:
+                # "للرئاسة" = ل + الرئاسة: the article's alef is not written
+                auto.add_word("لل" + key[2:], (key, entry, True))
+        auto.make_automaton()
+        self._automaton = auto
+
+    # --- public API ---------------------------------------------------------------------
+
+    def info(self, actor_id: str) -> dict[str, str]:
+        """Dictionary row of ``actor_id``; derived ``OWNER_SLOT`` actors get generated names."""
+        row = self._info.get(actor_id)
+        if row is not None:
+            return row
+        raise KzError(f"unknown actor id {actor_id!r}")
+
+    @property
+    def n_patterns(self) -> int:
+        """Number of strings in the automaton (with their لل variants)."""
+        return len(self._automaton)
+
+    def match(self, text: str, date: str | None = None) -> list[Match]:
+        """Actor mentions in ``text`` (a cleaned text), resolved on ``date`` (ISO, may be
+        partial or empty). Offsets index ``text``; the result is sorted by start."""
+        if not isinstance(text, str):
+            raise KzError(f"match expects str, not {type(text).__name__}")
+        period = _period(date)
+        folded, fmap = normalize_with_map(text)
+        hits = self._hits(folded)
+        cands = self._candidates(folded, hits)
+        chosen = _select(cands)
+        sent_ends = [m.end() for m in _SENT_END_RE.finditer(folded)]
+        resolved = self._resolve(folded, chosen, period, sent_ends)
+        out = []
+        for c, actor_id, method in resolved:
+            s, e = fmap[c.start], fmap[c.end]
+            # trailing marks stripped by folding belong to the word; trailing spaces do not
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            out.append(Match(s, e, actor_id, text[s:e], method))
+        return out
+
+    # --- hits and candidates --------------------------------------------------------------
+
+    def _hits(self, folded: str) -> list[_Hit]:
+        hits = []
+        n = len(folded)
+        for end_idx, (key, entry, lil) in self._automaton.iter(folded):
+            end = end_idx + 1
+            begin = end - len(key)  # "لل" + rest has the length of "ال" + rest
+            if end < n and _is_letter(folded[end]):
+                continue
+            if lil:
+                start = begin + 1
+                clitics = _clitics_before(folded, begin, allowed=_CONJ)
+                if clitics is None:
+                    continue
+                word_start = begin - len(clitics)
+                clitics += "ل"
+            else:
+                start = begin
+                clitics = _clitics_before(folded, begin)
+                if clitics is None:
+                    continue
+                word_start = begin - len(clitics)
+            hits.append(_Hit(start, end, word_start, clitics, entry))
+        return hits
+
+    def _candidates(self, folded: str, hits: list[_Hit]) -> list[_Cand]:
+        by_word_start: dict[int, list[_Hit]] = defaultdict(list)
+        for h in hits:
+            by_word_start[h.word_start].append(h)
+        cands: list[_Cand] = []
+        for h in hits:
+            e = h.entry
+            if e.kind in ("name", "metonym"):
+                if self._info[e.target]["type"] != "place":
+                    cands.append(_Cand(h.start, h.end, "actor", e.target, priority=0))
+            elif e.kind in ("body", "office"):
+                office = e.kind == "office"
+                if e.form == "def" and e.default:
+                    cands.append(_Cand(h.start, h.end, "slot", e.target, e.default, 3,
+                                       office=office))
+                for owner, end in self._owners_after(folded, h, by_word_start):
+                    cands.append(_Cand(h.start, end, "slot", e.target, owner, 1,
+                                       office=office, fallback=e.default))
+            elif e.kind == "counterpart":
+                for owner, end in self._owners_after(folded, h, by_word_start):
+                    if owner in self._info:
+                        cands.append(_Cand(h.start, end, "counterpart", "", owner, 1,
+                                           method="role"))
+            elif e.kind == "anaphor":
+                cands.append(_Cand(h.start, h.end, "anaphor", e.target, priority=4,
+                                   method="role"))
+        return cands
+
+    def _owners_after(self, folded: str, head: _Hit,
+                      by_word_start: dict[int, list[_Hit]]) -> Iterable[tuple[str, int]]:
+        """(owner, end) for each owner phrase that follows ``head`` in a composite."""
+        pos = head.end
+        if pos >= len(folded) or folded[pos] != " ":
+            return
+        pos += 1
+        form = head.entry.form
+        for h in by_word_start.get(pos, ()):
+            k = h.entry.kind
+            if k == "nisba" and h.clitics == "" and (
+                    (form == "def" and h.entry.form == "def")
+                    or (form in ("indef", "construct") and h.entry.form == "indef")):
+                yield h.entry.target, h.end
+            elif form == "construct" and h.clitics == "" and self._is_owner(h):
+                yield self._owner_key(h), h.end
+            elif form == "def" and h.clitics == "ل" and self._is_owner(h):
+                yield self._owner_key(h), h.end
+        if form != "def":
+            return
+        starts = []
+        if folded.startswith(_CONN_FI, pos):
+            starts.append((pos + len(_CONN_FI), ""))
+        for conn in _CONN_TABI:
+            if folded.startswith(conn, pos):
+                starts.append((pos + len(conn), "ل"))
+        for at, clitic in starts:
+            for h in by_word_start.get(at, ()):
+                if h.clitics == clitic and self._is_owner(h):
+                    yield self._owner_key(h), h.end
+
+    def _is_owner(self, h: _Hit) -> bool:
+        e = h.entry
+        if e.kind == "name":
+            return self._info[e.target]["type"] in OWNER_TYPES
+        return e.kind == "owner_anaphor" or (e.kind == "anaphor" and e.target == "igo")
+
+    @staticmethod
+    def _owner_key(h: _Hit) -> str:
+        e = h.entry
+        if e.kind == "name":
+            return e.target
+        return "@" + e.target
+
+    # --- resolution ---------------------------------------------------------------------
+
+    def _resolve(self, folded: str, chosen: list[_Cand], period: tuple[str, str] | None,
+                 sent_ends: list[int]) -> list[tuple[_Cand, str, str]]:
+        out: list[tuple[_Cand, str, str]] = []
+        offices: list[str] = []  # office of each resolved mention ("" if none)
+
+        def sent_of(pos: int) -> int:
+            return bisect.bisect_right(sent_ends, pos)
+
+        for c in chosen:
+            actor_id, method, office = "", c.method, ""
+            owner = c.owner
+            if owner.startswith("@") or owner == "*":
+                owner = self._resolve_owner(owner, c, out, sent_of)
+                if not owner and c.fallback:
+                    owner = self._resolve_owner(c.fallback, c, out, sent_of)
+            if c.kind == "actor":
+                actor_id = c.target
+            elif c.kind == "slot" and owner:
+                if c.office:
+                    office = c.target
+                    actor_id, by_role = self._resolve_office(owner, c.target, period)
+                    method = "role" if by_role else "dictionary"
+                else:
+                    actor_id = self._resolve_body(owner, c.target)
+            elif c.kind == "counterpart" and owner:
+                office = self._last_office(c, out, offices, sent_of, period)
+                if office:
+                    actor_id, _ = self._resolve_office(owner, office, period)
+                else:
+                    actor_id = owner
+            elif c.kind == "anaphor":
+                actor_id = self._resolve_anaphor(c.target, out)
+            if actor_id:
+                out.append((c, actor_id, method))
+                offices.append(office or ("?" if c.kind == "counterpart" else ""))
+        return self._appositions(folded, out, offices, sent_of)
+
+    def _resolve_owner(self, owner: str, c: _Cand, out: list, sent_of) -> str:
+        if owner == "*":
+            return self.default_country
+        if owner == "@state":
+            for prev, actor_id, _ in reversed(out):
+                if sent_of(prev.start) != sent_of(c.start):
+                    break
+                if self._info.get(actor_id, {}).get("type") == "state":
+                    return actor_id
+            return ""
+        if owner == "@igo":
+            return self._resolve_anaphor("igo", out)
+        return owner
+
+    def _resolve_office(self, owner: str, office: str,
+                        period: tuple[str, str] | None) -> tuple[str, bool]:
+        """(actor, resolved-to-a-person) for an office of ``owner`` in ``period``."""
+        holders = {h for h, s, e in self._holders.get((owner, office), ())
+                   if period is None or _overlaps(s, e, period)}
+        if len(holders) == 1:
+            return holders.pop(), True
+        parent = self._offices.get(office, ("", ""))[1]
+        if parent:
+            return self._resolve_body(owner, parent), False
+        return owner, False
+
+    def _resolve_body(self, owner: str, slot: str) -> str:
+        if slot == "state":
+            return owner
+        found = self._bodies.get((owner, slot))
+        if found:
+            return found
+        row = self._info.get(owner)
+        if row is not None and row["type"] == "place" and row["parent_id"]:
+            return self._resolve_body(self._owner_of(row["parent_id"]), slot)
+        derived = f"{owner}_{slot.upper()}"
+        if derived not in self._info and row is not None:
+            label = self._offices.get(slot, ("", ""))[0] or slot.replace("_", " ")
+            self._info[derived] = {
+                "actor_id": derived, "name_en": f"{row['name_en']}: {label}",
+                "name_ar": f"{row['name_ar']}: {label}", "type": SLOT_TYPES.get(slot, "body"),
+                "parent_id": owner, "group": row["group"], "wikidata": "", "slot": slot,
+                "note": "derived from a composite (not in actors.csv)"}
+        return derived if derived in self._info else owner
+
+    def _resolve_anaphor(self, kind: str, out: list) -> str:
+        for _, actor_id, _ in reversed(out):
+            row = self._info.get(actor_id, {})
+            if kind == "igo":
+                grp = self._info.get(row.get("group", ""), {})
+                if grp.get("type") in IGO_TYPES:
+                    return grp["actor_id"]
+            elif row.get("type") == kind:
+                return actor_id
+        return ""
+
+    def _last_office(self, c: _Cand, out: list, offices: list[str], sent_of,
+                     period: tuple[str, str] | None) -> str:
+        """The office of the nearest earlier mention in the sentence (for "نظيره")."""
+        for (prev, actor_id, _), office in zip(reversed(out), reversed(offices), strict=True):
+            if sent_of(prev.start) != sent_of(c.start):
+                break
+            if office and office != "?":
+                return office
+            for (_owner, off), holders in self._holders.items():
+                if any(h == actor_id and (period is None or _overlaps(s, e, period))
+                       for h, s, e in holders):
+                    return off
+        return ""
+
+    def _appositions(self, folded: str, out: list, offices: list[str], sent_of
+                     ) -> list[tuple[_Cand, str, str]]:
+        """An office phrase next to a named person takes that person ("apposition")."""
+        result = list(out)
+        for i, ((c, _, _), office) in enumerate(zip(out, offices, strict=True)):
+            if not office:
+                continue
+            for j in (i + 1, i - 1):
+                if not 0 <= j < len(out):
+                    continue
+                other, other_id, other_method = out[j]
+                if other.kind != "actor" or self._info[other_id]["type"] != "person":
+                    continue
+                lo, hi = (c.end, other.start) if j > i else (other.end, c.start)
+                if lo <= hi and _APPOS_GAP_RE.match(folded[lo:hi]) \
+                        and sent_of(c.start) == sent_of(other.start):
+                    result[i] = (c, other_id, "apposition")
+                    break
+        return result
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return " ".join(normalize_for_matching(text).split())
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalpha()
+
+
+def _clitics_before(folded: str, begin: int, allowed: frozenset[str] | None = None) -> str | None:
+    """The proclitics glued before ``begin`` ("" at a word start), or None mid-word."""
+    if begin == 0 or not _is_letter(folded[begin - 1]):
+        return ""
+    # at most: one conjunction then one preposition (وب, فل, ...), then a word boundary
+    for n in (1, 2):
+        b = begin - n
+        if b < 0:
+            return None
+        chunk = folded[b:begin]
+        if any(ch not in _CLITIC_LETTERS for ch in chunk):
+            return None
+        if allowed is not None and any(ch not in allowed for ch in chunk):
+            return None
+        if n == 2 and not (chunk[0] in _CONJ and chunk[1] in _PREP):
+            return None
+        if b == 0 or not _is_letter(folded[b - 1]):
+            return chunk
+    return None
+
+
+def _construct_form(folded: str) -> str:
+    """Head noun in construct state ("الرئيس" -> "رئيس", "وزير الخارجيه" -> "وزير خارجيه")."""
+    words = folded.split()
+    if len(words) == 1:
+        w = words[0]
+        return w[2:] if w.startswith(_AL) and len(w) > 3 else ""
+    if words[0].startswith(_AL):
+        return ""  # noun + adjective: no construct form
+    last = words[-1]
+    if last.startswith(_AL) and len(last) > 3:
+        return " ".join(words[:-1] + [last[2:]])
+    return ""
+
+
+def _select(cands: list[_Cand]) -> list[_Cand]:
+    """Longest candidate wins; ties by priority then position; returned in text order."""
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.priority, c.start)):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        chosen.append(c)
+    chosen.sort(key=lambda c: c.start)
+    return chosen
+
+
+def _period(date: Any) -> tuple[str, str] | None:
+    """(first day, last day) of an ISO date, year-month or year; None if unknown."""
+    if date is None or (isinstance(date, float) and date != date):
+        return None
+    s = str(date).strip()
+    if not s or s.lower() in ("nan", "none", "nat"):
+        return None
+    m = _PARTIAL_DATE_RE.match(s)
+    if not m:
+        raise KzError(f"unreadable document date {s!r} (expected YYYY-MM-DD, YYYY-MM or YYYY)")
+    y, mo, d = m.group(1), m.group(2), m.group(3)
+    if d:
+        return (f"{y}-{mo}-{d}", f"{y}-{mo}-{d}")
+    if mo:
+        nxt = _dt.date(int(y) + (mo == "12"), int(mo) % 12 + 1, 1) - _dt.timedelta(days=1)
+        return (f"{y}-{mo}-01", nxt.isoformat())
+    return (f"{y}-01-01", f"{y}-12-31")
+
+
+def _overlaps(start: str, end: str, period: tuple[str, str]) -> bool:
+    # an empty bound is open (not recorded); office terms include both end days
+    return (not start or start <= period[1]) and (not end or end >= period[0])
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if header is None or [h.strip() for h in header] != columns:
+                raise ResourceError(f"{path}: line 1: header must be {','.join(columns)}")
+            rows = []
+            for row in reader:
+                line = reader.line_num
+                if not row or all(not c.strip() for c in row):
+                    continue
+                if len(row) != len(columns):
+                    raise ResourceError(f"{path}: line {line}: expected {len(columns)} fields, "
+                                        f"got {len(row)}")
+                rows.append((line, dict(zip(columns, (c.strip() for c in row), strict=True))))
+            return rows
+    except FileNotFoundError:
+        raise ResourceError(f"{path}: no such resource file") from None
+    except UnicodeDecodeError as err:
+        raise ResourceError(f"{path}: not UTF-8 ({err.reason})") from None
+    except csv.Error as err:
+        raise ResourceError(f"{path}: malformed CSV ({err})") from None
+
+
+def load_actors(path: str | Path | None = None, aliases_path: str | Path | None = None,
+                roles_path: str | Path | None = None,
+                default_country: str = DEFAULT_COUNTRY) -> ActorDictionary:
+    """Load the actor dictionary (packaged files unless overridden) and build its matcher.
+
+    ``default_country`` owns bare body nouns marked ``*`` in the aliases ("الجيش",
+    "السلطات المحلية"): the host state of the crisis. A malformed row raises ResourceError
+    naming file and line.
+    """
+    a_path = Path(path) if path is not None else resource(ACTORS_FILE)
+    l_path = Path(aliases_path) if aliases_path is not None else resource(ALIASES_FILE)
+    r_path = Path(roles_path) if roles_path is not None else resource(ROLES_FILE)
+    actors = _check_actors(a_path, _read_csv(a_path, ACTOR_COLUMNS))
+    ids = {r["actor_id"]: r for r in actors}
+    aliases = _check_aliases(l_path, _read_csv(l_path, ALIAS_COLUMNS), ids)
+    roles = _check_roles(r_path, _read_csv(r_path, ROLE_COLUMNS), ids, aliases)
+    if default_country not in ids or ids[default_country]["type"] != "state":
+        raise KzError(f"default_country {default_country!r} is not a state in {a_path}")
+    return ActorDictionary(pd.DataFrame(actors, columns=ACTOR_COLUMNS),
+                           pd.DataFrame(aliases, columns=ALIAS_COLUMNS),
+                           pd.DataFrame(roles, columns=ROLE_COLUMNS), default_country)
+
+
+def _check_actors(path: Path, rows: list) -> list[dict[str, str]]:
+    seen: dict[str, int] = {}
+    for line, r in rows:
+        aid = r["actor_id"]
+        if not _ID_RE.match(aid):
+            raise ResourceError(f"{path}: line {line}: bad actor_id {aid!r} (A-Z, 0-9, _)")
+        if aid in seen:
+            raise ResourceError(f"{path}: line {line}: duplicate actor_id {aid!r} "
+                                f"(first on line {seen[aid]})")
+        seen[aid] = line
+        if not r["name_en"] or not r["name_ar"] or not r["type"]:
+            raise ResourceError(f"{path}: line {line}: {aid}: name_en, name_ar and type "
+                                "are required")
+        if not _GROUP_RE.match(r["group"]):
+            raise ResourceError(f"{path}: line {line}: {aid}: bad group {r['group']!r}")
+        if r["wikidata"] and not _QID_RE.match(r["wikidata"]):
+            raise ResourceError(f"{path}: line {line}: {aid}: bad Wikidata QID "
+                                f"{r['wikidata']!r}")
+    for line, r in rows:
+        if r["parent_id"] and r["parent_id"] not in seen:
+            raise ResourceError(f"{path}: line {line}: {r['actor_id']}: unknown parent_id "
+                                f"{r['parent_id']!r}")
+    return [r for _, r in rows]
+
+
+def _check_aliases(path: Path, rows: list, ids: dict) -> list[dict[str, str]]:
+    names: dict[str, tuple[str, int]] = {}
+    owners = {a for a, r in ids.items() if r["type"] in OWNER_TYPES}
+    out = []
+    for line, r in rows:
+        kind, target, alias = r["kind"], r["target"], r["alias"]
+        where = f"{path}: line {line}"
+        if kind not in ALIAS_KINDS:
+            raise ResourceError(f"{where}: unknown kind {kind!r} "
+                                f"(one of {', '.join(sorted(ALIAS_KINDS))})")
+        if not _fold(alias):
+            raise ResourceError(f"{where}: empty alias")
+        if kind in ("name", "metonym"):
+            if target not in ids:
+                raise ResourceError(f"{where}: unknown actor {target!r}")
+            key = _fold(alias)
+            if key in names and names[key][0] != target:
+                raise ResourceError(f"{where}: alias {alias!r} already names "
+                                    f"{names[key][0]} (line {names[key][1]})")
+            names.setdefault(key, (target, line))
+        elif kind == "nisba" and target not in owners:
+            raise ResourceError(f"{where}: nisba target {target!r} is not a state or IGO")
+        elif kind in ("body", "office"):
+            if not re.fullmatch(r"[a-z][a-z_]*", target):
+                raise ResourceError(f"{where}: bad slot/office key {target!r}")
+            d = r["default"]
+            if d and d != "*" and d not in owners:
+                raise ResourceError(f"{where}: default {d!r} is neither '*' nor an owner id")
+        elif kind == "anaphor" and not target:
+            raise ResourceError(f"{where}: anaphor needs a target type")
+        out.append(r)
+    return out
+
+
+def _check_roles(path: Path, rows: list, ids: dict, aliases: list) -> list[dict[str, str]]:
+    offices = {r["target"] for r in aliases if r["kind"] == "office"}
+    for line, r in rows:
+        where = f"{path}: line {line}"
+        if r["office"] not in offices:
+            raise ResourceError(f"{where}: office {r['office']!r} has no alias in "
+                                f"{ALIASES_FILE}")
+        if r["owner"] not in ids:
+            raise ResourceError(f"{where}: unknown owner {r['owner']!r}")
+        if ids.get(r["holder_id"], {}).get("type") != "person":
+            raise ResourceError(f"{where}: holder {r['holder_id']!r} is not a person actor")
+        for col in ("start", "end"):
+            v = r[col]
+            if v:
+                if not _DATE_RE.match(v):
+                    raise ResourceError(f"{where}: {col} {v!r} is not YYYY-MM-DD")
+                try:
+                    _dt.date.fromisoformat(v)
+                except ValueError:
+                    raise ResourceError(f"{where}: {col} {v!r} is not a calendar date") from None
+        if r["start"] and r["end"] and r["end"] < r["start"]:
+            raise ResourceError(f"{where}: end {r['end']} is before start {r['start']}")
+    return [r for _, r in rows]
+
+
+# --- extraction over a corpus -----------------------------------------------------------
+
+
+@dataclass
+class ActorTables:
+    """Result of :func:`extract_actors` (columns: ``schemas.MENTIONS``, ``ACTORS``,
+    ``COOCCURRENCE``, ``CANDIDATES``)."""
+
+    mentions: pd.DataFrame
+    actors: pd.DataFrame
+    cooccurrence: pd.DataFrame
+    candidates: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return (f"ActorTables({len(self.mentions)} mentions, {len(self.actors)} actors, "
+                f"{len(self.cooccurrence)} pairs, {len(self.candidates)} candidates)")
+
+
+def _sentence_index(annotation: Any, doc_id: str, text: str) -> tuple[list[int], list[int]]:
+    """(starts, sent_ids) of the document's sentences (annotation's, else punctuation)."""
+    sents = getattr(annotation, "sentences", None)
+    if isinstance(sents, pd.DataFrame) and len(sents):
+        d = sents[sents["doc_id"] == doc_id].sort_values("start_char")
+        if len(d):
+            return [int(x) for x in d["start_char"]], [int(x) for x in d["sent_id"]]
+    starts = [0] + [m.end() for m in _SENT_END_RE.finditer(text) if m.end() < len(text)]
+    return starts, list(range(len(starts)))
+
+
+def _sent_id(starts: list[int], ids: list[int], pos: int) -> int:
+    i = bisect.bisect_right(starts, pos) - 1
+    return ids[max(i, 0)]
+
+
+def mentions_from_matches(doc_id: str, matches: list[Match], dictionary: ActorDictionary,
+                          sent_starts: list[int], sent_ids: list[int]) -> pd.DataFrame:
+    """A mentions table (without raw offsets) from ``ActorDictionary.match`` results."""
+    rows = [(doc_id, _sent_id(sent_starts, sent_ids, m.start), m.actor_id,
+             dictionary.info(m.actor_id)["group"], m.surface, m.start, m.end, m.method)
+            for m in matches]
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "actor_id", "group", "surface",
+                                       "start_char", "end_char", "method"])
+
+
+def extract_actors(docs: pd.DataFrame, annotation: Any = None,
+                   dictionary: ActorDictionary | None = None) -> ActorTables:
+    """Actor mentions, actor table, sentence co-occurrence and unlinked NER candidates.
+
+    ``docs`` has ``doc_id``, ``text_clean`` and optionally ``date`` (roles are resolved on
+    it) and ``provenance`` (from ``clean_corpus``; gives raw offsets, else they are missing).
+    ``annotation`` is a ``kzcrisis.nlp.Annotation`` (sentences give ``sent_id``; PER/ORG/LOC
+    entities are linked to actors, unmatched ones become ``candidates``); None skips NER.
+    """
+    if not isinstance(docs, pd.DataFrame):
+        raise KzError(f"extract_actors expects a documents DataFrame, not {type(docs).__name__}")
+    missing = [c for c in ("doc_id", "text_clean") if c not in docs.columns]
+    if missing:
+        raise KzError(f"extract_actors: documents lack column(s) {missing} "
+                      "(run kz.clean_corpus first)")
+    d = dictionary if dictionary is not None else _default_dictionary()
+    ents = getattr(annotation, "entities", None)
+    if annotation is not None and not isinstance(ents, pd.DataFrame):
+        raise KzError("extract_actors: annotation must be a kzcrisis.nlp.Annotation")
+    mention_frames, cand_rows = [], []
+    for row in docs.to_dict("records"):
+        doc_id, text = row["doc_id"], row["text_clean"]
+        if not isinstance(text, str):
+            raise KzError(f"extract_actors: document {doc_id!r} has no cleaned text")
+        starts, ids = _sentence_index(annotation, doc_id, text)
+        matches = d.match(text, row.get("date"))
+        if ents is not None and len(ents):
+            doc_ents = ents[ents["doc_id"] == doc_id]
+            matches, cands = _link_entities(d, text, matches, doc_ents)
+            cand_rows.extend((doc_id, *c) for c in cands)
+        matches.sort(key=lambda m: (m.start, m.end))
+        mention_frames.append(mentions_from_matches(doc_id, matches, d, starts, ids))
+    mentions = (pd.concat(mention_frames, ignore_index=True) if mention_frames
+                else schemas.empty([c for c in schemas.MENTIONS if not c.startswith("raw_")]))
+    candidates = pd.DataFrame(cand_rows, columns=["doc_id", "sent_id", "text", "type",
+                                                  "start_char", "end_char"])
+    mentions = _with_raw(mentions, docs)
+    candidates = _with_raw(candidates, docs)
+    return ActorTables(
+        mentions=schemas.conform(mentions, schemas.MENTIONS),
+        actors=_actor_table(mentions, d),
+        cooccurrence=_cooccurrence(mentions),
+        candidates=schemas.conform(candidates, schemas.CANDIDATES))
+
+
+_DEFAULT: list[ActorDictionary] = []
+
+
+def _default_dictionary() -> ActorDictionary:
+    if not _DEFAULT:
+        _DEFAULT.append(load_actors())
+    return _DEFAULT[0]
+
+
+def _link_entities(d: ActorDictionary, text: str, matches: list[Match],
+                   ents: pd.DataFrame) -> tuple[list[Match], list[tuple]]:
+    """Link PER/ORG/LOC entities: overlap with a mention, else the entity text alone, else
+    a unique person surname; the rest are candidates."""
+    out = list(matches)
+    cands = []
+    spans = [(m.start, m.end) for m in matches]
+    for e in ents.sort_values("start_char").to_dict("records"):
+        if e["type"] not in ("PER", "ORG", "LOC"):
+            continue
+        s, t = int(e["start_char"]), int(e["end_char"])
+        if any(s < me and ms < t for ms, me in spans):
+            continue
+        linked = _link_one(d, text, s, t, e["type"])
+        if linked is None:
+            if not _is_known_place(d, text[s:t]):
+                cands.append((int(e["sent_id"]), e["text"], e["type"], s, t))
+            continue
+        out.append(Match(s, t, linked, text[s:t], "ner"))
+        spans.append((s, t))
+    return out, cands
+
+
+def _link_one(d: ActorDictionary, text: str, s: int, t: int, etype: str) -> str | None:
+    inner = [m for m in d.match(text[s:t]) if m.method == "dictionary"]
+    if len(inner) == 1 and d.info(inner[0].actor_id)["type"] != "place":
+        return inner[0].actor_id
+    if etype == "PER":
+        found = set()
+        for word in _fold(text[s:t]).split():
+            found |= d._surnames.get(word, set())
+        if len(found) == 1:
+            return found.pop()
+    return None
+
+
+def _is_known_place(d: ActorDictionary, surface: str) -> bool:
+    folded = _fold(surface)
+    for _, (key, entry, _lil) in d._automaton.iter(folded):
+        if entry.kind == "name" and d.info(entry.target)["type"] == "place" \
+                and len(key) >= len(folded) - 2:
+            return True
+    return False
+
+
+def _with_raw(table: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    if "provenance" in docs.columns and len(table):
+        from .clean import add_raw_offsets
+        return add_raw_offsets(table, docs)
+    out = table.copy()
+    out["raw_start"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["raw_end"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    return out
+
+
+def _actor_table(mentions: pd.DataFrame, d: ActorDictionary) -> pd.DataFrame:
+    rows = []
+    if len(mentions):
+        for actor_id, grp in mentions.groupby("actor_id", sort=False):
+            info = d.info(actor_id)
+            rows.append((actor_id, info["name_en"], info["name_ar"], info["group"],
+                         info["wikidata"], len(grp), int(grp["sent_id"].iloc[0])))
+    table = pd.DataFrame(rows, columns=schemas.ACTORS)
+    table = table.sort_values(["n_mentions", "actor_id"], ascending=[False, True])
+    return table.reset_index(drop=True)
+
+
+def _cooccurrence(mentions: pd.DataFrame) -> pd.DataFrame:
+    weights: dict[tuple[str, str], int] = defaultdict(int)
+    if len(mentions):
+        for _, grp in mentions.groupby(["doc_id", "sent_id"], sort=False):
+            ids = sorted(set(grp["actor_id"]))
+            for i, a in enumerate(ids):
+                for b in ids[i + 1:]:
+                    weights[(a, b)] += 1
+    rows = sorted(((a, b, w) for (a, b), w in weights.items()),
+                  key=lambda r: (-r[2], r[0], r[1]))
+    return pd.DataFrame(rows, columns=schemas.COOCCURRENCE)
