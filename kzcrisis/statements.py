@@ -44,7 +44,7 @@ from .paths import resource
 
 CUE_CLASSES = ("speech", "action")
 FORM_TYPES = ("finite", "participle")
-POLARITIES = ("neutral", "endorse", "reject", "warn")
+POLARITIES = ("neutral", "endorse", "reject", "deny", "warn")
 MARKER_TYPES = ("source", "channel", "addressee", "topic", "pronoun", "discourse")
 
 # Closed-class words of the grammar (not lexicon entries): written plainly, folded on first use.
@@ -85,6 +85,8 @@ def _closed() -> dict[str, frozenset[str]]:
         "block": frozenset(_fold(w) for w in _BLOCK_BEFORE),
         "neg": frozenset(_fold(w) for w in _NEGATORS),
         "softstop": frozenset(_fold(w) for w in ("قد", "لقد", "فقد")),
+        "opener": frozenset(_fold(w) for w in _COMPLEMENTIZERS + _NEGATORS
+                            + ("قد", "لقد", "فقد", "ثم", "كما", "حيث", "عندما", "بعدما")),
     }
 
 
@@ -429,7 +431,7 @@ def _chain_forward(doc: _Doc, first: _Mention) -> list[_Mention]:
         if not _LINK_GAP_RE.fullmatch(gap):
             break
         has_comma = any(ch in "،," for ch in gap)
-        if has_comma or (m.person and not chain[-1].person):
+        if has_comma or (m.person and not chain[-1].person) or m.actor_id == chain[-1].actor_id:
             chain.append(m)
             end = m.end
             continue
@@ -711,6 +713,14 @@ def _find_candidates(doc: _Doc) -> list[_Cand]:
             prev = doc.prev_token(prev[0])
         if prev and prev[2] in closed["block"]:
             continue
+        if info["class"] == "action" and not m.group("cl") and prev \
+                and _WORD_RE.fullmatch(prev[2]) and prev[2] not in closed["opener"] \
+                and _marker_ending(doc, doc.tok_index(prev[0]), ("topic", "pronoun",
+                                                                 "discourse")) is None \
+                and not any(x.end <= s and not doc.F[x.end:s].strip() for x in doc.mentions):
+            # an action verb after a plain word is a noun in a construct (شرعية طلب ...),
+            # unless its subject stands before it
+            continue
         cands.append(_Cand("cue", s, e, m.group("cl") or "", info, neg=neg))
     rx = doc.lex.marker_re.get("source")
     if rx is not None:
@@ -857,20 +867,27 @@ def _finish(doc: _Doc, cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
-def _person_ids() -> frozenset[str]:
-    """Actor ids of persons in the actor dictionary (appositions end on a person's name)."""
+@lru_cache(maxsize=1)
+def _actor_dictionary():
+    from .actors import load_actors
+
+    return load_actors()
+
+
+def _person_ids(actor_ids: set[str]) -> frozenset[str]:
+    """Which mentioned actors are persons (an apposition chain ends on a person's name)."""
     try:
-        from . import actors
-    except ImportError:
+        d = _actor_dictionary()
+    except (ImportError, KzError):
         return frozenset()
-    try:
-        table = actors.load_actors()
-    except KzError:
-        return frozenset()
-    df = getattr(table, "actors", table)
-    if isinstance(df, pd.DataFrame) and {"actor_id", "type"} <= set(df.columns):
-        return frozenset(df.loc[df["type"].astype(str) == "person", "actor_id"].astype(str))
-    return frozenset()
+    out = set()
+    for aid in actor_ids:
+        try:
+            if d.info(aid).get("type") == "person":
+                out.add(aid)
+        except KzError:
+            continue
+    return frozenset(out)
 
 
 def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFrame | None = None,
@@ -890,7 +907,8 @@ def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFra
         if not need <= set(mentions.columns):
             raise KzError(f"mentions lack columns {sorted(need - set(mentions.columns))}")
     lex = lexicon or _default_lexicon()
-    persons = _person_ids() if mentions is not None and len(mentions) else frozenset()
+    persons = _person_ids(set(mentions["actor_id"].dropna().astype(str))) \
+        if mentions is not None and len(mentions) else frozenset()
     sents = getattr(annotation, "sentences", None)
     rows = []
     for d in docs.itertuples(index=False):
