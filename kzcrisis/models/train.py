@@ -1,0 +1,495 @@
+"""Train the embedded Stanza Arabic models (tokenizer, MWT, NER) from public corpora.
+
+Usage (``make models``)::
+
+    python -m kzcrisis.models.train --corpora ../shared/corpora [--build build/models] [--stage all]
+
+Every step calls Stanza's own entry points (``stanza.utils.datasets.prepare_*``,
+``stanza.utils.training.run_tokenizer``/``run_mwt``/``run_ner``) in a subprocess, with
+``UDBASE``/``DATA_ROOT``/``NERBASE`` pointing into the scratch folder, and copies the
+resulting files into ``kzcrisis/models/ar/`` under stable names. The corpora are read, never
+copied into the package. Everything is seeded (``SEED``); see ``MODEL_CARD.md``.
+
+Data preparation done here (the rest is Stanza's):
+
+* UD Arabic-PUD writes clitics as separate tokens glued with ``SpaceAfter=No`` and has no
+  multi-word-token lines. We rebuild PADT-style multi-word tokens (:func:`pud_mwt_groups`):
+  a maximal run of tokens joined by ``SpaceAfter=No`` in which no token is punctuation,
+  a symbol or contains a digit or Latin letter becomes one multi-word token whose surface is
+  the concatenation of its parts (proclitics و/ف/ب/ل/ك/س + word, word + pronoun suffix).
+  Sentences are split 8:1:1 by position (i % 10 == 0 -> test, == 1 -> dev); the test part is
+  held out for scoring.
+* Extra tokenizer/sentence-split text from the ANERcorp *train* split (:func:`anercorp_extra`):
+  sentences detokenized (punctuation attached as in running text, clitics as written), grouped
+  into paragraphs; a token is marked multi-word with the expansion seen for the same surface
+  in PUD, else with the expansion predicted by a first PUD-only tokenizer+MWT (self-training),
+  else single-word.
+* NER: AQMAR through ``prepare_ner_dataset ar_aqmar`` (Stanza's split) plus the ANERcorp
+  train split (PERS -> PER) as extra training sentences; AQMAR dev for early stopping.
+* Word vectors: gensim word2vec (100-d, seeded, one worker) on the token text of the training
+  sides (PUD train, AQMAR train+dev, ANERcorp train), turned into a Stanza pretrain file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from kzcrisis.errors import KzError
+from kzcrisis.paths import CORPORA, MODELS_DIR, ROOT
+
+SEED = 1234
+SHORT = "ar_kzpud"            # UD_Arabic-KZPUD: PUD only (MWT model, first tokenizer)
+SHORT_TOK = "ar_kzcombo"      # UD_Arabic-KZCOMBO: PUD + detokenized ANERcorp (final tokenizer)
+NER_SHORT = "ar_kz"
+#: stable names of the packaged model files
+FILES = {
+    "tokenize": "ar_tokenizer.pt",
+    "mwt": "ar_mwt.pt",
+    "ner": "ar_ner.pt",
+    "pretrain": "ar_pretrain.pt",
+}
+
+_LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z\u0660-\u0669\u06F0-\u06F9]")
+_ATTACH_LEFT = set(".,،؛;:!?؟)]}»”%…")
+_ATTACH_RIGHT = set("([{«“")
+
+# ------------------------------------------------------------------------- PUD -> PADT style
+
+
+def read_conllu(path: Path) -> list[tuple[list[str], list[list[str]]]]:
+    """Sentences of a CoNLL-U file as (comment lines, token rows)."""
+    out = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        lines = block.split("\n")
+        comments = [ln for ln in lines if ln.startswith("#")]
+        rows = [ln.split("\t") for ln in lines if ln and not ln.startswith("#")]
+        out.append((comments, rows))
+    return out
+
+
+def _space_after_no(misc: str) -> bool:
+    return "SpaceAfter=No" in misc.split("|")
+
+
+def _drop_space_after(misc: str) -> str:
+    parts = [p for p in misc.split("|") if p != "SpaceAfter=No" and p != "_"]
+    return "|".join(parts) or "_"
+
+
+def _mwt_candidate(row: list[str]) -> bool:
+    return row[3] not in ("PUNCT", "SYM") and not _LATIN_OR_DIGIT.search(row[1])
+
+
+def pud_mwt_groups(rows: list[list[str]]) -> list[list[int]]:
+    """Indices of rows grouped into tokens: runs of clitic-joined words become one group."""
+    groups: list[list[int]] = []
+    cur: list[int] = []
+    for i, row in enumerate(rows):
+        if cur:
+            prev = rows[cur[-1]]
+            if _space_after_no(prev[9]) and _mwt_candidate(prev) and _mwt_candidate(row):
+                cur.append(i)
+                continue
+            groups.append(cur)
+        cur = [i]
+    if cur:
+        groups.append(cur)
+    return groups
+
+
+def to_padt_style(comments: list[str], rows: list[list[str]]) -> str:
+    """One PUD sentence as CoNLL-U with multi-word token lines."""
+    lines = [c for c in comments if c.startswith(("# sent_id", "# text =", "# newdoc", "# newpar"))]
+    for group in pud_mwt_groups(rows):
+        if len(group) == 1:
+            lines.append("\t".join(rows[group[0]]))
+            continue
+        first, last = rows[group[0]], rows[group[-1]]
+        form = "".join(rows[i][1] for i in group)
+        misc = "SpaceAfter=No" if _space_after_no(last[9]) else "_"
+        lines.append("\t".join([f"{first[0]}-{last[0]}", form] + ["_"] * 7 + [misc]))
+        for i in group:
+            r = list(rows[i])
+            r[9] = _drop_space_after(r[9])
+            lines.append("\t".join(r))
+    return "\n".join(lines) + "\n"
+
+
+def split_pud(pud: Path) -> dict[str, list[str]]:
+    """PUD sentences (PADT style) split by position: i%10==0 test, ==1 dev, else train."""
+    sents = read_conllu(pud)
+    split: dict[str, list[str]] = {"train": [], "dev": [], "test": []}
+    for i, (comments, rows) in enumerate(sents):
+        name = "test" if i % 10 == 0 else "dev" if i % 10 == 1 else "train"
+        split[name].append(to_padt_style(comments, rows))
+    return split
+
+
+def pud_mwt_lexicon(pud: Path, splits: tuple[str, ...] = ("train", "dev")) -> dict[str, list[str]]:
+    """Surface -> expansion for every token of the PUD training side (single words map to [w])."""
+    counts: dict[str, dict[tuple[str, ...], int]] = {}
+    for i, (_comments, rows) in enumerate(read_conllu(pud)):
+        name = "test" if i % 10 == 0 else "dev" if i % 10 == 1 else "train"
+        if name not in splits:
+            continue
+        for group in pud_mwt_groups(rows):
+            words = tuple(rows[j][1] for j in group)
+            surface = "".join(words)
+            counts.setdefault(surface, {}).setdefault(words, 0)
+            counts[surface][words] += 1
+    return {s: list(max(c.items(), key=lambda kv: kv[1])[0]) for s, c in counts.items()}
+
+
+# ----------------------------------------------------------------------- BIO corpora readers
+
+
+def read_bio(path: Path, tag_map: dict[str, str] | None = None) -> list[list[tuple[str, str]]]:
+    """Sentences of a ``token TAG`` file (blank line between sentences)."""
+    sents: list[list[tuple[str, str]]] = []
+    cur: list[tuple[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts:
+            if cur:
+                sents.append(cur)
+            cur = []
+            continue
+        tok, tag = parts[0], parts[-1] if len(parts) > 1 else "O"
+        if tag_map:
+            for old, new in tag_map.items():
+                tag = tag.replace(old, new)
+        cur.append((tok, tag))
+    if cur:
+        sents.append(cur)
+    return sents
+
+
+def detokenize(tokens: list[str]) -> tuple[str, list[bool]]:
+    """Running text of a token list and, per token, whether a space follows it."""
+    space_after = [True] * len(tokens)
+    quote_open = False
+    for i, tok in enumerate(tokens):
+        if i + 1 < len(tokens) and tokens[i + 1] in _ATTACH_LEFT:
+            space_after[i] = False
+        if tok in _ATTACH_RIGHT:
+            space_after[i] = False
+        if tok == '"':
+            if not quote_open:
+                space_after[i] = False
+            elif i > 0:
+                space_after[i - 1] = False
+            quote_open = not quote_open
+    space_after[-1] = False
+    text = "".join(t + (" " if s else "") for t, s in zip(tokens, space_after, strict=True))
+    return text, space_after
+
+
+def anercorp_extra(sents: list[list[tuple[str, str]]], expand, per_par: int = 4) -> list[str]:
+    """ANERcorp sentences as CoNLL-U with multi-word tokens from ``expand(surface)``."""
+    out = []
+    for k, sent in enumerate(sents):
+        tokens = [t for t, _ in sent]
+        text, space_after = detokenize(tokens)
+        lines = []
+        if k % per_par == 0:
+            lines.append("# newpar")
+        lines += [f"# sent_id = anercorp-{k}", f"# text = {text}"]
+        n = 0
+        for tok, sp in zip(tokens, space_after, strict=True):
+            words = expand(tok) if tok not in _ATTACH_LEFT | _ATTACH_RIGHT else [tok]
+            misc = "_" if sp else "SpaceAfter=No"
+            if len(words) > 1:
+                lines.append("\t".join([f"{n + 1}-{n + len(words)}", tok] + ["_"] * 7 + [misc]))
+                for w in words:
+                    n += 1
+                    lines.append("\t".join([str(n), w, "_", "X", "_", "_",
+                                            str(max(n - 1, 0)), "dep" if n > 1 else "root", "_", "_"]))
+            else:
+                n += 1
+                lines.append("\t".join([str(n), tok, "_", "X", "_", "_",
+                                        str(max(n - 1, 0)), "dep" if n > 1 else "root", "_", misc]))
+        out.append("\n".join(lines) + "\n")
+    return out
+
+
+# ------------------------------------------------------------------------------- helpers
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> None:
+    print("$", " ".join(args), flush=True)
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write("$ " + " ".join(args) + "\n")
+        fh.flush()
+        proc = subprocess.run(args, env=env, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        raise KzError(f"training step failed ({' '.join(args[:4])} ...); see {log}")
+
+
+def _env(build: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(UDBASE=str(build / "ud"), DATA_ROOT=str(build / "data"),
+               NERBASE=str(build / "ner_extern"), PYTHONHASHSEED=str(SEED),
+               OMP_NUM_THREADS=env.get("OMP_NUM_THREADS", "2"))
+    return env
+
+
+def _write_treebank(build: Path, name: str, short: str, split: dict[str, list[str]]) -> None:
+    folder = build / "ud" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for part, sents in split.items():
+        (folder / f"{short}-ud-{part}.conllu").write_text("\n".join(sents), encoding="utf-8")
+
+
+def _check_corpora(corpora: Path) -> dict[str, Path]:
+    need = {
+        "pud": corpora / "ud_arabic_pud" / "ar_pud-ud-test.conllu",
+        "aqmar": corpora / "aqmar",
+        "aner_train": corpora / "anercorp" / "ANERCorp_CamelLab_train.txt",
+        "aner_test": corpora / "anercorp" / "ANERCorp_CamelLab_test.txt",
+    }
+    for p in need.values():
+        if not p.exists():
+            raise KzError(f"corpus file {p} not found; get the corpora listed in "
+                          "kzcrisis/models/ar/MODEL_CARD.md and pass --corpora")
+    return need
+
+
+# ------------------------------------------------------------------------------- stages
+
+
+def stage_pud(c: dict[str, Path], build: Path) -> None:
+    _write_treebank(build, "UD_Arabic-KZPUD", SHORT, split_pud(c["pud"]))
+
+
+def stage_tokenizer(build: Path, log: Path, short: str, steps: int) -> Path:
+    treebank = "UD_Arabic-" + short.split("_", 1)[1].upper()
+    env = _env(build)
+    py = sys.executable
+    _run([py, "-m", "stanza.utils.datasets.prepare_tokenizer_treebank", treebank], env, build, log)
+    _run([py, "-m", "stanza.utils.training.run_tokenizer", treebank, "--steps", str(steps),
+          "--seed", str(SEED), "--no_charlm", "--save_dir", str(build / "saved_models/tokenize"),
+          "--save_name", f"{short}_tokenizer.pt", "--force"],
+         env, build, log)
+    return build / "saved_models/tokenize" / f"{short}_tokenizer.pt"
+
+
+def stage_mwt(build: Path, log: Path, epochs: int) -> Path:
+    env = _env(build)
+    py = sys.executable
+    _run([py, "-m", "stanza.utils.datasets.prepare_mwt_treebank", "UD_Arabic-KZPUD"], env, build, log)
+    _run([py, "-m", "stanza.utils.training.run_mwt", "UD_Arabic-KZPUD", "--num_epoch", str(epochs),
+          "--seed", str(SEED), "--save_dir", str(build / "saved_models/mwt"),
+          "--save_name", f"{SHORT}_mwt_expander.pt", "--force"], env, build, log)
+    return build / "saved_models/mwt" / f"{SHORT}_mwt_expander.pt"
+
+
+def stage_extra_tok(c: dict[str, Path], build: Path, tok_pt: Path, mwt_pt: Path) -> None:
+    """Build UD_Arabic-KZCOMBO: PUD + detokenized ANERcorp train with MWT labels."""
+    import stanza  # noqa: PLC0415 (only the training script needs it here)
+
+    lexicon = pud_mwt_lexicon(c["pud"])
+    sents = read_bio(c["aner_train"])
+    unknown = sorted({t for s in sents for t, _ in s if t not in lexicon and _mwt_candidate(["", t, "", "X"])})
+    res_dir = build / "res"
+    res_dir.mkdir(exist_ok=True)
+    (res_dir / "resources.json").write_text('{"ar": {"lang_name": "Arabic"}}', encoding="utf-8")
+    nlp = stanza.Pipeline("ar", dir=str(res_dir), processors="tokenize,mwt",
+                          tokenize_model_path=str(tok_pt), mwt_model_path=str(mwt_pt),
+                          tokenize_pretokenized=False, download_method=None, use_gpu=False,
+                          logging_level="WARN")
+    predicted: dict[str, list[str]] = {}
+    # one word per line, no sentence splitting: the tokenizer decides MWT per word
+    chunk = 2000
+    for i in range(0, len(unknown), chunk):
+        words = unknown[i:i + chunk]
+        doc = nlp("\n\n".join(words))
+        for sent in doc.sentences:
+            for tok in sent.tokens:
+                if tok.text in words and len(tok.words) > 1 and "".join(w.text for w in tok.words) == tok.text:
+                    predicted[tok.text] = [w.text for w in tok.words]
+
+    vocab = {t for s in sents for t, _ in s} | set(lexicon)
+    vocab |= {t for s in read_bio_dir(c["aqmar"]) for t, _ in s}
+    predicted = {t: w for t, w in predicted.items() if plausible_split(w, vocab)}
+
+    def expand(tok: str) -> list[str]:
+        if tok in lexicon:
+            return lexicon[tok]
+        return predicted.get(tok, [tok])
+
+    extra = anercorp_extra(sents, expand)
+    rng = random.Random(SEED)
+    pud = split_pud(c["pud"])
+    train = pud["train"] + extra
+    rng.shuffle(train)
+    _write_treebank(build, "UD_Arabic-KZCOMBO", SHORT_TOK,
+                    {"train": train, "dev": pud["dev"], "test": pud["test"]})
+    (build / "mwt_pseudo_labels.json").write_text(
+        json.dumps(predicted, ensure_ascii=False, indent=0), encoding="utf-8")
+
+
+PREFIX_CLITICS = frozenset("وفبلكس")
+SUFFIX_CLITICS = frozenset({"ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "نا", "ني", "ي"})
+
+
+def plausible_split(words: list[str], vocab: set[str]) -> bool:
+    """Keep a predicted expansion only if its clitics are clitics and its host word occurs
+    on its own in the corpora (rejects و|اشنطن, ك|ازاخستان, ب|ركا|نا)."""
+    i, j = 0, len(words)
+    while i < j - 1 and words[i] in PREFIX_CLITICS:
+        i += 1
+    while j - 1 > i and words[j - 1] in SUFFIX_CLITICS:
+        j -= 1
+    if (i, j) == (0, len(words)) or j - i != 1:
+        return False
+    host = words[i]
+    forms = {host, "".join(words[i:]), "".join(words[:j])}
+    if i and words[i - 1] == "ل" and host.startswith("ل"):
+        forms.add("ا" + host)  # ل + ال written لل
+    return any(f in vocab for f in forms)
+
+
+def read_bio_dir(folder: Path) -> list[list[tuple[str, str]]]:
+    return [s for f in sorted(folder.glob("*.txt")) for s in read_bio(f)]
+
+
+def ner_json(sents: list[list[tuple[str, str]]]) -> list[list[dict[str, str]]]:
+    return [[{"text": t, "ner": tag} for t, tag in s] for s in sents]
+
+
+def stage_ner_data(c: dict[str, Path], build: Path, log: Path) -> None:
+    aq_dir = build / "ner_extern" / "arabic" / "AQMAR"
+    aq_dir.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(aq_dir / "AQMAR_Arabic_NER_corpus-1.0.zip", "w") as z:
+        for f in sorted(c["aqmar"].glob("*.txt")):
+            z.write(f, f.name)
+    _run([sys.executable, "-m", "stanza.utils.datasets.ner.prepare_ner_dataset", "ar_aqmar"],
+         _env(build), build, log)
+    ner_dir = build / "data" / "ner"
+    aq = {p: json.loads((ner_dir / f"ar_aqmar.{p}.json").read_text(encoding="utf-8"))
+          for p in ("train", "dev", "test")}
+    aner = ner_json(read_bio(c["aner_train"], {"PERS": "PER"}))
+    combo = {"train": aq["train"] + aner, "dev": aq["dev"], "test": aq["test"]}
+    for p, data in combo.items():
+        (ner_dir / f"{NER_SHORT}.{p}.json").write_text(json.dumps(data, ensure_ascii=False),
+                                                      encoding="utf-8")
+    aner_test = ner_json(read_bio(c["aner_test"], {"PERS": "PER"}))
+    (ner_dir / "ar_anercorp.test.json").write_text(json.dumps(aner_test, ensure_ascii=False),
+                                                    encoding="utf-8")
+
+
+def stage_vectors(c: dict[str, Path], build: Path, max_vocab: int, dim: int = 100) -> Path:
+    from gensim.models import Word2Vec  # noqa: PLC0415
+    from stanza.models.common.pretrain import Pretrain  # noqa: PLC0415
+
+    ner_dir = build / "data" / "ner"
+    texts: list[list[str]] = []
+    for p in ("train", "dev"):
+        for s in json.loads((ner_dir / f"ar_aqmar.{p}.json").read_text(encoding="utf-8")):
+            texts.append([t["text"] for t in s])
+    texts += [[t for t, _ in s] for s in read_bio(c["aner_train"])]
+    texts += [surface_tokens(sent) for sent in split_pud(c["pud"])["train"]]
+    model = Word2Vec(texts, vector_size=dim, window=5, min_count=2, sg=1, workers=1,
+                     seed=SEED, epochs=10)
+    words = model.wv.index_to_key[:max_vocab]
+    txt = build / "ar_word2vec.txt"
+    with txt.open("w", encoding="utf-8") as fh:
+        fh.write(f"{len(words)} {dim}\n")
+        for w in words:
+            fh.write(w + " " + " ".join(f"{x:.5f}" for x in model.wv[w]) + "\n")
+    pt = build / "ar_pretrain.pt"
+    if pt.exists():
+        pt.unlink()
+    Pretrain(str(pt), str(txt)).load()
+    return pt
+
+
+def surface_tokens(sent: str) -> list[str]:
+    """Surface tokens of one CoNLL-U sentence (multi-word tokens as written, not their words)."""
+    toks: list[str] = []
+    covered_to = 0
+    for ln in sent.split("\n"):
+        if not ln or ln.startswith("#"):
+            continue
+        idx, form = ln.split("\t")[:2]
+        if "-" in idx:
+            toks.append(form)
+            covered_to = int(idx.split("-")[1])
+        elif idx.isdigit() and int(idx) > covered_to:
+            toks.append(form)
+    return toks
+
+
+def stage_ner(build: Path, log: Path, pretrain: Path, steps: int, finetune: bool) -> Path:
+    args = [sys.executable, "-m", "stanza.utils.training.run_ner", NER_SHORT,
+            "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps),
+            "--seed", str(SEED), "--save_dir", str(build / "saved_models/ner"),
+            "--save_name", "ar_kz_nertagger.pt", "--no_charlm", "--eval_interval", "250", "--force"]
+    # fine-tuning only the words of the pretrain keeps the delta embedding (saved in the
+    # model file) to the pretrain's size: all training words would add ~15 MB
+    args.append("--emb_finetune_known_only" if finetune else "--no_emb_finetune")
+    _run(args, _env(build), build, log)
+    return build / "saved_models/ner" / "ar_kz_nertagger.pt"
+
+
+def install(src: Path, kind: str, out: Path = MODELS_DIR) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    dest = out / FILES[kind]
+    shutil.copyfile(src, dest)
+    (out / "resources.json").write_text('{"ar": {"lang_name": "Arabic"}}\n', encoding="utf-8")
+    return dest
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m kzcrisis.models.train", description=__doc__.split("\n")[0])
+    ap.add_argument("--corpora", type=Path, default=CORPORA)
+    ap.add_argument("--build", type=Path, default=ROOT / "build" / "models")
+    ap.add_argument("--out", type=Path, default=MODELS_DIR)
+    ap.add_argument("--stage", default="all",
+                    choices=["all", "pud", "tok0", "mwt", "tok", "nerdata", "vectors", "ner", "checksums"])
+    ap.add_argument("--tok0-steps", type=int, default=1500)
+    ap.add_argument("--tok-steps", type=int, default=4000)
+    ap.add_argument("--mwt-epochs", type=int, default=30)
+    ap.add_argument("--ner-steps", type=int, default=6000)
+    ap.add_argument("--max-vocab", type=int, default=20000)
+    ap.add_argument("--no-emb-finetune", action="store_true")
+    a = ap.parse_args(argv)
+    c = _check_corpora(a.corpora.resolve())
+    build = a.build.resolve()
+    build.mkdir(parents=True, exist_ok=True)
+    log = build / "train.log"
+    st = a.stage
+    saved = build / "saved_models"
+    if st in ("all", "pud"):
+        stage_pud(c, build)
+    if st in ("all", "tok0"):
+        stage_tokenizer(build, log, SHORT, a.tok0_steps)
+    if st in ("all", "mwt"):
+        install(stage_mwt(build, log, a.mwt_epochs), "mwt", a.out)
+    if st in ("all", "tok"):
+        stage_extra_tok(c, build, saved / "tokenize" / f"{SHORT}_tokenizer.pt",
+                        saved / "mwt" / f"{SHORT}_mwt_expander.pt")
+        install(stage_tokenizer(build, log, SHORT_TOK, a.tok_steps), "tokenize", a.out)
+    if st in ("all", "nerdata"):
+        stage_ner_data(c, build, log)
+    if st in ("all", "vectors"):
+        install(stage_vectors(c, build, a.max_vocab), "pretrain", a.out)
+    if st in ("all", "ner"):
+        install(stage_ner(build, build / "train_ner.log", a.out / FILES["pretrain"], a.ner_steps,
+                          not a.no_emb_finetune), "ner", a.out)
+    if st in ("all", "checksums"):
+        from kzcrisis.models import write_checksums  # noqa: PLC0415
+        write_checksums(a.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
