@@ -137,11 +137,16 @@ def bilingual(arabic: Any, english: Any, native: bool | None = None) -> str:
 # --------------------------------------------------------------------------- style, saving
 
 def arabic_font_families() -> list[str]:
-    """The font.family list: installed preferred Arabic fonts, then DejaVu Sans as fallback."""
+    """The font.family list: the best installed Arabic font, then DejaVu Sans as fallback.
+
+    Only one preferred font is listed: Noto Naskh Arabic has no Latin letters, so Latin falls
+    through to DejaVu Sans glyph by glyph (a second Arabic font such as Amiri, which has a
+    serif Latin, would catch them first).
+    """
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    return [name for name in ARABIC_FONTS if name in installed] + [FALLBACK_FONT]
+    return [name for name in ARABIC_FONTS if name in installed][:1] + [FALLBACK_FONT]
 
 
 def style_rc() -> dict[str, Any]:
@@ -275,9 +280,9 @@ def _stance_color(label: Any) -> str:
 # --------------------------------------------------------------------------- 1. stance
 
 def plot_stance_comparison(stance_comparison: pd.DataFrame, groups: Sequence[str] | None = None,
-                           *, doc_id: str | None = None, targets: Sequence[str] = TARGETS,
-                           group_labels: Mapping[str, str] | None = None,
-                           ax: Axes | None = None) -> Axes:
+                           ax: Axes | None = None, *, doc_id: str | None = None,
+                           targets: Sequence[str] = TARGETS,
+                           group_labels: Mapping[str, str] | None = None) -> Axes:
     """Diverging bars: each group's stance score toward each target, n statements annotated.
 
     Rows of ``doc_id`` are drawn; by default the corpus rows (``ALL``), or the one document's
@@ -344,8 +349,8 @@ def plot_stance_comparison(stance_comparison: pd.DataFrame, groups: Sequence[str
 
 # --------------------------------------------------------------------------- 2. mentions
 
-def plot_mentions(table: pd.DataFrame, actors: pd.DataFrame | None = None, *,
-                  top: int | None = 25, ax: Axes | None = None) -> Axes:
+def plot_mentions(table: pd.DataFrame, ax: Axes | None = None, *,
+                  actors: pd.DataFrame | None = None, top: int | None = 25) -> Axes:
     """Horizontal bars of mentions per actor, coloured by group, labelled in Arabic and English.
 
     ``table`` is an ``actors`` table (with ``n_mentions``) or a ``mentions`` table (counted
@@ -434,8 +439,8 @@ def cooccurrence_graph(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None =
     return graph
 
 
-def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = None, *,
-                      min_weight: int = 1, seed: int = 0, ax: Axes | None = None) -> Axes:
+def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = None,
+                      ax: Axes | None = None, *, min_weight: int = 1, seed: int = 0) -> Axes:
     """Actor co-occurrence network: node size ~ mentions, colour = group, width ~ sentences.
 
     The spring layout is seeded (``seed``) and nodes are added in sorted order, so the figure
@@ -481,9 +486,9 @@ def _primary_label(labels: Sequence[str]) -> str:
 
 
 def plot_statement_sequence(statements: pd.DataFrame, stance: pd.DataFrame | None = None,
-                            doc_id: str | None = None, *, docs: pd.DataFrame | None = None,
-                            actors: pd.DataFrame | None = None,
-                            targets: Sequence[str] = TARGETS, ax: Axes | None = None) -> Axes:
+                            doc_id: str | None = None, ax: Axes | None = None, *,
+                            docs: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
+                            targets: Sequence[str] = TARGETS) -> Axes:
     """Who speaks where in one article: one row per speaker, x = character position.
 
     Each statement is a bar spanning its characters in the cleaned text, one lane per stance
@@ -560,8 +565,8 @@ def plot_statement_sequence(statements: pd.DataFrame, stance: pd.DataFrame | Non
 
 # --------------------------------------------------------------------------- 5. framing
 
-def plot_framing(framing: pd.DataFrame, *, doc_id: str | None = None,
-                 term_labels: Mapping[str, str] | None = None, ax: Axes | None = None) -> Axes:
+def plot_framing(framing: pd.DataFrame, ax: Axes | None = None, *, doc_id: str | None = None,
+                 term_labels: Mapping[str, str] | None = None) -> Axes:
     """Heatmap of framing-term counts: rows = terms (by target), columns = speaker groups.
 
     Counts are summed over documents unless ``doc_id`` is given; the narrator (text outside
