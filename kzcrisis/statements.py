@@ -521,6 +521,9 @@ def _sv_subject(doc: _Doc, cue_s: int, sent_start: int) -> tuple[list[_Mention],
             chain.insert(0, m)
         elif m.end <= chain[0].start and gap.strip():
             break
+    prev = doc.prev_token(chain[0].start)
+    if prev and prev[2] in closed["comp"]:
+        return chain, chain[0].start  # an embedded clause: قالت إن البرلمان صادق ...
     head, at_boundary, _ = _walk_back(doc, chain[0].start, sent_start, max_words=2)
     if not at_boundary:
         return None
