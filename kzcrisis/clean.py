@@ -1,0 +1,730 @@
+"""Arabic text cleaning with a provenance map (docs/ARCHITECTURE.md, "Offsets").
+
+Cleaning is a sequence of small named steps. Each step is also available as a plain
+``str -> str`` function (``remove_tatweel(text)``), but inside :func:`clean_text` every step
+returns *edits* (start, end, replacement) on the current text, and applying them updates a
+per-character map back to the raw input. So every character of ``Cleaned.text`` knows the raw
+characters it came from, and every raw character that did not survive is accounted for by a
+row of ``Cleaned.log``.
+
+Default steps (``DEFAULT_STEPS``, in order):
+
+``presentation_forms``
+    NFKC on Arabic presentation forms only (U+FB50-FDFF, U+FE70-FEFF; text copied from PDFs):
+    one character at a time, so other text is never touched. An isolated harakah form
+    (U+FE70 ...), whose NFKC is "space + mark", becomes the bare mark: the space is an artefact
+    of the compatibility decomposition, not of the text.
+``controls``
+    Removes bidi controls (LRM, RLM, ALM, embeddings, overrides, isolates), zero-width
+    characters (ZWSP, word joiner, BOM/ZWNBSP, soft hyphen) and C0/C1 control characters.
+    ZWNJ and ZWJ are removed too: in Arabic they only change glyph joining, carry no meaning,
+    and break dictionary look-ups (Persian/Urdu use ZWNJ morphologically; leave out this step
+    for such text).
+``tatweel``
+    Removes tatweel/kashida (U+0640), which is pure justification (so "هـ" becomes "ه").
+``digits``
+    Arabic-Indic (U+0660-0669) and Extended Arabic-Indic (U+06F0-06F9) digits to ASCII; the
+    log keeps the original digits.
+``glued_digits``
+    Separates digits glued to Arabic words: "12شرطياً" -> "12 شرطياً", "عام2022" -> "عام 2022".
+    Two documented exceptions, both kept glued: a one-letter suffix after a number, which is an
+    abbreviation (era "2022م", Hijri "1443هـ" -> "1443ه", "500ق.م"), and proclitics before a
+    number ("بـ5" -> "ب5", "و5", "لـ2022" -> "ل2022", "وب5"): splitting them would leave a
+    one-letter "word".
+``whitespace``
+    NBSP and every other Unicode space -> " "; CRLF/CR and other line breaks -> "\\n"; runs of
+    spaces -> one space; a line break with only spaces/1 newline around it stays "\\n"; two or
+    more line breaks (any whitespace between) -> exactly one blank line "\\n\\n" (U+2029
+    counts as two); leading and trailing whitespace stripped.
+``boilerplate``
+    Removes the patterns of ``resources/boilerplate.yaml`` (licence/copyright footers, contact
+    lines, e-mail addresses and the "[email protected]" artefact, URLs, "read also",
+    follow-us and share lines). Patterns are matched on ``normalize_for_matching`` of the text,
+    so diacritics, tatweel, alef/hamza spellings and digit forms do not defeat them. A removed
+    span inside a line becomes one space if it sat between two non-spaces; afterwards the
+    whitespace around removals is tidied (logged as ``whitespace``). Repeated until nothing
+    matches; if anything was removed, all steps run once more (a removal can create work for
+    an earlier step), so ``clean_text`` is idempotent.
+
+Diacritics stay in the display text; :func:`normalize_for_matching` folds them away for look-ups.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from kzcrisis import schemas
+from kzcrisis.errors import InputError, KzError, ResourceError
+from kzcrisis.paths import resource
+
+__all__ = [
+    "DEFAULT_STEPS", "STEPS", "BoilerplateRule", "Cleaned", "add_raw_offsets", "clean_corpus",
+    "clean_text", "load_boilerplate", "normalize_for_matching", "normalize_with_map",
+    "rules_table", "fold_presentation_forms", "remove_controls", "remove_tatweel",
+    "ascii_digits", "split_glued_digits", "normalize_whitespace", "remove_boilerplate",
+]
+
+LOG_COLUMNS = ["rule", "raw_start", "raw_end", "removed", "replacement"]
+BOILERPLATE_FILE = "boilerplate.yaml"
+
+# --- character tables (built once at import) ------------------------------------------------
+
+
+def _cps(*ranges: tuple[int, int]) -> list[int]:
+    return [cp for lo, hi in ranges for cp in range(lo, hi + 1)]
+
+
+#: harakat, tanwin, shadda, sukun, hamza marks, superscript alef, Quranic annotation marks
+DIACRITICS = _cps((0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06DC),
+                  (0x06DF, 0x06E8), (0x06EA, 0x06ED), (0x08D3, 0x08FF))
+TATWEEL = 0x0640
+#: removed by the ``controls`` step and by normalize_for_matching
+CONTROLS = _cps((0x00, 0x08), (0x0E, 0x1B), (0x7F, 0x84), (0x86, 0x9F), (0xAD, 0xAD),
+                (0x061C, 0x061C), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+                (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF))
+#: Unicode space separators other than " " (folded to " " for matching)
+OTHER_SPACES = _cps((0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x202F, 0x202F),
+                    (0x205F, 0x205F), (0x3000, 0x3000))
+ARABIC_INDIC_DIGITS = _cps((0x0660, 0x0669), (0x06F0, 0x06F9))
+
+_AR_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
+_AR_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+_ALL_DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
+
+
+def _class(cps: list[int]) -> str:
+    return "".join(re.escape(chr(cp)) for cp in cps)
+
+
+def _presentation_map() -> dict[str, str]:
+    out = {}
+    for cp in (*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)):
+        ch = chr(cp)
+        nf = unicodedata.normalize("NFKC", ch)
+        if nf == ch:
+            continue
+        if nf[0] == " " and len(nf) > 1 and all(unicodedata.category(c) == "Mn" for c in nf[1:]):
+            nf = nf[1:]
+        out[ch] = nf
+    return out
+
+
+#: presentation-form character -> its NFKC (isolated harakah forms without the space)
+PRESENTATION_MAP: dict[str, str] = _presentation_map()
+
+
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {cp: None for cp in (*DIACRITICS, TATWEEL, *CONTROLS)}
+    table.update({cp: " " for cp in OTHER_SPACES})
+    for src, dst in (("أإآٱٲٳ", "ا"), ("ىی", "ي"), ("ة", "ه"), ("ؤ", "و"), ("ئ", "ي"),
+                     ("ک", "ك")):
+        table.update({ord(c): dst for c in src})
+    for i, cp in enumerate(ARABIC_INDIC_DIGITS):
+        table[cp] = str(i % 10)
+    base = dict(table)
+    for ch, nf in PRESENTATION_MAP.items():
+        table[ord(ch)] = nf.translate(base)
+    return table
+
+
+#: str.translate table of normalize_for_matching (character-local by construction)
+FOLD_TABLE: dict[int, str | None] = _fold_table()
+# output length per code point, for the offset map of normalize_with_map
+_FOLD_LEN = np.ones(0x110000, dtype=np.int8)
+for _cp, _out in FOLD_TABLE.items():
+    _FOLD_LEN[_cp] = len(_out) if _out else 0
+# code point -> single folded code point (0 = deleted); valid when no character expands
+_FOLD_CP = np.arange(0x110000, dtype=np.uint32)
+for _cp, _out in FOLD_TABLE.items():
+    if _out is None or len(_out) == 1:
+        _FOLD_CP[_cp] = ord(_out) if _out else 0
+_FOLD_LEN_MAX = int(_FOLD_LEN.max())
+_NUMPY_FOLD_MIN = 4096  # below this, str.translate is faster than the numpy path
+
+_PRESENTATION_RE = re.compile("[" + _class([ord(c) for c in PRESENTATION_MAP]) + "]")
+_CONTROLS_RE = re.compile("[" + _class(CONTROLS) + "]+")
+_TATWEEL_RE = re.compile("\u0640+")
+_DIGITS_RE = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+_DIGITS_TABLE = {cp: str(i % 10) for i, cp in enumerate(ARABIC_INDIC_DIGITS)}
+_DIGIT_WORD_RE = re.compile(f"(?<=[{_ALL_DIGITS}])[{_AR_LETTERS}][{_AR_LETTERS}{_AR_MARKS}]*")
+_WORD_DIGIT_RE = re.compile(
+    f"(?<![{_AR_LETTERS}{_AR_MARKS}])[{_AR_LETTERS}][{_AR_LETTERS}{_AR_MARKS}]*(?=[{_ALL_DIGITS}])")
+_MARKS_TABLE = {cp: None for cp in (*DIACRITICS, TATWEEL)}
+_PROCLITICS_RE = re.compile("[وف]?[بلك]?")
+# a whitespace run that is not canonical: at the start, or not exactly " ", "\n" or "\n\n"
+# between two non-spaces
+_WS_BAD_RE = re.compile(r"\A\s+|(?<!\s)(?! (?=\S)|\n(?=\S)|\n\n(?=\S))\s+")
+_LINE_BREAK_RE = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028]")
+
+# --- matching normalisation --------------------------------------------------------------
+
+
+def normalize_for_matching(text: str) -> str:
+    """The folded form used for dictionary look-ups.
+
+    Strips diacritics (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks),
+    tatweel and bidi/zero-width/control characters; folds alef variants (أ إ آ ٱ -> ا), alef
+    maqsura and Farsi yeh (ى ی -> ي), taa marbuta (ة -> ه), hamza carriers to their carrier
+    letter (ؤ -> و, ئ -> ي; bare ء is kept; so مسؤول and مسئول stay distinct and dictionaries
+    should list both), Farsi kaf (ک -> ك), Arabic-Indic digits to ASCII, other Unicode spaces to
+    " ", and presentation forms to their NFKC. One input character gives zero or one output
+    characters, except presentation-form ligatures, which may expand.
+    """
+    if not isinstance(text, str):
+        raise KzError(f"normalize_for_matching expects str, not {type(text).__name__}")
+    return text.translate(FOLD_TABLE)
+
+
+def _fold_with_map(text: str) -> tuple[str, np.ndarray]:
+    n = len(text)
+    if n < _NUMPY_FOLD_MIN:
+        folded = text.translate(FOLD_TABLE)
+        cps = np.fromiter(map(ord, text), dtype=np.int64, count=n)
+    else:
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        folded = None
+    lens = _FOLD_LEN[cps]
+    if folded is None:
+        if _FOLD_LEN_MAX > 1 and lens.max(initial=1) > 1:
+            folded = text.translate(FOLD_TABLE)
+        else:
+            out = _FOLD_CP[cps]
+            folded = out[out != 0].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    index = np.arange(n + 1, dtype=np.int64)
+    fmap = index if bool((lens == 1).all()) else np.append(np.repeat(index[:-1], lens), n)
+    return folded, fmap
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """``normalize_for_matching(text)`` plus, for each folded character, its index in ``text``.
+
+    The map has ``len(folded) + 1`` entries, the last being ``len(text)``; a match
+    ``folded[i:j]`` corresponds to ``text[m[i]:m[j]]`` (trailing stripped marks included).
+    """
+    if not isinstance(text, str):
+        raise KzError(f"normalize_with_map expects str, not {type(text).__name__}")
+    folded, fmap = _fold_with_map(text)
+    return folded, fmap.tolist()
+
+
+# --- provenance-keeping edit machinery ---------------------------------------------------
+
+Edit = tuple[int, int, str, str]  # (start, end, replacement, rule) on the current text
+
+
+class _State:
+    """The text being cleaned, the raw range of each of its characters, and the log."""
+
+    __slots__ = ("text", "starts", "ends", "rows", "n_raw")
+
+    def __init__(self, raw: str) -> None:
+        n = len(raw)
+        self.text = raw
+        self.starts = np.arange(n, dtype=np.int64)
+        self.ends = np.arange(1, n + 1, dtype=np.int64)
+        self.rows: list[list[Any]] = []
+        self.n_raw = n
+
+    def apply(self, edits: list[Edit]) -> None:
+        """Apply sorted, non-overlapping edits; log each (adjacent edits of a rule merged)."""
+        if not edits:
+            return
+        text, st, en = self.text, self.starts, self.ends
+        n = len(text)
+        same_shape = all(e - s == 1 and len(r) == 1 for s, e, r, _ in edits)
+        pieces: list[str] = []
+        sp: list[np.ndarray] = []
+        ep: list[np.ndarray] = []
+        pos = 0
+        last_end = -1
+        rows = self.rows
+        first_row = len(rows)
+        for s, e, rep, rule in edits:
+            if e > s:
+                a, b = int(st[s]), int(en[e - 1])
+            else:  # an insertion sits just before the next character
+                a = b = int(st[s]) if s < n else (int(en[n - 1]) if n else self.n_raw)
+            pieces.append(text[pos:s])
+            pieces.append(rep)
+            if not same_shape:
+                sp.append(st[pos:s])
+                ep.append(en[pos:s])
+                if rep:
+                    sp.append(np.full(len(rep), a, dtype=np.int64))
+                    ep.append(np.full(len(rep), b, dtype=np.int64))
+            prev = rows[-1] if len(rows) > first_row else None
+            if prev is not None and s == last_end and prev[0] == rule and prev[2] == a:
+                prev[2] = b
+                prev[3] += text[s:e]
+                prev[4] += rep
+            else:
+                rows.append([rule, a, b, text[s:e], rep])
+            last_end = e
+            pos = e
+        pieces.append(text[pos:])
+        self.text = "".join(pieces)
+        if not same_shape:
+            sp.append(st[pos:])
+            ep.append(en[pos:])
+            self.starts = np.concatenate(sp)
+            self.ends = np.concatenate(ep)
+
+
+def _apply_to_str(text: str, run: Callable[[_State], None]) -> str:
+    state = _State(text)
+    run(state)
+    return state.text
+
+
+# --- steps -----------------------------------------------------------------------------
+
+
+def _edits_presentation(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), PRESENTATION_MAP[m.group()], "presentation_forms")
+            for m in _PRESENTATION_RE.finditer(text)]
+
+
+def _edits_controls(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), "", "controls") for m in _CONTROLS_RE.finditer(text)]
+
+
+def _edits_tatweel(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), "", "tatweel") for m in _TATWEEL_RE.finditer(text)]
+
+
+def _edits_digits(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), m.group().translate(_DIGITS_TABLE), "digits")
+            for m in _DIGITS_RE.finditer(text)]
+
+
+def _n_letters(word: str) -> str:
+    return word.translate(_MARKS_TABLE)
+
+
+def _edits_glued_digits(text: str) -> list[Edit]:
+    at: set[int] = set()
+    for m in _DIGIT_WORD_RE.finditer(text):
+        if len(_n_letters(m.group())) > 1:  # one letter after a number is an abbreviation
+            at.add(m.start())
+    for m in _WORD_DIGIT_RE.finditer(text):
+        if not _PROCLITICS_RE.fullmatch(_n_letters(m.group())):
+            at.add(m.end())
+    return [(p, p, " ", "glued_digits") for p in sorted(at)]
+
+
+def _edits_whitespace(text: str) -> list[Edit]:
+    n = len(text)
+    edits = []
+    for m in _WS_BAD_RE.finditer(text):
+        s, e = m.span()
+        run = m.group()
+        if s == 0 or e == n:
+            rep = ""
+        else:
+            k = len(_LINE_BREAK_RE.findall(run)) + 2 * run.count("\u2029")
+            rep = " " if k == 0 else "\n" if k == 1 else "\n\n"
+        if run != rep:
+            edits.append((s, e, rep, "whitespace"))
+    return edits
+
+
+def _simple(edits: Callable[[str], list[Edit]]) -> Callable[[_State, tuple], None]:
+    def run(state: _State, rules: tuple = ()) -> None:
+        state.apply(edits(state.text))
+    return run
+
+
+# --- boilerplate -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoilerplateRule:
+    """One boilerplate pattern; ``regex`` is compiled on the folded form of ``pattern``."""
+
+    name: str
+    pattern: str
+    note: str
+    scope: str  # "line": remove every line the match touches; "inline": remove the match
+    regex: re.Pattern
+    source: str = ""
+
+
+_FLAGS = {"IGNORECASE": re.IGNORECASE, "DOTALL": re.DOTALL, "VERBOSE": re.VERBOSE,
+          "MULTILINE": re.MULTILINE}
+_SCOPES = ("line", "inline")
+
+
+def load_boilerplate(path: str | Path | None = None) -> tuple[BoilerplateRule, ...]:
+    """Load boilerplate patterns from YAML (default ``resources/boilerplate.yaml``).
+
+    The file is a mapping with a ``patterns`` list; each entry has ``name``, ``pattern`` (a
+    Python regex written in ordinary Arabic spelling: it is folded with
+    :func:`normalize_for_matching` and matched, MULTILINE, on the folded text), ``note``,
+    and optionally ``scope`` (``line`` or ``inline``, default ``inline``) and ``flags`` (a
+    list of IGNORECASE, DOTALL, VERBOSE, MULTILINE). A malformed entry raises ResourceError.
+    """
+    p = Path(path) if path is not None else resource(BOILERPLATE_FILE)
+    return _load_boilerplate(str(p))
+
+
+@lru_cache(maxsize=16)
+def _load_boilerplate(path: str) -> tuple[BoilerplateRule, ...]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ResourceError(f"{path}: cannot read boilerplate patterns ({err})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ResourceError(f"{path}{where}: not valid YAML "
+                            f"({getattr(err, 'problem', None) or err})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
+        raise ResourceError(f"{path}: expected a mapping with a 'patterns' list")
+    seq = next(v for k, v in node.value if k.value == "patterns")
+    rules, seen = [], set()
+    for i, (entry, sub) in enumerate(zip(data["patterns"], seq.value, strict=True)):
+        where = f"{path} line {sub.start_mark.line + 1} (entry {i + 1}"
+        if not isinstance(entry, dict):
+            raise ResourceError(f"{where}): expected a mapping with name, pattern, note")
+        name = entry.get("name")
+        where += f" {name!r})" if isinstance(name, str) else ")"
+        unknown = set(entry) - {"name", "pattern", "note", "scope", "flags"}
+        if unknown:
+            raise ResourceError(f"{where}: unknown field(s) {sorted(unknown)}")
+        for key in ("name", "pattern", "note"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise ResourceError(f"{where}: '{key}' must be a non-empty string")
+        if name in seen:
+            raise ResourceError(f"{where}: duplicate name")
+        seen.add(name)
+        scope = entry.get("scope", "inline")
+        if scope not in _SCOPES:
+            raise ResourceError(f"{where}: scope must be one of {list(_SCOPES)}, not {scope!r}")
+        flags = entry.get("flags", [])
+        if isinstance(flags, str):
+            flags = [flags]
+        if not isinstance(flags, list) or any(f not in _FLAGS for f in flags):
+            raise ResourceError(f"{where}: flags must be a list of {sorted(_FLAGS)}")
+        value = re.MULTILINE
+        for f in flags:
+            value |= _FLAGS[f]
+        try:
+            regex = re.compile(normalize_for_matching(entry["pattern"]), value)
+        except re.error as err:
+            raise ResourceError(f"{where}: bad regex ({err})") from None
+        if regex.search(""):
+            raise ResourceError(f"{where}: pattern matches the empty string")
+        rules.append(BoilerplateRule(name, entry["pattern"], entry["note"].strip(), scope,
+                                     regex, path))
+    return tuple(rules)
+
+
+_CLOSERS = frozenset("\n.,،؛:;!?)]}»\"'")
+
+
+def _boilerplate_edits(text: str, rules: Sequence[BoilerplateRule]) -> list[Edit]:
+    folded, fmap = _fold_with_map(text)
+    spans = []
+    for rule in rules:
+        for m in rule.regex.finditer(folded):
+            fs, fe = m.span()
+            if fe == fs:
+                continue
+            s, e = int(fmap[fs]), int(fmap[fe])
+            if rule.scope == "line":
+                s = text.rfind("\n", 0, s) + 1
+                nl = text.find("\n", e - 1 if e > s else s)
+                e = len(text) if nl < 0 else nl + 1
+            spans.append((s, e, rule.name))
+    spans.sort(key=lambda x: (x[0], -x[1]))
+    merged: list[list[Any]] = []
+    for s, e, name in spans:
+        if merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e, name])
+    n = len(text)
+    edits: list[Edit] = []
+    for s, e, name in merged:
+        glue = 0 < s and e < n and not text[s - 1].isspace() and not text[e].isspace()
+        rep = " " if glue else ""
+        prev_end = edits[-1][1] if edits else 0
+        if (not glue and s - 1 >= prev_end and text[s - 1] == " "
+                and (e == n or text[e] in _CLOSERS)):
+            s -= 1  # "see http://x." -> "see." rather than "see ."
+        if text[s:e] != rep:
+            edits.append((s, e, rep, f"boilerplate:{name}"))
+    return edits
+
+
+_MAX_ROUNDS = 20
+
+
+def _run_boilerplate(state: _State, rules: tuple = ()) -> None:
+    for _ in range(_MAX_ROUNDS):
+        edits = _boilerplate_edits(state.text, rules)
+        if not edits:
+            return
+        state.apply(edits)
+        state.apply(_edits_whitespace(state.text))
+
+
+#: step name -> runner; the order of DEFAULT_STEPS is the order that makes cleaning idempotent
+STEPS: dict[str, Callable[[_State, tuple], None]] = {
+    "presentation_forms": _simple(_edits_presentation),
+    "controls": _simple(_edits_controls),
+    "tatweel": _simple(_edits_tatweel),
+    "digits": _simple(_edits_digits),
+    "glued_digits": _simple(_edits_glued_digits),
+    "whitespace": _simple(_edits_whitespace),
+    "boilerplate": _run_boilerplate,
+}
+DEFAULT_STEPS: tuple[str, ...] = tuple(STEPS)
+
+_STEP_NOTES = {
+    "presentation_forms": "Arabic presentation form (PDF copy) replaced by its NFKC letters",
+    "controls": "invisible bidi, zero-width or control character removed",
+    "tatweel": "tatweel (kashida) removed: justification only",
+    "digits": "Arabic-Indic digit written as ASCII digit",
+    "glued_digits": "space inserted between a number and a glued Arabic word",
+    "whitespace": "spaces, line breaks and paragraph breaks made canonical",
+}
+
+
+def fold_presentation_forms(text: str) -> str:
+    """Step ``presentation_forms`` as a plain function."""
+    return _apply_to_str(text, STEPS["presentation_forms"])
+
+
+def remove_controls(text: str) -> str:
+    """Step ``controls`` as a plain function."""
+    return _apply_to_str(text, STEPS["controls"])
+
+
+def remove_tatweel(text: str) -> str:
+    """Step ``tatweel`` as a plain function."""
+    return _apply_to_str(text, STEPS["tatweel"])
+
+
+def ascii_digits(text: str) -> str:
+    """Step ``digits`` as a plain function."""
+    return _apply_to_str(text, STEPS["digits"])
+
+
+def split_glued_digits(text: str) -> str:
+    """Step ``glued_digits`` as a plain function."""
+    return _apply_to_str(text, STEPS["glued_digits"])
+
+
+def normalize_whitespace(text: str) -> str:
+    """Step ``whitespace`` as a plain function."""
+    return _apply_to_str(text, STEPS["whitespace"])
+
+
+def remove_boilerplate(text: str, rules: Sequence[BoilerplateRule] | None = None) -> str:
+    """Step ``boilerplate`` as a plain function (default rules from the packaged YAML)."""
+    rules = load_boilerplate() if rules is None else tuple(rules)
+    state = _State(text)
+    _run_boilerplate(state, rules)
+    return state.text
+
+
+def rules_table(rules: Sequence[BoilerplateRule] | None = None) -> pd.DataFrame:
+    """Every rule name that can appear in a cleaning log, with its scope and note."""
+    rules = load_boilerplate() if rules is None else tuple(rules)
+    rows = [(name, "step", "", note) for name, note in _STEP_NOTES.items()]
+    rows += [(f"boilerplate:{r.name}", "boilerplate", r.scope, r.note) for r in rules]
+    return pd.DataFrame(rows, columns=["rule", "kind", "scope", "note"])
+
+
+def _resolve_steps(steps: Sequence[str] | str | None) -> tuple[str, ...]:
+    if steps is None:
+        return DEFAULT_STEPS
+    if isinstance(steps, str):
+        steps = [steps]
+    try:
+        names = tuple(steps)
+    except TypeError:
+        raise KzError(f"steps must be a list of step names, not {type(steps).__name__}") from None
+    bad = [s for s in names if s not in STEPS]
+    if bad:
+        raise KzError(f"unknown cleaning step(s) {bad}; valid steps: {', '.join(STEPS)}")
+    return names
+
+
+# --- the entry points ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Cleaned:
+    """A cleaned text with its provenance.
+
+    ``offsets[i]`` is the raw index where cleaned character ``i`` starts and
+    ``offsets_end[i]`` the raw index where cleaned character ``i - 1`` ends (both have
+    ``len(text) + 1`` entries), so :meth:`raw_span` is O(1).
+    """
+
+    text: str
+    raw: str
+    log: pd.DataFrame
+    offsets: np.ndarray
+    offsets_end: np.ndarray
+    steps: tuple[str, ...] = DEFAULT_STEPS
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map ``text[start:end]`` to ``(raw_start, raw_end)`` so that ``raw[raw_start:raw_end]``
+        is where it came from (an empty span maps to an empty raw span)."""
+        n = len(self.text)
+        try:
+            s, e = int(start), int(end)
+        except (TypeError, ValueError):
+            raise KzError(f"raw_span needs integer offsets, got {start!r}, {end!r}") from None
+        if not 0 <= s <= e <= n:
+            raise KzError(f"span ({start}, {end}) is outside the cleaned text (length {n})")
+        a = int(self.offsets[s])
+        return (a, int(self.offsets_end[e])) if e > s else (a, a)
+
+    def __repr__(self) -> str:
+        return (f"Cleaned(len(raw)={len(self.raw)}, len(text)={len(self.text)}, "
+                f"log={len(self.log)} rows)")
+
+
+def clean_text(raw: str, steps: Sequence[str] | None = None, *,
+               boilerplate: Sequence[BoilerplateRule] | None = None) -> Cleaned:
+    """Clean one raw text with ``steps`` (names from ``STEPS``; default ``DEFAULT_STEPS``).
+
+    ``boilerplate`` overrides the packaged patterns (see :func:`load_boilerplate`).
+    """
+    if not isinstance(raw, str):
+        raise KzError(f"clean_text expects str, not {type(raw).__name__}"
+                      + (" (decode the bytes first)" if isinstance(raw, bytes | bytearray) else ""))
+    names = _resolve_steps(steps)
+    rules = (load_boilerplate() if boilerplate is None else tuple(boilerplate)) \
+        if "boilerplate" in names else ()
+    state = _State(raw)
+    for _ in range(_MAX_ROUNDS):
+        removed_boilerplate = False
+        for name in names:
+            before = len(state.rows)
+            STEPS[name](state, rules)
+            removed_boilerplate |= name == "boilerplate" and len(state.rows) > before
+        # a removal can leave work for an earlier step ("ً[email protected]ء12" -> "ء12"), so the
+        # steps run again until boilerplate finds nothing; that makes cleaning idempotent
+        if not removed_boilerplate:
+            break
+    n = len(state.text)
+    offsets = np.empty(n + 1, dtype=np.int64)
+    offsets[:n] = state.starts
+    offsets[n] = state.n_raw
+    offsets_end = np.empty(n + 1, dtype=np.int64)
+    offsets_end[1:] = state.ends
+    offsets_end[0] = offsets[0]
+    log = pd.DataFrame(state.rows, columns=LOG_COLUMNS)
+    log = log.astype({"raw_start": "int64", "raw_end": "int64"})
+    log = log.sort_values(["raw_start", "raw_end"], kind="stable").reset_index(drop=True)
+    offsets.flags.writeable = False
+    offsets_end.flags.writeable = False
+    return Cleaned(state.text, raw, log, offsets, offsets_end, names)
+
+
+def clean_corpus(docs: pd.DataFrame, steps: Sequence[str] | None = None, *,
+                 boilerplate: Sequence[BoilerplateRule] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clean every document of ``docs`` (columns ``doc_id``, ``text_raw``).
+
+    Returns a copy with ``text_clean``, ``n_chars`` (raw length), ``n_chars_clean`` and
+    ``provenance`` (the :class:`Cleaned` object, for :func:`add_raw_offsets`; never write it
+    to CSV), and the cleaning log (``schemas.CLEANING_LOG``).
+    """
+    if not isinstance(docs, pd.DataFrame):
+        raise InputError(f"clean_corpus expects a DataFrame, not {type(docs).__name__}")
+    missing = [c for c in ("doc_id", "text_raw") if c not in docs.columns]
+    if missing:
+        raise InputError(f"clean_corpus: documents lack column(s) {missing} (use kz.load_corpus)")
+    names = _resolve_steps(steps)
+    rules = (load_boilerplate() if boilerplate is None else tuple(boilerplate)) \
+        if "boilerplate" in names else ()
+    out = docs.copy()
+    cleaned, logs = [], []
+    for doc_id, raw in zip(out["doc_id"], out["text_raw"], strict=True):
+        if not isinstance(raw, str):
+            raise InputError(f"document {doc_id!r}: text_raw is {type(raw).__name__}, not text")
+        c = clean_text(raw, names, boilerplate=rules)
+        cleaned.append(c)
+        if len(c.log):
+            logs.append(c.log.assign(doc_id=doc_id))
+    out["text_clean"] = pd.Series([c.text for c in cleaned], index=out.index, dtype=object)
+    out["n_chars"] = pd.Series([len(c.raw) for c in cleaned], index=out.index, dtype="int64")
+    out["n_chars_clean"] = pd.Series([len(c.text) for c in cleaned], index=out.index,
+                                     dtype="int64")
+    out["provenance"] = pd.Series(cleaned, index=out.index, dtype=object)
+    if logs:
+        log = schemas.conform(pd.concat(logs, ignore_index=True), schemas.CLEANING_LOG)
+    else:
+        log = schemas.empty(schemas.CLEANING_LOG).astype({"raw_start": "int64",
+                                                          "raw_end": "int64"})
+    return out, log
+
+
+def add_raw_offsets(table: pd.DataFrame, docs: pd.DataFrame, start: str = "start_char",
+                    end: str = "end_char") -> pd.DataFrame:
+    """Return a copy of ``table`` with ``raw_start``/``raw_end`` (indexes of ``text_raw``).
+
+    ``table`` has ``doc_id`` and cleaned-text offsets ``start``/``end``; ``docs`` is the first
+    result of :func:`clean_corpus`. Missing offsets give missing raw offsets.
+    """
+    for name, df, cols in (("table", table, ["doc_id", start, end]),
+                           ("docs", docs, ["doc_id", "provenance"])):
+        if not isinstance(df, pd.DataFrame):
+            raise KzError(f"add_raw_offsets: {name} must be a DataFrame")
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            hint = " (use the documents returned by kz.clean_corpus)" if name == "docs" else ""
+            raise KzError(f"add_raw_offsets: {name} lacks column(s) {missing}{hint}")
+    if docs["doc_id"].duplicated().any():
+        dup = docs.loc[docs["doc_id"].duplicated(), "doc_id"].iloc[0]
+        raise KzError(f"add_raw_offsets: doc_id {dup!r} occurs twice in docs")
+    prov = dict(zip(docs["doc_id"], docs["provenance"], strict=True))
+    out = table.copy()
+    raw_start = np.full(len(out), -1, dtype=np.int64)
+    raw_end = np.full(len(out), -1, dtype=np.int64)
+    starts = pd.to_numeric(out[start], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ends = pd.to_numeric(out[end], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(starts) | np.isnan(ends)
+    ids = out["doc_id"].to_numpy(dtype=object)
+    for doc_id in pd.unique(ids):
+        rows = np.flatnonzero((ids == doc_id) & ~missing)
+        if not len(rows):
+            continue
+        c = prov.get(doc_id)
+        if not isinstance(c, Cleaned):
+            raise KzError(f"add_raw_offsets: no cleaned document {doc_id!r} in docs "
+                          "(run kz.clean_corpus on the same documents)")
+        s, e = starts[rows], ends[rows]
+        n = len(c.text)
+        bad = (s < 0) | (e < s) | (e > n) | (s != np.floor(s)) | (e != np.floor(e))
+        if bad.any():
+            i = rows[np.flatnonzero(bad)[0]]
+            raise KzError(f"add_raw_offsets: document {doc_id!r} row {i}: span "
+                          f"({starts[i]:g}, {ends[i]:g}) is outside its cleaned text "
+                          f"(length {n})")
+        s, e = s.astype(np.int64), e.astype(np.int64)
+        raw_start[rows] = c.offsets[s]
+        raw_end[rows] = np.where(e > s, c.offsets_end[e], c.offsets[s])
+    out["raw_start"] = pd.array(np.where(missing, 0, raw_start), dtype="Int64")
+    out["raw_end"] = pd.array(np.where(missing, 0, raw_end), dtype="Int64")
+    if missing.any():
+        out.loc[missing, ["raw_start", "raw_end"]] = pd.NA
+    return out
