@@ -141,7 +141,6 @@ class ActorDictionary:
     _holders: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
         default_factory=dict, repr=False)
     _offices: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
-    _surnames: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     # --- construction -------------------------------------------------------------------
 
@@ -194,10 +193,6 @@ class ActorDictionary:
             folded = _fold(row["alias"])
             if kind in ("name", "metonym"):
                 add(folded, _Entry(kind, target, priority=0))
-                if self._info[target]["type"] == "person":
-                    surname = folded.split()[-1]
-                    if len(surname) > 3:
-                        self._surnames.setdefault(surname, set()).add(target)
             elif kind == "nisba":
                 add(folded, _Entry("nisba", target, "def", priority=3))
                 if folded.startswith(_AL):
@@ -802,8 +797,8 @@ def _default_dictionary() -> ActorDictionary:
 
 def _link_entities(d: ActorDictionary, text: str, matches: list[Match],
                    ents: pd.DataFrame) -> tuple[list[Match], list[tuple]]:
-    """Link PER/ORG/LOC entities: overlap with a mention, else the entity text alone, else
-    a unique person surname; the rest are candidates."""
+    """Link PER/ORG/LOC entities: overlap with a mention, else the entity text alone names
+    one actor ("ner"); the rest (except known places) are candidates."""
     out = list(matches)
     cands = []
     spans = [(m.start, m.end) for m in matches]
@@ -813,7 +808,7 @@ def _link_entities(d: ActorDictionary, text: str, matches: list[Match],
         s, t = int(e["start_char"]), int(e["end_char"])
         if any(s < me and ms < t for ms, me in spans):
             continue
-        linked = _link_one(d, text, s, t, e["type"])
+        linked = _link_one(d, text, s, t)
         if linked is None:
             if not _is_known_place(d, text[s:t]):
                 cands.append((int(e["sent_id"]), e["text"], e["type"], s, t))
@@ -823,16 +818,12 @@ def _link_entities(d: ActorDictionary, text: str, matches: list[Match],
     return out, cands
 
 
-def _link_one(d: ActorDictionary, text: str, s: int, t: int, etype: str) -> str | None:
+def _link_one(d: ActorDictionary, text: str, s: int, t: int) -> str | None:
+    """The actor the entity's text alone names (e.g. a name glued to the previous word in
+    the text, which fails the word-boundary check there), if exactly one."""
     inner = [m for m in d.match(text[s:t]) if m.method == "dictionary"]
     if len(inner) == 1 and d.info(inner[0].actor_id)["type"] != "place":
         return inner[0].actor_id
-    if etype == "PER":
-        found = set()
-        for word in _fold(text[s:t]).split():
-            found |= d._surnames.get(word, set())
-        if len(found) == 1:
-            return found.pop()
     return None
 
 
