@@ -350,13 +350,13 @@ def plot_stance_comparison(stance_comparison: pd.DataFrame, groups: Sequence[str
 # --------------------------------------------------------------------------- 2. mentions
 
 def plot_mentions(table: pd.DataFrame, ax: Axes | None = None, *,
-                  actors: pd.DataFrame | None = None, top: int | None = 25) -> Axes:
+                  actors: pd.DataFrame | None = None, top: int | None = None) -> Axes:
     """Horizontal bars of mentions per actor, coloured by group, labelled in Arabic and English.
 
     ``table`` is an ``actors`` table (with ``n_mentions``) or a ``mentions`` table (counted
     per actor; pass ``actors`` for the names, else the commonest surface form is shown).
-    Actors are grouped by group (focus groups first), most mentioned first; ``top`` keeps the
-    most mentioned actors.
+    Actors are grouped by group (focus groups first), most mentioned first; ``top`` keeps only
+    the most mentioned actors (ties broken by actor_id).
     """
     if table is not None and "n_mentions" in getattr(table, "columns", []):
         counts = _require(table, schemas.ACTORS, "actors").copy()
@@ -376,7 +376,7 @@ def plot_mentions(table: pd.DataFrame, ax: Axes | None = None, *,
     with use_style():
         counts = counts[pd.to_numeric(counts["n_mentions"], errors="coerce").fillna(0) > 0]
         n_rows = len(counts) if top is None else min(len(counts), top)
-        ax = _new_ax(ax, (7.5, 1.0 + 0.32 * max(3, n_rows)))
+        ax = _new_ax(ax, (9, 1.0 + 0.32 * max(3, n_rows)))
         if counts.empty:
             return _no_data(ax, "no actor mentions")
         counts = counts.assign(n_mentions=counts["n_mentions"].astype(int),
@@ -439,42 +439,88 @@ def cooccurrence_graph(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None =
     return graph
 
 
-def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = None,
-                      ax: Axes | None = None, *, min_weight: int = 1, seed: int = 0) -> Axes:
-    """Actor co-occurrence network: node size ~ mentions, colour = group, width ~ sentences.
+def network_layout(graph, seed: int = 0) -> dict[str, np.ndarray]:
+    """Seeded spring layout per connected component, components packed in shelves.
 
-    The spring layout is seeded (``seed``) and nodes are added in sorted order, so the figure
-    is the same on every run.
+    A single spring layout pushes separate components into the corners and piles their nodes
+    up; laying each out on its own (radius ~ sqrt(size)) keeps every cluster readable.
     """
     import networkx as nx
 
+    comps = sorted((sorted(c) for c in nx.connected_components(graph)),
+                   key=lambda c: (-len(c), c[0]))
+    radii = [0.5 * np.sqrt(len(c)) for c in comps]
+    gap = 0.6
+    # shelves about twice as wide as the packed area is tall (figures are landscape)
+    shelf_width = max(2 * radii[0], np.sqrt(2.0 * sum((2 * r + gap) ** 2 for r in radii)))
+    pos: dict[str, np.ndarray] = {}
+    x = y = 0.0
+    row_height = 0.0
+    for comp, r in zip(comps, radii, strict=True):
+        if x > 0 and x + 2 * r > shelf_width:  # next shelf, downwards
+            x, y = 0.0, y - row_height - gap
+            row_height = 0.0
+        if len(comp) == 1:
+            local = {comp[0]: np.zeros(2)}
+        else:
+            local = nx.spring_layout(graph.subgraph(comp), seed=seed, weight="weight",
+                                     k=1.6 / np.sqrt(len(comp)), iterations=200, scale=r)
+        for node, xy in local.items():
+            pos[node] = np.asarray(xy, dtype=float) + (x + r, y - r)
+        x += 2 * r + gap
+        row_height = max(row_height, 2 * r)
+    return pos
+
+
+def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = None,
+                      ax: Axes | None = None, *, min_weight: int = 1, seed: int = 0,
+                      labels: str = "auto") -> Axes:
+    """Actor co-occurrence network: node size ~ mentions, colour = group, width ~ sentences.
+
+    The layout (:func:`network_layout`) is seeded and nodes are added in sorted order, so the
+    figure is the same on every run. ``labels``: ``"both"`` (Arabic over English), ``"en"``,
+    ``"ar"``, or ``"auto"`` (both up to 12 actors, else the English name without its
+    parenthetical).
+    """
+    import networkx as nx
+    from matplotlib import patheffects
+
+    if labels not in ("auto", "both", "en", "ar"):
+        raise KzError(f"labels={labels!r}: choose auto, both, en or ar")
     graph = cooccurrence_graph(cooccurrence, actors, min_weight=min_weight)
     with use_style():
-        ax = _new_ax(ax, (8, 7))
-        if graph.number_of_nodes() == 0:
+        n_nodes = graph.number_of_nodes()
+        ax = _new_ax(ax, (8, 7) if n_nodes <= 12 else (11, 7))
+        if n_nodes == 0:
             return _no_data(ax, "no actors co-occur in a sentence")
-        pos = nx.spring_layout(graph, seed=seed, weight="weight", k=1.5 / np.sqrt(len(graph)))
+        if labels == "auto":
+            labels = "both" if n_nodes <= 12 else "en"
+        pos = network_layout(graph, seed=seed)
         colors = group_colors([d["group"] for _, d in graph.nodes(data=True)])
         nodes = list(graph.nodes)
         mentions = np.array([float(pd.to_numeric(graph.nodes[n]["n_mentions"], errors="coerce")
                                    or 1) for n in nodes])
-        sizes = 150 + 450 * np.sqrt(mentions / mentions.max())
-        widths = [0.6 + 2.5 * d["weight"] / max(w for *_, w in graph.edges(data="weight"))
-                  for *_, d in graph.edges(data=True)]
+        sizes = 120 + 420 * np.sqrt(mentions / mentions.max())
+        max_w = max(w for *_, w in graph.edges(data="weight"))
+        widths = [0.6 + 2.5 * d["weight"] / max_w for *_, d in graph.edges(data=True)]
         nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="0.6", alpha=0.8)
         nx.draw_networkx_nodes(graph, pos, ax=ax, nodelist=nodes, node_size=sizes,
                                node_color=[colors.get(graph.nodes[n]["group"], UNCODED_COLOR)
                                            for n in nodes], edgecolors="white")
-        labels = {n: "\n".join(x for x in (ar_label(graph.nodes[n]["name_ar"]),
-                                           graph.nodes[n]["name_en"]) if x) for n in nodes}
-        for n, (x, y) in pos.items():
-            ax.annotate(labels[n], (x, y), xytext=(0, -11), textcoords="offset points",
-                        ha="center", va="top", fontsize=7)
+        for n in nodes:
+            data = graph.nodes[n]
+            en = data["name_en"] if labels != "en" else data["name_en"].split(" (")[0]
+            parts = {"both": (ar_label(data["name_ar"]), en), "en": (en,),
+                     "ar": (ar_label(data["name_ar"]) or en,)}[labels]
+            ax.annotate("\n".join(x for x in parts if x), pos[n], xytext=(0, -9),
+                        textcoords="offset points", ha="center", va="top", fontsize=6.5,
+                        path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
         ax.legend(handles=[Patch(facecolor=c, label=g or "—") for g, c in colors.items()],
                   title="group", loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7,
                   title_fontsize=7, frameon=False)
         ax.set_title("Actors named in the same sentence")
-        ax.margins(0.15)
+        ax.margins(0.12)
+        ax.set_aspect("equal", adjustable="datalim")
         ax.set_axis_off()
     return ax
 
@@ -582,25 +628,34 @@ def plot_framing(framing: pd.DataFrame, ax: Axes | None = None, *, doc_id: str |
             return _no_data(_new_ax(ax, (6, 3)), "no framing terms counted")
         table = table.assign(n=table["n"].astype(int), speaker_group=table["speaker_group"]
                              .map(_str).replace("", NARRATOR), target=table["target"].map(_str),
+                             term_class=table["term_class"].map(_str),
                              term_id=table["term_id"].map(str))
-        counts = table.pivot_table(index=["target", "term_id"], columns="speaker_group",
-                                   values="n", aggfunc="sum", fill_value=0)
+        counts = table.pivot_table(index=["target", "term_class", "term_id"],
+                                   columns="speaker_group", values="n", aggfunc="sum",
+                                   fill_value=0)
         groups = order_groups([g for g in counts.columns if g != NARRATOR])
         if NARRATOR in counts.columns:
             groups.append(NARRATOR)
         counts = counts.loc[:, groups].sort_index()
-        ax = _new_ax(ax, (1.8 + 0.8 * len(groups), 1.2 + 0.35 * len(counts)))
+        ax = _new_ax(ax, (2.6 + 0.6 * len(groups), 1.2 + 0.35 * len(counts)))
         values = counts.to_numpy()
         image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0, vmax=max(1, values.max()))
         for (i, j), v in np.ndenumerate(values):
             if v:
                 ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
                         color="white" if v > values.max() * 0.6 else "black")
+        # a rule between the targets' blocks of rows
+        targets = counts.index.get_level_values("target")
+        for i in range(1, len(targets)):
+            if targets[i] != targets[i - 1]:
+                ax.axhline(i - 0.5, color="0.3", linewidth=1)
         ax.set_xticks(range(len(groups)))
         ax.set_xticklabels([ar_label(g) for g in groups], rotation=45, ha="right")
         ax.set_yticks(range(len(counts)))
-        ax.set_yticklabels([f"{ar_label((term_labels or {}).get(term, term))} ({target})"
-                            for target, term in counts.index], fontsize=8)
+        ax.set_yticklabels([f"{ar_label((term_labels or {}).get(term, term))} "
+                            f"({target}, {term_class})" if term_class else
+                            f"{ar_label((term_labels or {}).get(term, term))} ({target})"
+                            for target, term_class, term in counts.index], fontsize=8)
         ax.set_xlabel("speaker group")
         ax.set_title("Framing terms by speaker group")
         ax.figure.colorbar(image, ax=ax, label="uses", shrink=0.8)

@@ -374,7 +374,7 @@ def test_framing_heatmap_sums_documents():
 def test_framing_one_document_and_arabic_term_labels():
     ax = plots.plot_framing(framing(), doc_id="d2", term_labels={"terrorists": "إرهابيون"})
     assert ax.images[0].get_array().shape == (1, 1)
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["إرهابيون (protesters)"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["إرهابيون (protesters, terrorist)"]
 
 
 @pytest.mark.parametrize(("func", "columns"), [
