@@ -711,7 +711,8 @@ def _find_candidates(doc: _Doc) -> list[_Cand]:
         info = doc.lex.cue_info[m.group("form")]
         prev = doc.prev_token(s)
         neg = ""
-        if prev and prev[2] in closed["neg"]:
+        if prev and (prev[2] in closed["neg"] or (prev[2][:1] in "وف"
+                                                  and prev[2][1:] in closed["neg"])):
             neg = doc.clean(prev[0], prev[1])
             prev = doc.prev_token(prev[0])
         if prev and prev[2] in closed["block"]:
@@ -956,3 +957,46 @@ def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFra
         table["raw_start"] = pd.Series(dtype=object)
         table["raw_end"] = pd.Series(dtype=object)
     return schemas.conform(table, schemas.STATEMENTS)
+
+
+def evaluate_statements(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Statement detection and attribution against a hand coding (``data/gold/statements.csv``).
+
+    Statements pair within a document by the largest overlap of their raw content spans
+    (each used once). Returns one row per measure: precision and recall of statements,
+    and, over the paired ones, the share with the same speaker actor, group and kind.
+    """
+    need = {"doc_id", "raw_start", "raw_end", "speaker_actor_id", "group", "kind"}
+    for name, df in (("pred", pred), ("gold", gold)):
+        if not isinstance(df, pd.DataFrame) or not need <= set(df.columns):
+            raise KzError(f"evaluate_statements: {name} needs columns {sorted(need)}")
+    used: set[int] = set()
+    pairs = []
+    p = pred.dropna(subset=["raw_start", "raw_end"]).reset_index(drop=True)
+    for g in gold.itertuples(index=False):
+        best, best_ov = None, 0
+        for i, r in enumerate(p.itertuples(index=False)):
+            if i in used or str(r.doc_id) != str(g.doc_id):
+                continue
+            ov = min(int(g.raw_end), int(r.raw_end)) - max(int(g.raw_start), int(r.raw_start))
+            if ov > best_ov:
+                best, best_ov = i, ov
+        if best is not None:
+            used.add(best)
+            pairs.append((g, p.iloc[best]))
+
+    def same(col: str) -> float:
+        if not pairs:
+            return float("nan")
+        return sum(str(g._asdict()[col] or "") == str(r[col] if pd.notna(r[col]) else "")
+                   for g, r in pairs) / len(pairs)
+
+    rows = [("statements_gold", float(len(gold))), ("statements_pred", float(len(p))),
+            ("matched", float(len(pairs))),
+            ("precision", len(pairs) / len(p) if len(p) else float("nan")),
+            ("recall", len(pairs) / len(gold) if len(gold) else float("nan")),
+            ("speaker_actor_accuracy", same("speaker_actor_id")),
+            ("group_accuracy", same("group")), ("kind_accuracy", same("kind"))]
+    out = pd.DataFrame(rows, columns=["measure", "value"])
+    out["value"] = out["value"].round(3)
+    return out
