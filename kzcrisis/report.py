@@ -210,6 +210,8 @@ def _css(groups: dict[str, str]) -> str:
         "text-decoration-thickness:3px;"
         "text-underline-offset:.45em;text-decoration-skip-ink:none}",
         ".kz-article [title]{cursor:help}",
+        # Naskh fonts have no Latin: English notes in a sans font rather than a serif fallback
+        '.kz-article [lang="en"]{font-family:"DejaVu Sans","Noto Sans",Arial,sans-serif}',
     ]
     for group, color in groups.items():
         rules.append(f".kz-article .{_css_class(group)}{{background-color:{color}38;"
@@ -323,22 +325,23 @@ def show_article(results: Any = None, doc_id: str | None = None, *,
             n_statements += 1
 
     colors = group_colors([g for g in groups if g])
-    legend = "".join(
-        f'<span class="chip {_css_class(g)}" dir="ltr" lang="en">{html.escape(g)}</span>'
+    group_key = "".join(
+        f'<span class="chip {_css_class(g)}">{html.escape(g)}</span>'
         for g in order_groups(list(colors)))
-    legend += "".join(
-        f'<span class="chip s-key st-{lab}" dir="ltr" lang="en">{lab}</span>'
-        for lab in STANCE_LABELS)
+    stance_key = "".join(f'<span class="chip s-key st-{lab}">{lab}</span>'
+                         for lab in STANCE_LABELS)
     meta = " · ".join(html.escape(x) for x in (doc_id, _s(doc.get("outlet")),
                                                _s(doc.get("date"))) if x)
     body = (
         f'<div class="kz-article" dir="rtl" lang="ar"{_attrs(data_doc_id=doc_id)}>\n'
         f"<style>\n{_css(colors)}\n</style>\n"
-        f"<header><h1>{html.escape(title)}</h1>\n"
+        # dir="auto": a Latin title or a doc_id fallback must not be reordered right to left
+        f'<header><h1 dir="auto">{html.escape(title)}</h1>\n'
         f'<p dir="ltr" lang="en">{meta} — {n_mentions} actor mentions, '
         f"{n_statements} statements. Highlight = speaker group; underline = stance "
         "(hover for actor, cue and rule).</p>\n"
-        f'<p class="legend">{legend}</p></header>\n'
+        f'<p class="legend" dir="ltr" lang="en">speaker group: {group_key}</p>\n'
+        f'<p class="legend" dir="ltr" lang="en">stance: {stance_key}</p></header>\n'
         f'<div class="kz-text">{_nest(text, spans)}</div>\n</div>'
     )
     return ArticleHTML(doc_id=doc_id, title=title, body=body, n_mentions=n_mentions,
