@@ -527,12 +527,15 @@ def _construct_form(folded: str) -> str:
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
     """Longest candidate wins; ties by priority then position; returned in text order."""
-    taken: list[tuple[int, int]] = []
+    if not cands:
+        return []
+    # one flag per character: linear in the text, not quadratic in the candidates
+    taken = bytearray(max(c.end for c in cands))
     chosen = []
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.priority, c.start)):
-        if any(c.start < e and s < c.end for s, e in taken):
+        if any(taken[c.start:c.end]):
             continue
-        taken.append((c.start, c.end))
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
     return chosen

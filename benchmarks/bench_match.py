@@ -1,0 +1,130 @@
+"""Benchmark of actor matching (``make bench``; not a test).
+
+Matching throughput (characters of cleaned text per second through ``ActorDictionary.match``,
+hits, composites and resolution included) with the packaged dictionary and with the same
+dictionary padded by 10,000 synthetic aliases (random Arabic-letter names of a synthetic
+actor, which never occur in the text). The Aho-Corasick automaton makes the cost independent
+of the number of aliases: the target is a slowdown of at most 1.5x.
+
+Text: the cleaned seed article repeated, plus ANERcorp test sentences (newswire) when the
+public corpora are present (``$KZCRISIS_CORPORA`` or ``../shared/corpora``). Prints a table and
+appends rows (benchmark, metric, value, unit) to ``reports/benchmarks.csv``.
+
+    .venv/bin/python benchmarks/bench_match.py [--repeat 5] [--copies 100] [--pad 10000]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import kzcrisis as kz
+from kzcrisis.actors import load_actors
+from kzcrisis.clean import normalize_for_matching
+from kzcrisis.paths import CORPORA, DATA_RAW, REPORTS, resource
+
+LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+TARGET = 1.5
+
+
+def corpus_text(copies: int) -> str:
+    docs, _ = kz.clean_corpus(kz.load_corpus(DATA_RAW / "000_e4eda7b29b88d456.txt"))
+    parts = [docs["text_clean"].iloc[0]] * copies
+    aner = CORPORA / "anercorp" / "ANERCorp_CamelLab_test.txt"
+    if aner.exists():
+        words = [line.split()[0] for line in aner.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+        parts.append(" ".join(words))
+    return "\n\n".join(parts)
+
+
+def padded_files(folder: Path, n: int, text: str, seed: int = 0) -> tuple[Path, Path, Path]:
+    """Copies of the dictionary files plus ``n`` random aliases that do not occur in ``text``
+    (so that padding changes the work, never the result)."""
+    rng = random.Random(seed)
+    folded = normalize_for_matching(text)
+    paths = []
+    for name in ("actors.csv", "actor_aliases.csv", "actor_roles.csv"):
+        shutil.copy(resource(name), folder / name)
+        paths.append(folder / name)
+    with open(paths[0], "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(
+            ["SYNTHETIC", "synthetic actor", "مصطنع", "person", "", "SYN", "", "", ""])
+    seen: set[str] = set()
+    with open(paths[1], "a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        while len(seen) < n:
+            alias = " ".join("".join(rng.choice(LETTERS) for _ in range(rng.randint(4, 8)))
+                             for _ in range(rng.randint(1, 3)))
+            if alias not in seen and alias not in folded:
+                seen.add(alias)
+                w.writerow(["name", "SYNTHETIC", alias, "", "", ""])
+    return paths[0], paths[1], paths[2]
+
+
+def best_of(repeat: int, fn) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--copies", type=int, default=100)
+    ap.add_argument("--pad", type=int, default=10_000)
+    ap.add_argument("--out", type=Path, default=REPORTS / "benchmarks.csv")
+    a = ap.parse_args(argv)
+
+    text = corpus_text(a.copies)
+    t0 = time.perf_counter()
+    real = load_actors()
+    load_real = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        files = padded_files(Path(tmp), a.pad, text)
+        t0 = time.perf_counter()
+        padded = load_actors(*files)
+        load_padded = time.perf_counter() - t0
+    n_real = len(real.match(text, "2022-01-07"))
+    n_padded = len(padded.match(text, "2022-01-07"))
+    if n_real != n_padded:
+        raise SystemExit(f"bench_match: padded dictionary changed the result "
+                         f"({n_real} vs {n_padded} mentions)")
+    t_real = best_of(a.repeat, lambda: real.match(text, "2022-01-07"))
+    t_padded = best_of(a.repeat, lambda: padded.match(text, "2022-01-07"))
+    ratio = t_padded / t_real
+    rows = [
+        ("match", "text_chars", len(text), "chars"),
+        ("match", "mentions", n_real, "mentions"),
+        ("match", "patterns_real", real.n_patterns, "patterns"),
+        ("match", "patterns_padded", padded.n_patterns, "patterns"),
+        ("match", "load_real", load_real, "s"),
+        ("match", "load_padded", load_padded, "s"),
+        ("match", "throughput_real", len(text) / t_real, "chars/s"),
+        ("match", "throughput_padded", len(text) / t_padded, "chars/s"),
+        ("match", "slowdown_padded", ratio, "x"),
+    ]
+    for b, m, v, u in rows:
+        print(f"{b:6s} {m:18s} {v:14.3f} {u}")
+    print(f"padded/real = {ratio:.2f}x (target <= {TARGET}x): "
+          f"{'OK' if ratio <= TARGET else 'OVER TARGET'}")
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    new = not a.out.exists() or a.out.stat().st_size == 0
+    with open(a.out, "a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        if new:
+            w.writerow(["benchmark", "metric", "value", "unit"])
+        for b, m, v, u in rows:
+            w.writerow([b, m, f"{v:.3f}", u])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
