@@ -380,6 +380,7 @@ def test_framing_one_document_and_arabic_term_labels():
 @pytest.mark.parametrize(("func", "columns"), [
     (plots.plot_stance_comparison, schemas.STANCE_COMPARISON),
     (plots.plot_mentions, schemas.ACTORS),
+    (plots.plot_mentions, schemas.MENTIONS),
     (plots.plot_cooccurrence, schemas.COOCCURRENCE),
     (plots.plot_statement_sequence, schemas.STATEMENTS),
     (plots.plot_framing, schemas.FRAMING),
@@ -403,3 +404,42 @@ def test_plots_draw_into_a_given_axis():
     assert out is axes[1]
     assert len(fig.axes) == 3  # two axes plus the colorbar
     assert plots.plot_mentions(actors(), axes[0]) is axes[0]
+
+
+def test_network_components_are_laid_out_apart():
+    # two clusters (the CSTO states; the Kazakh authorities and the protesters) never overlap
+    cooc = pd.DataFrame([("CSTO", "RUS_mod", 3), ("ARM_gov", "CSTO", 1), ("BLR", "CSTO", 1),
+                         ("KAZ_knb", "protesters", 2), ("KAZ_police", "protesters", 1),
+                         ("KAZ_knb", "KAZ_police", 1)], columns=schemas.COOCCURRENCE)
+    graph = plots.cooccurrence_graph(cooc)
+    pos = plots.network_layout(graph, seed=0)
+    assert pos.keys() == set(graph.nodes)
+    first = np.array([pos[n] for n in ("ARM_gov", "BLR", "CSTO", "RUS_mod")])
+    second = np.array([pos[n] for n in ("KAZ_knb", "KAZ_police", "protesters")])
+    apart_x = first[:, 0].max() < second[:, 0].min() or second[:, 0].max() < first[:, 0].min()
+    apart_y = first[:, 1].max() < second[:, 1].min() or second[:, 1].max() < first[:, 1].min()
+    assert apart_x or apart_y
+    again = plots.network_layout(plots.cooccurrence_graph(cooc.sample(frac=1, random_state=3)))
+    assert all(np.allclose(pos[n], again[n]) for n in pos)
+
+
+@pytest.mark.parametrize(("labels", "expected"), [
+    ("both", "منظمة معاهدة الأمن الجماعي\nCollective Security Treaty Organization"),
+    ("en", "Collective Security Treaty Organization"),
+    ("ar", "منظمة معاهدة الأمن الجماعي"),
+])
+def test_network_label_choice(labels, expected):
+    cooc = pd.DataFrame([("CSTO", "UN_sg", 1)], columns=schemas.COOCCURRENCE)
+    assert expected in texts(plots.plot_cooccurrence(cooc, actors(), labels=labels))
+
+
+def test_network_auto_labels_shorten_for_large_graphs():
+    names = [f"A{i:02d}" for i in range(14)]
+    cooc = pd.DataFrame([(names[i], names[i + 1], 1) for i in range(13)],
+                        columns=schemas.COOCCURRENCE)
+    acts = pd.DataFrame([(n, f"Actor {n} (long note)", f"فاعل {n}", "KAZ", "", 1, 0)
+                         for n in names], columns=schemas.ACTORS)
+    labels = texts(plots.plot_cooccurrence(cooc, acts))
+    assert sorted(labels) == [f"Actor {n}" for n in names]
+    with pytest.raises(KzError, match="labels"):
+        plots.plot_cooccurrence(cooc, acts, labels="fr")
