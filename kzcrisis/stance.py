@@ -7,11 +7,15 @@ restoring order, calls for restraint, questioning legitimacy, blaming outside fo
 "terrorism" labels ...) and target terms. The score of a (statement, target) pair is the sum
 of the weights of the distinct cues matched, with
 
-* negation: a negator (لا، لم، لن، ليس، غير، عدم، دون) up to two words before a cue flips it;
+* negation: a negator (لا، لم، لن، ليس، غير، عدم، دون) up to two words before a cue flips it
+  and halves it (not sending troops is reserve, not opposition);
 * the cue verb: ``reject`` verbs (ندد، انتقد، رفض) flip *act* cues (what is done or proposed:
   انتقد إرسال قوات), not *label* cues that already judge (ندد بالقمع); ``deny`` verbs (نفى) flip
   both; ``endorse``/``reject``/``warn`` verbs give +0.5/-0.6/-0.4 to a target that the content
-  names without any weighted cue; a negated verb (لم يرحب) inverts its polarity;
+  names without any weighted cue; a negated verb withholds (لم يرحب: act cues flipped and
+  halved) or takes no position (لم يندد، لم ينف);
+* scope: an act cue up to two words after a negative judgement is its object and does not
+  count on its own (تساؤلات حول شرعية نشر القوات: the deployment is what is questioned);
 
 clipped to [-1, 1]. Labels: ``support`` (score >= 0.2), ``oppose`` (score <= -0.5),
 ``caution`` (in between, with a negative score or a restraint/concern cue), else ``neutral``.
@@ -37,18 +41,22 @@ LABELS = ("support", "caution", "oppose", "neutral")
 SUPPORT_MIN = 0.2
 OPPOSE_MAX = -0.5
 CAUTION_CATEGORIES = frozenset({"restraint", "concern", "human_rights"})
-VERB_DEFAULT = {"endorse": 0.5, "reject": -0.6, "warn": -0.4}
-_INVERT = {"endorse": "reject", "reject": "endorse", "deny": "neutral", "warn": "neutral",
-           "neutral": "neutral"}
+VERB_DEFAULT = {"endorse": 0.5, "reject": -0.6, "warn": -0.4, "withhold": -0.25}
+# a negated cue verb: "did not welcome" withholds support; "did not condemn/deny/warn" is
+# no position
+_INVERT = {"endorse": "withhold", "reject": "neutral", "deny": "neutral", "warn": "neutral",
+           "neutral": "neutral", "withhold": "neutral"}
+NEGATION_FACTOR = -0.5
 
 # Phrase matching on the matching-normal form: each word may carry proclitics (و ف ب ك ل,
 # the article ال, or لل) and an attached pronoun; "*" stands for zero to two words.
 _PREFIX = r"(?:[وف]?(?:لل|[بلك]?ال|[بلك])?)"
-_SUFFIX = r"(?:ها|هما|هم|هن|نا|كم|ه)?"
+_SUFFIX = r"(?:ا|ها|هما|هم|هن|نا|كم|ه)?"  # tanwin alef or a pronoun
 _GAP = r"(?:\s+[^\s،,.:؛;!?؟\"«»“”()]+){0,2}"
 _WORD_RE = re.compile(r"\w+")
 _NEGATORS = ("لا", "لم", "لن", "ليس", "ليست", "ليسوا", "غير", "عدم", "دون", "بدون")
 _NEG_WINDOW = 2
+_SCOPE_WORDS = 2
 
 
 def _fold(text: str) -> str:
@@ -231,17 +239,27 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
         polarity = _INVERT[polarity]
     spoken = {h.target for h in hits if h.target in TARGETS}
     per: dict[str, dict[str, tuple[float, _Hit]]] = {t: {} for t in TARGETS}
+    judged = [h for h in hits if h.kind == "label" and h.weight < 0 and not h.negated]
+    scoped = []
     for h in hits:
         if h.kind == "target":
+            continue
+        # an act right after a negative judgement is its object (شرعية نشر القوات)
+        owner = next((j for j in judged if 0 <= h.start - j.end
+                      and len(_WORD_RE.findall(content[j.end:h.start])) <= _SCOPE_WORDS), None)
+        if h.kind == "act" and owner is not None:
+            scoped.append((h.target, f"{h.cue_id} «{h.text}» in the scope of {owner.cue_id}"))
             continue
         if h.target == "any":
             targets = sorted(spoken) or (list(TARGETS) if h.fallback == "both"
                                          else [h.fallback])
         else:
             targets = [h.target]
-        w = -h.weight if h.negated else h.weight
+        w = h.weight * NEGATION_FACTOR if h.negated else h.weight
         if polarity == "deny" or (polarity == "reject" and h.kind == "act"):
             w = -w
+        elif polarity == "withhold" and h.kind == "act":
+            w = w * NEGATION_FACTOR
         for t in targets:
             spoken.add(t)
             per[t].setdefault(h.cue_id, (w, h))
@@ -258,8 +276,9 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
         if not per[t] and polarity in VERB_DEFAULT:
             score = VERB_DEFAULT[polarity]
             ev.append(f"cue verb {cue} ({polarity}) {score:+.2f}")
-        elif polarity in ("reject", "deny") and per[t]:
+        elif polarity in ("reject", "deny", "withhold") and per[t]:
             ev.append(f"cue verb {cue} ({polarity}) flips")
+        ev += [note for tt, note in scoped if tt in (t, "any")]
         if not ev:
             terms = [h.text for h in hits if h.kind == "target" and h.target == t]
             ev.append("target named, no stance cue: " + "، ".join(dict.fromkeys(terms)))

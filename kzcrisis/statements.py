@@ -17,8 +17,9 @@ Speaker resolution, in order (first that applies):
    ``أما وزارة الخارجية الصينية فحذرت``;
 3. an unresolved noun phrase after the cue keeps its text (``قالت مصادر مطلعة``); a definite
    noun alone (``الوزارة``) is resolved to the latest earlier speaker or mention containing it;
-4. no subject (a participle such as مضيفاً/مشيرةً, ``وأضاف أن``, ``بدوره، أكد``): the last
-   speaker of the document.
+4. no subject (a participle such as مضيفاً/مشيرةً, ``وأضاف أن``, ``بدوره، أكد``), or a verb
+   coordinated with و in the sentence of the previous claim (``أعرب عن قلقه، ودعا جميع
+   الأطراف``): the last speaker of the document.
 
 Position-taking actions (kind ``action``) are kept only with an actor resolved by 1 or 2,
 because their verbs double as nouns (نقل، أمر، طلب).
@@ -816,7 +817,11 @@ def _finish(doc: _Doc, cands: list[_Cand]) -> list[_Cand]:
         elif c.speaker is None:
             nxt = doc.next_token(c.e)
             np_span = None
-            if c.info["form_type"] != "participle" and nxt and _WORD_RE.fullmatch(nxt[2]) \
+            # a verb coordinated with و inside the sentence of the previous claim shares its
+            # subject; the noun phrase after it is an object (ودعا جميع الأطراف إلى ...)
+            shared = c.clitic == "و" and bool(history) and history[-1].s >= ss
+            if not shared and c.info["form_type"] != "participle" and nxt \
+                    and _WORD_RE.fullmatch(nxt[2]) \
                     and nxt[2] not in closed["comp"] and nxt[2] not in closed["prep"] \
                     and not doc.marker_at(nxt[0], ("channel", "addressee", "source")):
                 np_span = _np_after(doc, c.e, se)
