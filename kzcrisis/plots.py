@@ -527,10 +527,6 @@ def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = 
 
 # --------------------------------------------------------------------------- 4. sequence
 
-def _primary_label(labels: Sequence[str]) -> str:
-    return next((lab for lab in labels if lab and lab != "neutral"), labels[0] if labels else "")
-
-
 def plot_statement_sequence(statements: pd.DataFrame, stance: pd.DataFrame | None = None,
                             doc_id: str | None = None, ax: Axes | None = None, *,
                             docs: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
@@ -576,7 +572,11 @@ def plot_statement_sequence(statements: pd.DataFrame, stance: pd.DataFrame | Non
                 labels_of[(str(r.statement_id), str(r.target))] = _str(r.label)
         lane = 0.8 / max(1, len(targets))
         for key, r in zip(keys, rows.itertuples(index=False), strict=True):
-            start, end = int(r.start_char), int(r.end_char)
+            try:
+                start, end = int(r.start_char), int(r.end_char)
+            except (TypeError, ValueError):
+                raise KzError(f"statement {r.statement_id!r}: offsets {r.start_char!r}.."
+                              f"{r.end_char!r} are not integers") from None
             sid = str(r.statement_id)
             coded = [(j, labels_of[(sid, t)]) for j, t in enumerate(targets)
                      if (sid, t) in labels_of]

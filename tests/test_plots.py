@@ -396,6 +396,8 @@ def test_missing_columns_give_a_one_line_error():
         plots.plot_framing(pd.DataFrame({"term_id": ["terrorists"]}))
     with pytest.raises(KzError, match="DataFrame"):
         plots.plot_stance_comparison([1, 2, 3])
+    with pytest.raises(KzError, match="not integers"):
+        plots.plot_statement_sequence(statements().assign(start_char=None), stance(), "d1")
 
 
 def test_plots_draw_into_a_given_axis():
