@@ -118,7 +118,8 @@ def ar_label(text: Any, native: bool | None = None) -> str:
         return ""
     text = str(text)
     if native is None:
-        native = native_shaping()
+        # usetex hands text to LaTeX, which does not shape Arabic without special packages
+        native = native_shaping() and not mpl.rcParams["text.usetex"]
     if native or not _ARABIC_RE.search(text):
         return text
     import arabic_reshaper
