@@ -42,9 +42,9 @@ Default steps (``DEFAULT_STEPS``, in order):
     follow-us and share lines). Patterns are matched on ``normalize_for_matching`` of the text,
     so diacritics, tatweel, alef/hamza spellings and digit forms do not defeat them. A removed
     span inside a line becomes one space if it sat between two non-spaces; afterwards the
-    whitespace around removals is tidied (logged as ``whitespace``). Repeated until nothing
-    matches; if anything was removed, all steps run once more (a removal can create work for
-    an earlier step), so ``clean_text`` is idempotent.
+    whitespace around removals is tidied (logged as ``whitespace``), and so are digits that a
+    removal left glued to a word. Repeated until nothing matches, so the result is stable.
+    Line rules are tried at the start of each line.
 
 Diacritics stay in the display text; :func:`normalize_for_matching` folds them away for look-ups.
 """
@@ -155,14 +155,17 @@ _CONTROLS_RE = re.compile("[" + _class(CONTROLS) + "]+")
 _TATWEEL_RE = re.compile("\u0640+")
 _DIGITS_RE = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 _DIGITS_TABLE = {cp: str(i % 10) for i, cp in enumerate(ARABIC_INDIC_DIGITS)}
-_DIGIT_WORD_RE = re.compile(f"(?<=[{_ALL_DIGITS}])[{_AR_LETTERS}][{_AR_LETTERS}{_AR_MARKS}]*")
-_WORD_DIGIT_RE = re.compile(
-    f"(?<![{_AR_LETTERS}{_AR_MARKS}])[{_AR_LETTERS}][{_AR_LETTERS}{_AR_MARKS}]*(?=[{_ALL_DIGITS}])")
+_DIGIT_RUN_RE = re.compile(f"[{_ALL_DIGITS}]+")
+_WORD_RE = re.compile(f"[{_AR_LETTERS}][{_AR_LETTERS}{_AR_MARKS}]*")
+_LETTER_SET = frozenset(re.findall(f"[{_AR_LETTERS}]", "".join(map(chr, range(0x600, 0x700)))))
+_WORD_SET = _LETTER_SET | frozenset(re.findall(f"[{_AR_MARKS}]",
+                                               "".join(map(chr, range(0x600, 0x700)))))
 _MARKS_TABLE = {cp: None for cp in (*DIACRITICS, TATWEEL)}
 _PROCLITICS_RE = re.compile("[وف]?[بلك]?")
-# a whitespace run that is not canonical: at the start, or not exactly " ", "\n" or "\n\n"
-# between two non-spaces
-_WS_BAD_RE = re.compile(r"\A\s+|(?<!\s)(?! (?=\S)|\n(?=\S)|\n\n(?=\S))\s+")
+# a whitespace character other than " " and "\n", or a pair that cannot be canonical: each
+# hit is grown to its whole whitespace run (runs at either end of the text are checked apart)
+_ODD_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
+_WS_BAD_RE = re.compile(f"[{re.escape(_ODD_SPACES)}]|  | \n|\n |\n\n\n")
 _LINE_BREAK_RE = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028]")
 
 # --- matching normalisation --------------------------------------------------------------
@@ -184,24 +187,38 @@ def normalize_for_matching(text: str) -> str:
     return text.translate(FOLD_TABLE)
 
 
-def _fold_with_map(text: str) -> tuple[str, np.ndarray]:
+def _fold(text: str) -> tuple[str, np.ndarray]:
+    """Folded text and the folded length of each character of ``text`` (vectorised)."""
     n = len(text)
     if n < _NUMPY_FOLD_MIN:
-        folded = text.translate(FOLD_TABLE)
-        cps = np.fromiter(map(ord, text), dtype=np.int64, count=n)
-    else:
-        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        folded = None
+        lens = _FOLD_LEN[np.fromiter(map(ord, text), dtype=np.int64, count=n)]
+        return text.translate(FOLD_TABLE), lens
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     lens = _FOLD_LEN[cps]
-    if folded is None:
-        if _FOLD_LEN_MAX > 1 and lens.max(initial=1) > 1:
-            folded = text.translate(FOLD_TABLE)
-        else:
-            out = _FOLD_CP[cps]
-            folded = out[out != 0].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    out = _FOLD_CP[cps]
+    expand = np.flatnonzero(lens > 1)
+    if not len(expand):
+        folded = out[lens == 1].tobytes().decode("utf-32-le", "surrogatepass")
+        return folded, lens
+    # ligatures that expand are rare: fold the stretches between them in bulk
+    pieces, pos = [], 0
+    for i in expand.tolist():
+        chunk = out[pos:i]
+        pieces.append(chunk[lens[pos:i] == 1].tobytes().decode("utf-32-le", "surrogatepass"))
+        pieces.append(FOLD_TABLE[int(cps[i])])
+        pos = i + 1
+    chunk = out[pos:]
+    pieces.append(chunk[lens[pos:] == 1].tobytes().decode("utf-32-le", "surrogatepass"))
+    return "".join(pieces), lens
+
+
+def _fold_with_map(text: str) -> tuple[str, np.ndarray]:
+    folded, lens = _fold(text)
+    n = len(text)
     index = np.arange(n + 1, dtype=np.int64)
-    fmap = index if bool((lens == 1).all()) else np.append(np.repeat(index[:-1], lens), n)
-    return folded, fmap
+    if bool((lens == 1).all()):
+        return folded, index
+    return folded, np.append(np.repeat(index[:-1], lens), n)
 
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
@@ -229,8 +246,9 @@ class _State:
     def __init__(self, raw: str) -> None:
         n = len(raw)
         self.text = raw
-        self.starts = np.arange(n, dtype=np.int64)
-        self.ends = np.arange(1, n + 1, dtype=np.int64)
+        dtype = np.int32 if n < 2**31 - 1 else np.int64  # half the memory traffic
+        self.starts = np.arange(n, dtype=dtype)
+        self.ends = np.arange(1, n + 1, dtype=dtype)
         self.rows: list[list[Any]] = []
         self.n_raw = n
 
@@ -241,6 +259,8 @@ class _State:
         text, st, en = self.text, self.starts, self.ends
         n = len(text)
         same_shape = all(e - s == 1 and len(r) == 1 for s, e, r, _ in edits)
+        deletions = not same_shape and all(not r for _, _, r, _ in edits)
+        keep = np.ones(n, dtype=bool) if deletions else None
         pieces: list[str] = []
         sp: list[np.ndarray] = []
         ep: list[np.ndarray] = []
@@ -255,12 +275,14 @@ class _State:
                 a = b = int(st[s]) if s < n else (int(en[n - 1]) if n else self.n_raw)
             pieces.append(text[pos:s])
             pieces.append(rep)
-            if not same_shape:
+            if deletions:
+                keep[s:e] = False
+            elif not same_shape:
                 sp.append(st[pos:s])
                 ep.append(en[pos:s])
                 if rep:
-                    sp.append(np.full(len(rep), a, dtype=np.int64))
-                    ep.append(np.full(len(rep), b, dtype=np.int64))
+                    sp.append(np.full(len(rep), a, dtype=st.dtype))
+                    ep.append(np.full(len(rep), b, dtype=st.dtype))
             prev = rows[-1] if len(rows) > first_row else None
             if prev is not None and s == last_end and prev[0] == rule and prev[2] == a:
                 prev[2] = b
@@ -272,7 +294,10 @@ class _State:
             pos = e
         pieces.append(text[pos:])
         self.text = "".join(pieces)
-        if not same_shape:
+        if deletions:
+            self.starts = st[keep]
+            self.ends = en[keep]
+        elif not same_shape:
             sp.append(st[pos:])
             ep.append(en[pos:])
             self.starts = np.concatenate(sp)
@@ -311,34 +336,56 @@ def _n_letters(word: str) -> str:
 
 
 def _edits_glued_digits(text: str) -> list[Edit]:
+    # scanning digit runs (rare) is much faster than a look-behind at every position
+    n = len(text)
     at: set[int] = set()
-    for m in _DIGIT_WORD_RE.finditer(text):
-        if len(_n_letters(m.group())) > 1:  # one letter after a number is an abbreviation
-            at.add(m.start())
-    for m in _WORD_DIGIT_RE.finditer(text):
-        if not _PROCLITICS_RE.fullmatch(_n_letters(m.group())):
-            at.add(m.end())
+    for m in _DIGIT_RUN_RE.finditer(text):
+        s, e = m.span()
+        if e < n and text[e] in _LETTER_SET:
+            word = _WORD_RE.match(text, e).group()
+            if len(_n_letters(word)) > 1:  # one letter after a number is an abbreviation
+                at.add(e)
+        if s > 0 and text[s - 1] in _WORD_SET:
+            j = s - 1
+            while j > 0 and text[j - 1] in _WORD_SET:
+                j -= 1
+            # a run that starts with a mark is not a word of its own
+            if text[j] in _LETTER_SET and not _PROCLITICS_RE.fullmatch(_n_letters(text[j:s])):
+                at.add(s)
     return [(p, p, " ", "glued_digits") for p in sorted(at)]
 
 
 def _edits_whitespace(text: str) -> list[Edit]:
     n = len(text)
-    edits = []
-    for m in _WS_BAD_RE.finditer(text):
-        s, e = m.span()
-        run = m.group()
-        if s == 0 or e == n:
+    runs: list[tuple[int, int]] = []
+    if n and text[0].isspace():
+        runs.append((0, 0))
+    runs += [m.span() for m in _WS_BAD_RE.finditer(text)]
+    if n and text[-1].isspace():
+        runs.append((n - 1, n))
+    edits: list[Edit] = []
+    done = 0
+    for a, b in runs:
+        if a < done:
+            continue
+        while a > 0 and text[a - 1].isspace():
+            a -= 1
+        while b < n and text[b].isspace():
+            b += 1
+        done = b
+        run = text[a:b]
+        if a == 0 or b == n:
             rep = ""
         else:
             k = len(_LINE_BREAK_RE.findall(run)) + 2 * run.count("\u2029")
             rep = " " if k == 0 else "\n" if k == 1 else "\n\n"
         if run != rep:
-            edits.append((s, e, rep, "whitespace"))
+            edits.append((a, b, rep, "whitespace"))
     return edits
 
 
-def _simple(edits: Callable[[str], list[Edit]]) -> Callable[[_State, tuple], None]:
-    def run(state: _State, rules: tuple = ()) -> None:
+def _simple(edits: Callable[[str], list[Edit]]) -> Callable[..., None]:
+    def run(state: _State, rules: tuple = (), names: Sequence[str] = ()) -> None:
         state.apply(edits(state.text))
     return run
 
@@ -353,9 +400,28 @@ class BoilerplateRule:
     name: str
     pattern: str
     note: str
-    scope: str  # "line": remove every line the match touches; "inline": remove the match
+    scope: str  # "line": remove every line whose start matches; "inline": remove the match
     regex: re.Pattern
     source: str = ""
+    requires: tuple[str, ...] = ()  # speed hint: skip the rule unless one of these occurs
+
+    def spans(self, folded: str) -> list[tuple[int, int]]:
+        """Match spans in folded text; line rules are tried at line starts only."""
+        if self.requires and not any(lit in folded for lit in self.requires):
+            return []
+        if self.scope == "inline":
+            return [m.span() for m in self.regex.finditer(folded)]
+        # a leading newline literal lets the regex engine jump from line to line
+        first = self.regex.match(folded)
+        out = [first.span()] if first else []
+        start = first.end() if first else 0
+        out += [(m.start() + 1, m.end()) for m in _after_newline(self.regex).finditer(folded, start)]
+        return out
+
+
+@lru_cache(maxsize=256)
+def _after_newline(regex: re.Pattern) -> re.Pattern:
+    return re.compile("\n(?:" + regex.pattern + ")", regex.flags)
 
 
 _FLAGS = {"IGNORECASE": re.IGNORECASE, "DOTALL": re.DOTALL, "VERBOSE": re.VERBOSE,
@@ -369,8 +435,10 @@ def load_boilerplate(path: str | Path | None = None) -> tuple[BoilerplateRule, .
     The file is a mapping with a ``patterns`` list; each entry has ``name``, ``pattern`` (a
     Python regex written in ordinary Arabic spelling: it is folded with
     :func:`normalize_for_matching` and matched, MULTILINE, on the folded text), ``note``,
-    and optionally ``scope`` (``line`` or ``inline``, default ``inline``) and ``flags`` (a
-    list of IGNORECASE, DOTALL, VERBOSE, MULTILINE). A malformed entry raises ResourceError.
+    and optionally ``scope`` (``line`` or ``inline``, default ``inline``), ``flags`` (a list of
+    IGNORECASE, DOTALL, VERBOSE, MULTILINE) and ``requires`` (literal strings, one of which
+    must occur in the folded text for the rule to run: a speed hint for inline rules). A
+    malformed entry raises ResourceError.
     """
     p = Path(path) if path is not None else resource(BOILERPLATE_FILE)
     return _load_boilerplate(str(p))
@@ -400,7 +468,7 @@ def _load_boilerplate(path: str) -> tuple[BoilerplateRule, ...]:
             raise ResourceError(f"{where}): expected a mapping with name, pattern, note")
         name = entry.get("name")
         where += f" {name!r})" if isinstance(name, str) else ")"
-        unknown = set(entry) - {"name", "pattern", "note", "scope", "flags"}
+        unknown = set(entry) - {"name", "pattern", "note", "scope", "flags", "requires"}
         if unknown:
             raise ResourceError(f"{where}: unknown field(s) {sorted(unknown)}")
         for key in ("name", "pattern", "note"):
@@ -417,6 +485,11 @@ def _load_boilerplate(path: str) -> tuple[BoilerplateRule, ...]:
             flags = [flags]
         if not isinstance(flags, list) or any(f not in _FLAGS for f in flags):
             raise ResourceError(f"{where}: flags must be a list of {sorted(_FLAGS)}")
+        requires = entry.get("requires", [])
+        if isinstance(requires, str):
+            requires = [requires]
+        if not isinstance(requires, list) or not all(isinstance(x, str) and x for x in requires):
+            raise ResourceError(f"{where}: requires must be a list of non-empty strings")
         value = re.MULTILINE
         for f in flags:
             value |= _FLAGS[f]
@@ -427,27 +500,42 @@ def _load_boilerplate(path: str) -> tuple[BoilerplateRule, ...]:
         if regex.search(""):
             raise ResourceError(f"{where}: pattern matches the empty string")
         rules.append(BoilerplateRule(name, entry["pattern"], entry["note"].strip(), scope,
-                                     regex, path))
+                                     regex, path,
+                                     _spellings(requires, value & re.IGNORECASE)))
     return tuple(rules)
 
 
 _CLOSERS = frozenset("\n.,،؛:;!?)]}»\"'")
 
 
+def _spellings(literals: list[str], ignorecase: int) -> tuple[str, ...]:
+    """Folded literals; for IGNORECASE rules also in lower, upper and title case."""
+    out: list[str] = []
+    for lit in literals:
+        lit = normalize_for_matching(lit)
+        for v in (lit, lit.lower(), lit.upper(), lit.title()) if ignorecase else (lit,):
+            if v not in out:
+                out.append(v)
+    return tuple(out)
+
+
 def _boilerplate_edits(text: str, rules: Sequence[BoilerplateRule]) -> list[Edit]:
-    folded, fmap = _fold_with_map(text)
+    folded, lens = _fold(text)
+    found = [(span, rule) for rule in rules for span in rule.spans(folded)]
+    if not found:
+        return []
+    # folded index -> text index: the first text character whose folded output ends past it
+    ends = np.cumsum(lens)
     spans = []
-    for rule in rules:
-        for m in rule.regex.finditer(folded):
-            fs, fe = m.span()
-            if fe == fs:
-                continue
-            s, e = int(fmap[fs]), int(fmap[fe])
-            if rule.scope == "line":
-                s = text.rfind("\n", 0, s) + 1
-                nl = text.find("\n", e - 1 if e > s else s)
-                e = len(text) if nl < 0 else nl + 1
-            spans.append((s, e, rule.name))
+    for (fs, fe), rule in found:
+        if fe == fs:
+            continue
+        s, e = np.searchsorted(ends, [fs, fe], side="right").tolist()
+        if rule.scope == "line":
+            s = text.rfind("\n", 0, s) + 1
+            nl = text.find("\n", e - 1 if e > s else s)
+            e = len(text) if nl < 0 else nl + 1
+        spans.append((s, e, rule.name))
     spans.sort(key=lambda x: (x[0], -x[1]))
     merged: list[list[Any]] = []
     for s, e, name in spans:
@@ -472,17 +560,21 @@ def _boilerplate_edits(text: str, rules: Sequence[BoilerplateRule]) -> list[Edit
 _MAX_ROUNDS = 20
 
 
-def _run_boilerplate(state: _State, rules: tuple = ()) -> None:
+def _run_boilerplate(state: _State, rules: tuple = (), names: Sequence[str] = ()) -> None:
     for _ in range(_MAX_ROUNDS):
         edits = _boilerplate_edits(state.text, rules)
         if not edits:
             return
         state.apply(edits)
+        # a removal can give an earlier step new work ("ً[email protected]ء12" -> "ء12"); redo
+        # the two context-dependent steps, so that clean_text stays idempotent
+        if "glued_digits" in names:
+            state.apply(_edits_glued_digits(state.text))
         state.apply(_edits_whitespace(state.text))
 
 
 #: step name -> runner; the order of DEFAULT_STEPS is the order that makes cleaning idempotent
-STEPS: dict[str, Callable[[_State, tuple], None]] = {
+STEPS: dict[str, Callable[..., None]] = {
     "presentation_forms": _simple(_edits_presentation),
     "controls": _simple(_edits_controls),
     "tatweel": _simple(_edits_tatweel),
@@ -537,7 +629,7 @@ def remove_boilerplate(text: str, rules: Sequence[BoilerplateRule] | None = None
     """Step ``boilerplate`` as a plain function (default rules from the packaged YAML)."""
     rules = load_boilerplate() if rules is None else tuple(rules)
     state = _State(text)
-    _run_boilerplate(state, rules)
+    _run_boilerplate(state, rules, DEFAULT_STEPS)
     return state.text
 
 
@@ -614,21 +706,13 @@ def clean_text(raw: str, steps: Sequence[str] | None = None, *,
     rules = (load_boilerplate() if boilerplate is None else tuple(boilerplate)) \
         if "boilerplate" in names else ()
     state = _State(raw)
-    for _ in range(_MAX_ROUNDS):
-        removed_boilerplate = False
-        for name in names:
-            before = len(state.rows)
-            STEPS[name](state, rules)
-            removed_boilerplate |= name == "boilerplate" and len(state.rows) > before
-        # a removal can leave work for an earlier step ("ً[email protected]ء12" -> "ء12"), so the
-        # steps run again until boilerplate finds nothing; that makes cleaning idempotent
-        if not removed_boilerplate:
-            break
+    for name in names:
+        STEPS[name](state, rules, names)
     n = len(state.text)
-    offsets = np.empty(n + 1, dtype=np.int64)
+    offsets = np.empty(n + 1, dtype=state.starts.dtype)
     offsets[:n] = state.starts
     offsets[n] = state.n_raw
-    offsets_end = np.empty(n + 1, dtype=np.int64)
+    offsets_end = np.empty(n + 1, dtype=state.starts.dtype)
     offsets_end[1:] = state.ends
     offsets_end[0] = offsets[0]
     log = pd.DataFrame(state.rows, columns=LOG_COLUMNS)

@@ -1,0 +1,119 @@
+"""Speed of ``kz.clean_text`` on ~10 MB of Arabic text, as a ratio to one ``re.sub`` pass.
+
+The text is built from the public corpora (``kzcrisis.paths.CORPORA``): the tokens of
+ANERcorp and AQMAR and the sentences of UD Arabic-PUD, joined into lines (one sentence each)
+and paragraphs (blank line between), repeated in a shuffled order until the size is reached.
+The reference pass is ``re.sub(r"\\s+", " ", text)`` (collapsing whitespace) over the same
+text; the aim is ``clean_text`` at no more than 5x its time. Prints a table and appends rows
+(benchmark, metric, value, unit) to ``reports/benchmarks.csv``.
+
+    .venv/bin/python benchmarks/bench_clean.py [--mb 10] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+from kzcrisis.clean import clean_text
+from kzcrisis.paths import CORPORA, REPORTS
+
+SENTENCE_END = {".", "!", "?", "؟"}
+WHITESPACE = re.compile(r"\s+")
+
+
+def token_sentences(path: Path) -> list[list[str]]:
+    """Sentences of a "token TAG" file (blank line or sentence-final token ends one)."""
+    sents, cur = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts:
+            if cur:
+                sents.append(cur)
+                cur = []
+            continue
+        cur.append(parts[0])
+        if parts[0] in SENTENCE_END:
+            sents.append(cur)
+            cur = []
+    if cur:
+        sents.append(cur)
+    return sents
+
+
+def corpus_lines(root: Path) -> list[str]:
+    files = sorted((root / "anercorp").glob("*.txt")) + sorted((root / "aqmar").glob("*.txt"))
+    lines = [" ".join(s) for f in files if f.name != "README.txt" for s in token_sentences(f)]
+    pud = root / "ud_arabic_pud" / "ar_pud-ud-test.conllu"
+    lines += [ln[len("# text = "):] for ln in pud.read_text(encoding="utf-8").splitlines()
+              if ln.startswith("# text = ")]
+    return [ln for ln in lines if ln.strip()]
+
+
+def build_text(root: Path, megabytes: float, seed: int = 0) -> str:
+    lines = corpus_lines(root)
+    if not lines:
+        raise SystemExit(f"no corpus text under {root}")
+    rng = random.Random(seed)
+    target = int(megabytes * 1_000_000)
+    paras, size = [], 0
+    while size < target:
+        order = lines[:]
+        rng.shuffle(order)
+        for i in range(0, len(order), 5):
+            para = "\n".join(order[i:i + 5])
+            paras.append(para)
+            size += len(para.encode("utf-8")) + 2
+            if size >= target:
+                break
+    return "\n\n".join(paras)
+
+
+def best_of(repeat: int, fn) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=10.0)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--corpora", type=Path, default=CORPORA)
+    ap.add_argument("--out", type=Path, default=REPORTS / "benchmarks.csv")
+    a = ap.parse_args(argv)
+
+    text = build_text(a.corpora, a.mb)
+    mb = len(text.encode("utf-8")) / 1e6
+    cleaned = clean_text(text)  # warm-up (loads the patterns) and a sanity check
+    clean_s = best_of(a.repeat, lambda: clean_text(text))
+    resub_s = best_of(a.repeat, lambda: WHITESPACE.sub(" ", text))
+    rows = [
+        ("clean_text", f"input ({len(text):,} chars, {len(cleaned.log):,} log rows)", mb, "MB"),
+        ("clean_text", "throughput", mb / clean_s, "MB/s"),
+        ("clean_re_sub", r"re.sub(\s+, ' ') throughput", mb / resub_s, "MB/s"),
+        ("clean_text", "time relative to one re.sub pass (aim <= 5)", clean_s / resub_s, "x"),
+    ]
+    print(f"{'benchmark':14} {'metric':52} {'value':>10} unit")
+    for b, m, v, u in rows:
+        print(f"{b:14} {m:52} {v:10.2f} {u}")
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    new = not a.out.exists() or a.out.stat().st_size == 0
+    with a.out.open("a", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        if new:
+            w.writerow(["benchmark", "metric", "value", "unit"])
+        for b, m, v, u in rows:
+            w.writerow([b, m, f"{v:.3f}", u])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
