@@ -660,6 +660,13 @@ def _header(doc: _Doc, c: _Cand, limit: int) -> None:
             if info["object"]:
                 obj, oend = _parse_object(doc, mend, info["folded"].endswith(" ل")
                                           or info["folded"] == "ل")
+                # an apposition after the object (نظيره الأميركي، أنتوني بلينكن)
+                head = next((m for m in doc.mentions if m.end == oend), None)
+                if head is not None:
+                    chain = _chain_forward(doc, head)
+                    if chain[-1].end > oend:
+                        obj = f"{obj}، {chain[-1].surface}" if len(chain) > 1 else obj
+                        oend = chain[-1].end
                 if info["type"] == "addressee":
                     c.addressee = c.addressee or obj
                 elif obj:
@@ -673,6 +680,10 @@ def _header(doc: _Doc, c: _Cand, limit: int) -> None:
         if tok is None:
             break
         s, e, t = tok
+        after = doc.next_token(e)
+        if t in closed["prep"] and after and after[2] in closed["comp"] \
+                and not doc.F[e:after[0]].strip():
+            s, e, t = after  # على أن، إلى أن: the preposition belongs to the verb
         if t in closed["comp"]:
             pos = e
             pos += len(_SPACE_RE.match(doc.F, pos).group())
