@@ -58,6 +58,8 @@ OWNER_TYPES = {"state", "igo", "place"}
 IGO_TYPES = {"igo"}
 #: type of a derived body actor, by slot (curated actors carry their own type)
 SLOT_TYPES = {"mfa": "ministry", "mod": "ministry", "interior": "ministry",
+              "health": "ministry", "emergencies": "ministry", "information": "ministry",
+              "prosecutor": "prosecutor",
               "government": "government", "presidency": "presidency",
               "parliament": "legislature", "armed_forces": "armed_forces",
               "security_forces": "security_forces", "police": "police",
@@ -77,6 +79,8 @@ _GROUP_RE = re.compile(r"^[A-Z]{2,12}$")
 _SENT_END_RE = re.compile(r"[.!?؟\n]+")
 # what may stand between an office phrase and the name it is in apposition with
 _APPOS_GAP_RE = re.compile(r"^[\s،,:\-–—]*$")
+# "former" after an office phrase ("الرئيس الكازاخي السابق"), in matching-normal form
+_FORMER_RE = re.compile(r" (?:السابق|السابقه|الاسبق)(?![^\W\d_])")
 _CLITIC_LETTERS = frozenset("وفبلك")
 _CONJ = frozenset("وف")
 _PREP = frozenset("بلك")
@@ -125,6 +129,7 @@ class _Cand:
     method: str = "dictionary"
     office: bool = False
     fallback: str = ""  # owner used when an anaphoric owner finds no antecedent
+    former: bool = False  # office followed by "السابق": the previous holder
 
 
 @dataclass
@@ -289,12 +294,18 @@ class ActorDictionary:
                     cands.append(_Cand(h.start, h.end, "actor", e.target, priority=0))
             elif e.kind in ("body", "office"):
                 office = e.kind == "office"
+                found = [(owner, end, 1) for owner, end in
+                         self._owners_after(folded, h, by_word_start)]
                 if e.form == "def" and e.default:
-                    cands.append(_Cand(h.start, h.end, "slot", e.target, e.default, 3,
-                                       office=office))
-                for owner, end in self._owners_after(folded, h, by_word_start):
-                    cands.append(_Cand(h.start, end, "slot", e.target, owner, 1,
-                                       office=office, fallback=e.default))
+                    found.append((e.default, h.end, 3))
+                for owner, end, priority in found:
+                    former = False
+                    if office:
+                        m = _FORMER_RE.match(folded, end)
+                        if m:
+                            end, former = m.end(), True
+                    cands.append(_Cand(h.start, end, "slot", e.target, owner, priority,
+                                       office=office, fallback=e.default, former=former))
             elif e.kind == "counterpart":
                 for owner, end in self._owners_after(folded, h, by_word_start):
                     if owner in self._info:
@@ -371,7 +382,8 @@ class ActorDictionary:
             elif c.kind == "slot" and owner:
                 if c.office:
                     office = c.target
-                    actor_id, by_role = self._resolve_office(owner, c.target, period)
+                    actor_id, by_role = self._resolve_office(owner, c.target, period,
+                                                             c.former)
                     method = "role" if by_role else "dictionary"
                 else:
                     actor_id = self._resolve_body(owner, c.target)
@@ -402,11 +414,21 @@ class ActorDictionary:
             return self._resolve_anaphor("igo", out)
         return owner
 
-    def _resolve_office(self, owner: str, office: str,
-                        period: tuple[str, str] | None) -> tuple[str, bool]:
-        """(actor, resolved-to-a-person) for an office of ``owner`` in ``period``."""
-        holders = {h for h, s, e in self._holders.get((owner, office), ())
-                   if period is None or _overlaps(s, e, period)}
+    def _resolve_office(self, owner: str, office: str, period: tuple[str, str] | None,
+                        former: bool = False) -> tuple[str, bool]:
+        """(actor, resolved-to-a-person) for an office of ``owner`` in ``period``; with
+        ``former``, the holder whose recorded term ended last before the period."""
+        terms = self._holders.get((owner, office), ())
+        if former:
+            ended = sorted((e, h) for h, _, e in terms
+                           if e and period is not None and e <= period[0])
+            current = {h for h, s, e in terms if _overlaps(s, e, period)} if period else set()
+            ended = [(e, h) for e, h in ended if h not in current]
+            if ended and (len(ended) == 1 or ended[-1][0] != ended[-2][0]):
+                return ended[-1][1], True
+            holders: set[str] = set()
+        else:
+            holders = {h for h, s, e in terms if period is None or _overlaps(s, e, period)}
         if len(holders) == 1:
             return holders.pop(), True
         parent = self._offices.get(office, ("", ""))[1]
@@ -546,7 +568,7 @@ def _period(date: Any) -> tuple[str, str] | None:
     if date is None or (isinstance(date, float) and date != date):
         return None
     s = str(date).strip()
-    if not s or s.lower() in ("nan", "none", "nat"):
+    if not s or s.lower() in ("nan", "none", "nat", "<na>"):
         return None
     m = _PARTIAL_DATE_RE.match(s)
     if not m:

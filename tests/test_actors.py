@@ -180,6 +180,11 @@ ROLES = [
     ("قال وزير الدفاع الروسي", "2022-01-07", "SERGEI_SHOIGU"),
     ("قال الرئيس الإيراني", "2022-01-07", "EBRAHIM_RAISI"),
     ("قال رئيس لجنة الأمن القومي", "2021-12-01", "KARIM_MASSIMOV"),
+    # "السابق": the holder whose term ended last before the date
+    ("قال الرئيس الكازاخي السابق", "2022-01-07", "NURSULTAN_NAZARBAYEV"),
+    ("قال رئيس الوزراء الكازاخي السابق", "2022-01-10", "ASKAR_MAMIN"),
+    ("قال رئيس لجنة الأمن القومي السابق", "2022-01-08", "KARIM_MASSIMOV"),
+    ("قال وزير الصحة الكازاخي", "2022-01-07", "KAZ_HEALTH"),  # no holder recorded: the body
 ]
 
 
@@ -188,6 +193,19 @@ def test_role_nouns_resolve_on_the_document_date(d, text, date, actor_id):
     [m] = d.match(text, date)
     assert m.actor_id == actor_id
     assert text[m.start:m.end] == m.surface
+
+
+@pytest.mark.parametrize("date", [pd.Timestamp("2022-01-07"), "2022-01-07T10:00:00",
+                                  "2022-01-07 00:00:00"])
+def test_date_objects_and_timestamps(d, date):
+    assert ids(d, "قال الرئيس الكازاخي", date) == ["KASSYM_JOMART_TOKAYEV"]
+
+
+@pytest.mark.parametrize("date", [None, pd.NA, float("nan"), ""])
+def test_missing_date_resolves_only_unambiguous_offices(d, date):
+    # Kazakhstan has had two presidents: the role falls back to the presidency
+    assert ids(d, "قال الرئيس الكازاخي", date) == ["KAZ_PRESIDENCY"]
+    assert ids(d, "قال الرئيس الصيني", date) == ["XI_JINPING"]
 
 
 @pytest.mark.parametrize("date", ["07/01/2022", "yesterday"])
