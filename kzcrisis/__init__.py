@@ -40,7 +40,19 @@ _EXPORTS: dict[str, str] = {
     # evaluation, figures, article view
     "evaluate": "evaluate",
     "ar_label": "plots",
+    "plots": "plots",
+    "save_figure": "plots",
+    "use_style": "plots",
+    "plot_stance_comparison": "plots",
+    "plot_mentions": "plots",
+    "plot_cooccurrence": "plots",
+    "plot_statement_sequence": "plots",
+    "plot_framing": "plots",
+    "report": "report",
     "show_article": "report",
+    "ArticleHTML": "report",
+    "write_article_html": "report",
+    "write_articles": "report",
     # whole pipeline
     "analyze": "pipeline",
     "Results": "pipeline",
@@ -54,7 +66,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'kzcrisis' has no attribute {name!r}")
     mod = importlib.import_module(f"kzcrisis.{module}")
-    # `kz.evaluate` is the module itself (kz.evaluate.mention_scores, ...)
+    # `kz.evaluate`, `kz.plots`, `kz.report` are the modules themselves
     value = mod if name == module else getattr(mod, name)
     globals()[name] = value
     return value

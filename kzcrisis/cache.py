@@ -71,9 +71,22 @@ def cache_key(text_clean: str, model_id: str) -> str:
     return h.hexdigest()
 
 
+def _normalized(long: pd.DataFrame) -> pd.DataFrame:
+    """One dtype per column whatever Parquet round-tripping did (Int64 / object)."""
+    long = long.reindex(columns=_LONG).copy()
+    for col in _LONG:
+        if col in _INT:
+            long[col] = pd.array(pd.to_numeric(long[col]), dtype="Int64")
+        else:
+            long[col] = long[col].astype(object).where(long[col].notna(), None)
+    return long
+
+
 def _rows_digest(long: pd.DataFrame) -> str:
-    payload = json.dumps(long.astype(object).where(long.notna(), None).values.tolist(),
-                         ensure_ascii=False, default=str)
+    rows = [[None if pd.isna(v) else (int(v) if col in _INT else v)
+             for col, v in zip(_LONG, row, strict=True)]
+            for row in _normalized(long).itertuples(index=False)]
+    payload = json.dumps(rows, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -83,12 +96,7 @@ def _to_long(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         table = tables[name].loc[:, [c for c in columns if c != "doc_id"]].copy()
         table.insert(0, "table", name)
         parts.append(table.reindex(columns=_LONG))
-    long = pd.concat(parts, ignore_index=True)
-    for col in _INT:
-        long[col] = pd.array(long[col], dtype="Int64")
-    for col in ("table", "text", "type", "words"):
-        long[col] = long[col].astype(object)
-    return long
+    return _normalized(pd.concat(parts, ignore_index=True))
 
 
 def _from_long(long: pd.DataFrame, doc_id: str) -> dict[str, pd.DataFrame]:
@@ -123,7 +131,7 @@ class AnnotationCache:
         try:
             table = pq.read_table(path)
             expected = (table.schema.metadata or {}).get(_META_KEY, b"").decode()
-            long = table.to_pandas()
+            long = _normalized(table.to_pandas())
             if expected != _rows_digest(long):
                 raise ValueError("checksum mismatch")
         except Exception:  # noqa: BLE001 - any damage means: rebuild the entry

@@ -10,10 +10,12 @@ one); chunks are written in input order, so the output is identical either way.
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
 import platform
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -49,6 +51,7 @@ CORPUS = {
 TABLE_ORDER = ["documents", "cleaning_log", "sentences", "tokens", "entities", "mentions",
                "actors", "cooccurrence", "candidates", "statements", "stance",
                "stance_comparison", "framing"]
+_ASCII_STEM = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 INT_COLUMNS = {"sent_id", "token_id", "ent_id", "start_char", "end_char", "raw_start",
                "raw_end", "n_mentions", "weight", "n_statements", "n", "n_chars",
                "n_chars_clean"}
@@ -146,7 +149,7 @@ def process_chunk(docs: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame,
         warn_flags(doc_id, doc_flags)
     documents = docs_clean.assign(n_chars=docs_clean["text_raw"].str.len(),
                                   n_chars_clean=docs_clean["text_clean"].str.len(),
-                                  flags=[";".join(f) for f in flags])
+                                  quality_flags=[";".join(f) for f in flags])
     tables = {
         "documents": documents, "cleaning_log": log,
         "sentences": annotation.sentences, "tokens": annotation.tokens,
@@ -334,7 +337,7 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
         path_.unlink(missing_ok=True)
     flags: dict[str, str] = {}
     for index, (_docs, tables) in enumerate(_run_chunks(_chunks(path, opts, report), opts)):
-        flags.update(zip(tables["documents"]["doc_id"], tables["documents"]["flags"],
+        flags.update(zip(tables["documents"]["doc_id"], tables["documents"]["quality_flags"],
                          strict=True))
         for name in PER_DOC:
             table = tables[name]
@@ -360,6 +363,50 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
     manifest = build_manifest(path, pd.DataFrame(report), counts, opts, flags)
     write_manifest(manifest, out / "manifest.json")
     return manifest
+
+
+def write_figures(path: str | Path, out: str | Path, **settings: Any) -> list[Path]:
+    """Draw the five figures (``out/figures``, PNG/SVG/PDF) and annotated articles
+    (``out/articles``) for the corpus at ``path``; the annotation cache makes this cheap
+    after ``run``."""
+    from . import plots, report
+
+    results = analyze(path, **settings)
+    fig_dir = writable_dir(Path(out) / "figures")
+    written: list[Path] = []
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with plots.use_style():
+        drawings = {
+            "stance_comparison": lambda ax: plots.plot_stance_comparison(
+                results.stance_comparison, ax=ax),
+            "mentions": lambda ax: plots.plot_mentions(results.actors, ax=ax),
+            "cooccurrence": lambda ax: plots.plot_cooccurrence(
+                results.cooccurrence, results.actors, ax=ax),
+            "framing": lambda ax: plots.plot_framing(results.framing, ax=ax),
+        }
+        for doc_id in results.docs["doc_id"]:
+            drawings[f"statements_{_ascii_stem(doc_id)}"] = (
+                lambda ax, d=doc_id: plots.plot_statement_sequence(
+                    results.statements, results.stance, d, ax=ax, docs=results.docs,
+                    actors=results.actors))
+        for stem, draw in drawings.items():
+            fig, ax = plt.subplots(figsize=(9, 6))
+            draw(ax)
+            written += plots.save_figure(fig, stem, fig_dir)
+            plt.close(fig)
+    written += report.write_articles(results, writable_dir(Path(out) / "articles"))
+    return written
+
+
+def _ascii_stem(doc_id: str) -> str:
+    """A file-name-safe ASCII form of a doc_id (unchanged when already safe)."""
+    if _ASCII_STEM.fullmatch(doc_id):
+        return doc_id
+    return "doc-" + hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:10]
 
 
 def _write_partition(table: pd.DataFrame, folder: Path, index: int) -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 DOCUMENTS = ["doc_id", "title", "outlet", "date", "url", "language", "source_path",
              "encoding", "sha256", "text_raw"]
 DOCUMENTS_TABLE = ["doc_id", "title", "outlet", "date", "url", "language", "encoding",
-                   "sha256", "n_chars", "n_chars_clean", "flags"]
+                   "sha256", "n_chars", "n_chars_clean", "quality_flags"]
 CLEANING_LOG = ["doc_id", "rule", "raw_start", "raw_end", "removed", "replacement"]
 SENTENCES = ["doc_id", "sent_id", "start_char", "end_char", "text"]
 TOKENS = ["doc_id", "sent_id", "token_id", "text", "start_char", "end_char", "words"]

@@ -54,7 +54,7 @@ def test_every_table_written_with_its_schema(streamed):
         assert (streamed / "parquet" / name).is_dir()
     docs = pd.read_csv(streamed / "tables" / "documents.csv", keep_default_na=False)
     assert docs.doc_id.tolist() == ["000_e4eda7b29b88d456", "empty", "other"]
-    assert docs.set_index("doc_id").flags["empty"] == "empty"
+    assert docs.set_index("doc_id")["quality_flags"]["empty"] == "empty"
 
 
 def test_streamed_tables_equal_in_memory_results(corpus, cache_dir, streamed):
