@@ -740,13 +740,18 @@ class ActorTables:
                 f"{len(self.cooccurrence)} pairs, {len(self.candidates)} candidates)")
 
 
-def _sentence_index(annotation: Any, doc_id: str, text: str) -> tuple[list[int], list[int]]:
-    """(starts, sent_ids) of the document's sentences (annotation's, else punctuation)."""
-    sents = getattr(annotation, "sentences", None)
-    if isinstance(sents, pd.DataFrame) and len(sents):
-        d = sents[sents["doc_id"] == doc_id].sort_values("start_char")
-        if len(d):
-            return [int(x) for x in d["start_char"]], [int(x) for x in d["sent_id"]]
+def _by_doc(table: Any) -> dict[str, pd.DataFrame]:
+    """The rows of an annotation table per document (one pass, not one filter per doc)."""
+    if not isinstance(table, pd.DataFrame) or not len(table):
+        return {}
+    return {k: g for k, g in table.groupby("doc_id", sort=False)}
+
+
+def _sentence_index(sents: pd.DataFrame | None, text: str) -> tuple[list[int], list[int]]:
+    """(starts, sent_ids) of a document's sentences (the annotation's, else punctuation)."""
+    if sents is not None and len(sents):
+        d = sents.sort_values("start_char")
+        return [int(x) for x in d["start_char"]], [int(x) for x in d["sent_id"]]
     starts = [0] + [m.end() for m in _SENT_END_RE.finditer(text) if m.end() < len(text)]
     return starts, list(range(len(starts)))
 
@@ -785,16 +790,17 @@ def extract_actors(docs: pd.DataFrame, annotation: Any = None,
     ents = getattr(annotation, "entities", None)
     if annotation is not None and not isinstance(ents, pd.DataFrame):
         raise KzError("extract_actors: annotation must be a kzcrisis.nlp.Annotation")
+    sents_by_doc = _by_doc(getattr(annotation, "sentences", None))
+    ents_by_doc = _by_doc(ents)
     mention_frames, cand_rows = [], []
     for row in docs.to_dict("records"):
         doc_id, text = row["doc_id"], row["text_clean"]
         if not isinstance(text, str):
             raise KzError(f"extract_actors: document {doc_id!r} has no cleaned text")
-        starts, ids = _sentence_index(annotation, doc_id, text)
+        starts, ids = _sentence_index(sents_by_doc.get(doc_id), text)
         matches = d.match(text, row.get("date"))
-        if ents is not None and len(ents):
-            doc_ents = ents[ents["doc_id"] == doc_id]
-            matches, cands = _link_entities(d, text, matches, doc_ents)
+        if doc_id in ents_by_doc:
+            matches, cands = _link_entities(d, text, matches, ents_by_doc[doc_id])
             cand_rows.extend((doc_id, *c) for c in cands)
         matches.sort(key=lambda m: (m.start, m.end))
         mention_frames.append(mentions_from_matches(doc_id, matches, d, starts, ids))
