@@ -228,6 +228,14 @@ class ActorDictionary:
         row = self._info.get(actor_id)
         if row is not None:
             return row
+        # a derived body named by another dictionary instance: OWNER_SLOT
+        for i in range(1, len(actor_id)):
+            if actor_id[i] != "_":
+                continue
+            owner, slot = actor_id[:i], actor_id[i + 1:].lower()
+            if self._info.get(owner, {}).get("type") in OWNER_TYPES and slot in self._offices:
+                if self._resolve_body(owner, slot) == actor_id:
+                    return self._info[actor_id]
         raise KzError(f"unknown actor id {actor_id!r}")
 
     @property

@@ -143,6 +143,15 @@ def test_derived_body_has_a_row_with_the_owner_group(d):
     assert d.info("TJK_MOD")["group"] == "TJK"
 
 
+def test_derived_ids_are_known_to_every_dictionary_instance(d):
+    fresh = load_actors()
+    assert fresh.info("KGZ_INTERIOR")["group"] == "KGZ"
+    with pytest.raises(KzError, match="unknown actor id"):
+        fresh.info("KGZ_NOSUCHSLOT")
+    with pytest.raises(KzError, match="unknown actor id"):
+        fresh.info("ATLANTIS_MOD")
+
+
 def test_bare_bodies_belong_to_the_default_country():
     d_kaz = load_actors()
     d_rus = load_actors(default_country="RUS")
