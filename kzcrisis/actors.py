@@ -467,8 +467,9 @@ class ActorDictionary:
         for _, actor_id, _ in reversed(out):
             row = self._info.get(actor_id, {})
             if kind == "igo":
+                # "المنظمة" is an organisation named as such, not one of its officials
                 grp = self._info.get(row.get("group", ""), {})
-                if grp.get("type") in IGO_TYPES:
+                if grp.get("type") in IGO_TYPES and row.get("type") != "person":
                     return grp["actor_id"]
             elif row.get("type") == kind:
                 return actor_id
@@ -495,14 +496,18 @@ class ActorDictionary:
         for i, ((c, _, _), office) in enumerate(zip(out, offices, strict=True)):
             if not office:
                 continue
-            for j in (i + 1, i - 1):
+            # the counterpart is someone else than the name before it
+            for j in (i + 1,) if c.kind == "counterpart" else (i + 1, i - 1):
                 if not 0 <= j < len(out):
                     continue
-                other, other_id, other_method = out[j]
+                other, other_id, _ = out[j]
                 if other.kind != "actor" or self._info[other_id]["type"] != "person":
                     continue
                 lo, hi = (c.end, other.start) if j > i else (other.end, c.start)
-                if lo <= hi and _APPOS_GAP_RE.match(folded[lo:hi]) \
+                gap = folded[lo:hi] if lo <= hi else "?"
+                # a name before the office needs a comma ("توكايف، رئيس كازاخستان"):
+                # "توكايف نظيره" or "بوتين الرئيس" are subject + another phrase
+                if _APPOS_GAP_RE.match(gap) and (j > i or any(ch in gap for ch in "،,")) \
                         and sent_of(c.start) == sent_of(other.start):
                     result[i] = (c, other_id, "apposition")
                     break

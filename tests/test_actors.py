@@ -259,6 +259,18 @@ def test_counterpart_resolves_to_the_same_office(d, text, actor_id):
     assert ms[-1].surface.startswith("نظير")
 
 
+def test_counterpart_is_not_the_name_before_it(d):
+    text = "شكر الرئيس الكازاخستاني قاسم جومرت توكاييف نظيره الروسي على إرسال القوات"
+    assert [m.actor_id for m in d.match(text, DATE)] == [
+        "KASSYM_JOMART_TOKAYEV", "KASSYM_JOMART_TOKAYEV", "VLADIMIR_PUTIN"]
+
+
+def test_organisation_anaphor_skips_officials(d):
+    text = ("قال رئيس الوزراء الأرميني إن منظمة معاهدة الأمن الجماعي ستتدخل، وأعربت ميشيل "
+            "باشليه عن قلقها، ثم أكدت المنظمة أن المهمة انتهت.")
+    assert [m.actor_id for m in d.match(text, DATE)][-1] == "CSTO"
+
+
 def test_counterpart_named_in_the_sentence(d):
     text = "تحدث وزير الخارجية الكازاخي، مختار تلوبيردي، مع نظيره الأميركي، أنتوني بلينكن."
     assert [m.actor_id for m in d.match(text, DATE)] == [
