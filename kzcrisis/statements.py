@@ -655,6 +655,10 @@ def _header(doc: _Doc, c: _Cand, limit: int) -> None:
         if pos >= limit:
             break
         mk = doc.marker_at(pos, ("addressee", "channel", "source"))
+        skip = doc.marker_at(pos, ("pronoun", "discourse")) if not mk else None
+        if skip:
+            pos = skip[2]  # دعت بدورها ...
+            continue
         if mk:
             info, _, mend = mk
             if info["object"]:
@@ -761,6 +765,9 @@ def _resolve_doc(doc: _Doc) -> list[_Cand]:
             c.boundary = b if at_b else head
             continue
         vs = _vs_subject(doc, c.e, se)
+        sv = _sv_subject(doc, c.s, ss) if c.clitic != "و" else None
+        if vs and sv and doc.words(c.e, vs[0][0].start):
+            vs = None  # الأمم المتحدة دعت بدورها قوات ...: the subject stands before the verb
         if vs:
             chain, end = vs
             c.speaker, c.how = chain[-1], "verb-subject"
@@ -768,7 +775,6 @@ def _resolve_doc(doc: _Doc) -> list[_Cand]:
             c.speaker_span = (first_word[0] if first_word else chain[0].start, end)
             c.hstart = end
         elif c.clitic != "و":
-            sv = _sv_subject(doc, c.s, ss)
             if sv:
                 chain, head = sv
                 c.speaker, c.how = chain[-1], "subject-verb"

@@ -218,3 +218,41 @@ def test_custom_lexicon_path(tmp_path):
                        "cue": ["قال"], "cue_lemma": ["قال"], "content": ["إن الطائرة الورقية جميلة"]})
     out = code_stance(st, lexicon=p)
     assert out.label.tolist() == ["support"] and "kite" in out.evidence[0]
+
+
+# Perturbed copies of the seed article: the comparison must not depend on its exact wording.
+PERTURBATIONS = {
+    "diacritics_tatweel": [("دعت", "دعـــت"), ("فحذرت", "فحذّرَت"),
+                           ("قالت المتحدثة", "قالَتْ المتحدثةُ"), ("وأكد الأمين", "وأكّدَ الأمين")],
+    "quotation_marks": [('لوكالة "سبوتنيك" "بشكل', "لوكالة «سبوتنيك» «بشكل"),
+                        ('كازاخستان)".', "كازاخستان)»."), ('فحذرت "القوى', "فحذرت “القوى"),
+                        ('كازاخستان".\n\nمن', "كازاخستان”.\n\nمن")],
+    "word_order": [("بدورها، دعت الأمم المتحدة قوات", "الأمم المتحدة دعت بدورها قوات"),
+                   ("أما وزارة الخارجية الصينية فحذرت", "وحذرت وزارة الخارجية الصينية"),
+                   ("من جهتها، قالت المتحدثة باسم البيت الأبيض جين ساكي إن",
+                    "وقالت جين ساكي، المتحدثة باسم البيت الأبيض، إن"),
+                   ("وقال زاس في تصريحات", "زاس قال في تصريحات")],
+    "cue_verbs": [("بدورها، دعت", "بدورها، حثت"), ("فحذرت", "فنددت بما وصفته بمحاولات"),
+                  ("قالت المتحدثة", "أوضحت المتحدثة"), ("وأكد الأمين", "وأعلن الأمين"),
+                  ("وقال زاس", "وصرح زاس")],
+    "spelling": [("الأمم المتحدة", "الامم المتحدة"), ("الأمين العام", "الامين العام"),
+                 ("البيت الأبيض", "البيت الابيض"), ("الصينية", "الصينيه")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PERTURBATIONS))
+def test_seed_comparison_survives_perturbation(pipeline, name):
+    text = (DATA_RAW / "000_e4eda7b29b88d456.txt").read_text(encoding="utf-8")
+    for old, new in PERTURBATIONS[name]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    docs = pd.DataFrame({"doc_id": [name], "text_raw": [text], "date": ["2022-01-07"]})
+    clean, _ = clean_corpus(docs)
+    ann = annotate(clean, pipeline=pipeline)
+    st = extract_statements(clean, ann, extract_actors(clean, ann).mentions)
+    cmp = compare_stance(code_stance(st))
+    rows = cmp[(cmp.doc_id == "ALL") & (cmp.target == "intervention")].set_index("group")
+    assert rows.label.to_dict() == {"UN": "caution", "CHN": "support", "USA": "oppose",
+                                    "CSTO": "support"}
+    s = rows.score
+    assert s["CSTO"] > s["CHN"] > s["UN"] > s["USA"]
