@@ -212,6 +212,28 @@ def _fold(text: str) -> tuple[str, np.ndarray]:
     return "".join(pieces), lens
 
 
+def _folded_to_text(lens: np.ndarray) -> Callable[[Sequence[int]], list[int]]:
+    """Folded index -> index of the text character it came from (len(text) past the end).
+
+    Same as ``searchsorted(cumsum(lens), f, side="right")``, but only the characters whose
+    folded length is not 1 (few) are summed, which keeps long texts fast.
+    """
+    n = len(lens)
+    irr = np.flatnonzero(lens != 1)
+    if not len(irr):
+        return lambda fs: [min(int(f), n) for f in fs]
+    ends = irr + 1 + np.cumsum(lens[irr].astype(np.int64) - 1)  # folded end of each one
+
+    def convert(fs: Sequence[int]) -> list[int]:
+        f = np.asarray(fs, dtype=np.int64)
+        k = np.searchsorted(ends, f, side="right") - 1
+        after = np.where(k >= 0, irr[np.maximum(k, 0)] + 1 + f - ends[np.maximum(k, 0)], f)
+        nxt = np.where(k + 1 < len(irr), irr[np.minimum(k + 1, len(irr) - 1)], n)
+        return np.minimum(np.minimum(after, nxt), n).tolist()
+
+    return convert
+
+
 def _fold_with_map(text: str) -> tuple[str, np.ndarray]:
     folded, lens = _fold(text)
     n = len(text)
@@ -524,13 +546,11 @@ def _boilerplate_edits(text: str, rules: Sequence[BoilerplateRule]) -> list[Edit
     found = [(span, rule) for rule in rules for span in rule.spans(folded)]
     if not found:
         return []
-    # folded index -> text index: the first text character whose folded output ends past it
-    ends = np.cumsum(lens)
+    found = [(span, rule) for span, rule in found if span[1] > span[0]]
+    bounds = _folded_to_text(lens)([x for span, _ in found for x in span])
     spans = []
-    for (fs, fe), rule in found:
-        if fe == fs:
-            continue
-        s, e = np.searchsorted(ends, [fs, fe], side="right").tolist()
+    for i, (_, rule) in enumerate(found):
+        s, e = bounds[2 * i], bounds[2 * i + 1]
         if rule.scope == "line":
             s = text.rfind("\n", 0, s) + 1
             nl = text.find("\n", e - 1 if e > s else s)
@@ -560,17 +580,57 @@ def _boilerplate_edits(text: str, rules: Sequence[BoilerplateRule]) -> list[Edit
 _MAX_ROUNDS = 20
 
 
+def _seams(edits: list[Edit]) -> list[int]:
+    """Positions in the edited text where the edits left a seam (both ends of a replacement)."""
+    out, shift = [], 0
+    for s, e, rep, _ in edits:
+        out += [s - shift, s - shift + len(rep)]
+        shift += e - s - len(rep)
+    return out
+
+
+def _near(text: str, seams: list[int], grow: frozenset[str],
+          edits_of: Callable[[str], list[Edit]]) -> list[Edit]:
+    """``edits_of`` run only around the seams: on the stretch of ``grow`` characters around
+    each, with one character of context on either side (the steps look no further)."""
+    n = len(text)
+    out: list[Edit] = []
+    done = -1
+    for p in sorted(set(seams)):
+        a, b = p, p
+        while a > 0 and text[a - 1] in grow:
+            a -= 1
+        while b < n and text[b] in grow:
+            b += 1
+        if a <= done:
+            continue
+        done = b
+        lo, hi = max(a - 1, 0), min(b + 1, n)
+        out += [(s + lo, e + lo, rep, rule) for s, e, rep, rule in edits_of(text[lo:hi])
+                if a <= s + lo and e + lo <= b]
+    return out
+
+
+_SPACE_SET = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
+_GLUE_SET = _WORD_SET | frozenset("0123456789\u0660\u0661\u0662\u0663\u0664\u0665\u0666"
+                                  "\u0667\u0668\u0669\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5"
+                                  "\u06f6\u06f7\u06f8\u06f9")
+
+
 def _run_boilerplate(state: _State, rules: tuple = (), names: Sequence[str] = ()) -> None:
     for _ in range(_MAX_ROUNDS):
         edits = _boilerplate_edits(state.text, rules)
         if not edits:
             return
         state.apply(edits)
-        # a removal can give an earlier step new work ("ً[email protected]ء12" -> "ء12"); redo
-        # the two context-dependent steps, so that clean_text stays idempotent
+        # a removal can give an earlier step new work around its seam ("ً[email protected]ء12"
+        # -> "ء12"); redo the two context-dependent steps there, so that cleaning is idempotent
+        seams = _seams(edits)
         if "glued_digits" in names:
-            state.apply(_edits_glued_digits(state.text))
-        state.apply(_edits_whitespace(state.text))
+            glued = _near(state.text, seams, _GLUE_SET, _edits_glued_digits)
+            state.apply(glued)
+            seams = [q + sum(1 for s, _, _, _ in glued if s < q) for q in seams]
+        state.apply(_near(state.text, seams, _SPACE_SET, _edits_whitespace))
 
 
 #: step name -> runner; the order of DEFAULT_STEPS is the order that makes cleaning idempotent
