@@ -468,3 +468,29 @@ def test_match_tuple_fields(d):
     start, end, actor_id, surface, method = m
     assert (start, end, actor_id, surface, method) == (4, 9, "VLADIMIR_PUTIN", "بوتين",
                                                        "dictionary")
+
+
+INVENTED_ARTICLE = (
+    "أعلن الرئيس الروسي فلاديمير بوتين، خلال قمة افتراضية لمنظمة معاهدة الأمن الجماعي، أن "
+    "بلاده لن تسمح بثورات ملونة. ومن جهته، شكر الرئيس الكازاخستاني قاسم جومرت توكاييف نظيره "
+    "الروسي على إرسال القوات.\n\nوقال المتحدث باسم الخارجية الصينية وانغ ون بين إن بكين تدعم "
+    "جهود السلطات الكازاخستانية. في المقابل، دعا وزير الخارجية الأمريكي أنتوني بلينكن السلطات "
+    "في كازاخستان إلى احترام حقوق المحتجين.\n\nوبدأت القوات الروسية الانسحاب، بحسب ما أعلن "
+    "وزير الدفاع الروسي. وقال رئيس الوزراء الأرميني نيكول باشينيان، الذي تترأس بلاده المنظمة "
+    "حالياً، إن مهمة قوات حفظ السلام انتهت.")
+
+
+def test_an_invented_article_about_the_withdrawal(d):
+    got = [(m.surface, m.actor_id) for m in d.match(INVENTED_ARTICLE, "2022-01-14")]
+    assert got == [
+        ("الرئيس الروسي", "VLADIMIR_PUTIN"), ("فلاديمير بوتين", "VLADIMIR_PUTIN"),
+        ("منظمة معاهدة الأمن الجماعي", "CSTO"),
+        ("الرئيس الكازاخستاني", "KASSYM_JOMART_TOKAYEV"),
+        ("قاسم جومرت توكاييف", "KASSYM_JOMART_TOKAYEV"), ("نظيره الروسي", "VLADIMIR_PUTIN"),
+        ("المتحدث باسم الخارجية الصينية", "WANG_WENBIN"), ("وانغ ون بين", "WANG_WENBIN"),
+        ("بكين", "CHN"), ("السلطات الكازاخستانية", "KAZ_AUTHORITIES"),
+        ("وزير الخارجية الأمريكي", "ANTONY_BLINKEN"), ("أنتوني بلينكن", "ANTONY_BLINKEN"),
+        ("السلطات في كازاخستان", "KAZ_AUTHORITIES"), ("المحتجين", "PROTESTERS"),
+        ("القوات الروسية", "RUS_ARMED_FORCES"), ("وزير الدفاع الروسي", "SERGEI_SHOIGU"),
+        ("رئيس الوزراء الأرميني", "NIKOL_PASHINYAN"), ("نيكول باشينيان", "NIKOL_PASHINYAN"),
+        ("المنظمة", "CSTO"), ("قوات حفظ السلام", "CSTO_PEACEKEEPERS")]
