@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kzcrisis as kz
 from kzcrisis import schemas
@@ -494,3 +496,25 @@ def test_an_invented_article_about_the_withdrawal(d):
         ("القوات الروسية", "RUS_ARMED_FORCES"), ("وزير الدفاع الروسي", "SERGEI_SHOIGU"),
         ("رئيس الوزراء الأرميني", "NIKOL_PASHINYAN"), ("نيكول باشينيان", "NIKOL_PASHINYAN"),
         ("المنظمة", "CSTO"), ("قوات حفظ السلام", "CSTO_PEACEKEEPERS")]
+
+
+_MARKS = ["\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u064b", "\u064c", "\u064d",
+          "\u0640"]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_diacritics_and_tatweel_do_not_change_the_actors(d, seed_docs, data):
+    text = seed_docs["text_clean"].iloc[0]
+    base = [(m.actor_id, m.method) for m in d.match(text, DATE)]
+    letters = [i for i, ch in enumerate(text) if "\u0621" <= ch <= "\u064a"]
+    picks = data.draw(st.lists(st.tuples(st.sampled_from(letters), st.sampled_from(_MARKS)),
+                               min_size=1, max_size=200))
+    chars = list(text)
+    for i, mark in sorted(picks, reverse=True):
+        chars.insert(i + 1, mark)
+    changed = "".join(chars)
+    got = d.match(changed, DATE)
+    assert [(m.actor_id, m.method) for m in got] == base
+    assert all(changed[m.start:m.end] == m.surface for m in got)
