@@ -482,6 +482,23 @@ def test_prose_is_kept(sentence):
     assert c.log.empty
 
 
+@pytest.mark.parametrize("raw", [
+    "[email protected]ًء12شرطياً",  # the removal exposes a word start next to digits
+    "12[email protected]ًشرطياً",
+    "نص\n\n[email protected]\n\n\nنص",
+    "http://x.org ﻻ",
+])
+def test_removal_seams_are_tidied(raw):
+    c = kz.clean_text(raw)
+    assert kz.clean_text(c.text).text == c.text
+    assert "protected" not in c.text and "http" not in c.text
+
+
+def test_boilerplate_alone_tidies_only_its_seams():
+    raw = "قال  الوزير\r\nإن [email protected] الوضع\n\n\nهادئ"
+    assert kz.clean_text(raw, steps=["boilerplate"]).text == "قال  الوزير\r\nإن الوضع\n\n\nهادئ"
+
+
 def test_rules_table_explains_every_rule():
     table = rules_table()
     assert {"rule", "kind", "scope", "note"} <= set(table.columns)

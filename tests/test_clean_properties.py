@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from kzcrisis.clean import (
     PRESENTATION_MAP,
+    _folded_to_text,
     clean_text,
     normalize_for_matching,
     normalize_with_map,
@@ -106,3 +107,13 @@ def test_normalize_with_map(text):
     cuts = [0] + [i for i in range(1, len(folded)) if m[i - 1] != m[i]] + [len(folded)]
     for a, b in zip(cuts, cuts[1:], strict=False):
         assert normalize_for_matching(text[m[a]:m[b]]) == folded[a:b]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([0, 1, 1, 1, 2, 5]), max_size=60))
+def test_sparse_folded_to_text_map(lens):
+    """The sparse folded->text index map used on long texts equals the dense definition."""
+    lens = np.array(lens, dtype=np.int8)
+    ends = np.cumsum(lens, dtype=np.int64)
+    queries = list(range(int(ends[-1]) + 1 if len(lens) else 1))
+    assert _folded_to_text(lens)(queries) == np.searchsorted(ends, queries, side="right").tolist()
