@@ -302,10 +302,14 @@ class ActorDictionary:
                     cands.append(_Cand(h.start, h.end, "actor", e.target, priority=0))
             elif e.kind in ("body", "office"):
                 office = e.kind == "office"
-                found = [(owner, end, 1) for owner, end in
+                found = [(owner, end, 1) for owner, end, _ in
                          self._owners_after(folded, h, by_word_start)]
                 if e.form == "def" and e.default:
                     found.append((e.default, h.end, 3))
+                for _, end, nisba_form in self._owners_after(folded, h, by_word_start):
+                    if nisba_form:
+                        cands.extend(self._coordinated(folded, h, end, nisba_form,
+                                                       by_word_start, office))
                 for owner, end, priority in found:
                     former = False
                     if office:
@@ -315,7 +319,7 @@ class ActorDictionary:
                     cands.append(_Cand(h.start, end, "slot", e.target, owner, priority,
                                        office=office, fallback=e.default, former=former))
             elif e.kind == "counterpart":
-                for owner, end in self._owners_after(folded, h, by_word_start):
+                for owner, end, _ in self._owners_after(folded, h, by_word_start):
                     if owner in self._info:
                         cands.append(_Cand(h.start, end, "counterpart", "", owner, 1,
                                            method="role"))
@@ -324,9 +328,25 @@ class ActorDictionary:
                                    method="role"))
         return cands
 
+    def _coordinated(self, folded: str, head: _Hit, end: int, form: str,
+                     by_word_start: dict[int, list[_Hit]], office: bool) -> list[_Cand]:
+        """Nisbas coordinated after a composite ("القوات الروسية والبيلاروسية"): each one
+        names the same body or office of another owner; its span is the adjective."""
+        out = []
+        while end < len(folded) and folded[end] == " ":
+            nxt = [h for h in by_word_start.get(end + 1, ())
+                   if h.entry.kind == "nisba" and h.entry.form == form and h.clitics == "و"]
+            if not nxt:
+                break
+            h = max(nxt, key=lambda h: h.end)
+            out.append(_Cand(h.start, h.end, "slot", head.entry.target, h.entry.target, 2,
+                             office=office))
+            end = h.end
+        return out
+
     def _owners_after(self, folded: str, head: _Hit,
-                      by_word_start: dict[int, list[_Hit]]) -> Iterable[tuple[str, int]]:
-        """(owner, end) for each owner phrase that follows ``head`` in a composite."""
+                      by_word_start: dict[int, list[_Hit]]) -> Iterable[tuple[str, int, str]]:
+        """(owner, end, nisba form or "") for each owner phrase that follows ``head``."""
         pos = head.end
         if pos >= len(folded) or folded[pos] != " ":
             return
@@ -337,11 +357,11 @@ class ActorDictionary:
             if k == "nisba" and h.clitics == "" and (
                     (form == "def" and h.entry.form == "def")
                     or (form in ("indef", "construct") and h.entry.form == "indef")):
-                yield h.entry.target, h.end
+                yield h.entry.target, h.end, h.entry.form
             elif form == "construct" and h.clitics == "" and self._is_owner(h):
-                yield self._owner_key(h), h.end
+                yield self._owner_key(h), h.end, ""
             elif form == "def" and h.clitics == "ل" and self._is_owner(h):
-                yield self._owner_key(h), h.end
+                yield self._owner_key(h), h.end, ""
         if form != "def":
             return
         starts = []
@@ -353,7 +373,7 @@ class ActorDictionary:
         for at, clitic in starts:
             for h in by_word_start.get(at, ()):
                 if h.clitics == clitic and self._is_owner(h):
-                    yield self._owner_key(h), h.end
+                    yield self._owner_key(h), h.end, ""
 
     def _is_owner(self, h: _Hit) -> bool:
         e = h.entry

@@ -139,6 +139,21 @@ def test_body_noun_with_nisba_or_owner(d, phrase, actor_id):
     assert (m.actor_id, m.surface) == (actor_id, phrase)
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("وصلت القوات الروسية والبيلاروسية والأرمينية",
+     [("القوات الروسية", "RUS_ARMED_FORCES"), ("البيلاروسية", "BLR_ARMED_FORCES"),
+      ("الأرمينية", "ARM_ARMED_FORCES")]),
+    ("وصلت قوات روسية وطاجيكية", [("قوات روسية", "RUS_ARMED_FORCES"),
+                                   ("طاجيكية", "TJK_ARMED_FORCES")]),
+    ("صادق البرلمان الطاجيكي والقرغيزي", [("البرلمان الطاجيكي", "TJK_PARLIAMENT"),
+                                           ("القرغيزي", "KGZ_PARLIAMENT")]),
+    ("اتصل وزير الخارجية الروسي والصيني", [("وزير الخارجية الروسي", "SERGEY_LAVROV"),
+                                            ("الصيني", "WANG_YI")]),
+])
+def test_coordinated_nisbas_name_the_same_body_of_other_states(d, text, expected):
+    assert [(m.surface, m.actor_id) for m in d.match(text, DATE)] == expected
+
+
 def test_derived_body_has_a_row_with_the_owner_group(d):
     [m] = d.match("أعلنت وزارة الدفاع الطاجيكية", DATE)
     assert m.actor_id == "TJK_MOD"
