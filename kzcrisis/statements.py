@@ -708,6 +708,15 @@ def _header(doc: _Doc, c: _Cand, limit: int) -> None:
                 if span:
                     c.addressee = doc.clean(*span)
             return
+        ahead = _complementizer_ahead(doc, s, limit) if not takes_object else None
+        if ahead is not None:
+            # وقال بيسكوف للصحفيين إن ...؛ أعلنت الوزارة، اليوم، أن ...: words before the
+            # complementizer are an addressee (لـ...) or an adverbial, not content
+            first = doc.next_token(s)
+            if first and first[2].startswith("ل") and len(first[2]) > 3 and not c.addressee:
+                c.addressee = re.sub(r"^ل(?=ل)", "ا", doc.clean(s, ahead).rstrip("،, "))
+            pos = ahead
+            continue
         if takes_object and not c.addressee:
             span = _addressee_words(doc, s, limit)
             if span:
@@ -717,13 +726,33 @@ def _header(doc: _Doc, c: _Cand, limit: int) -> None:
     c.cstart = min(pos, limit)
 
 
+def _complementizer_ahead(doc: _Doc, pos: int, limit: int) -> int | None:
+    """Start of a complementizer (إن، أن، بأن) up to five words ahead, before any
+    punctuation other than a comma, quotation mark or other cue."""
+    closed = _closed()
+    n = 0
+    for s, _e, t in doc.iter_tokens(pos):
+        if s >= limit or n > 5:
+            return None
+        if t in closed["comp"]:
+            return s if n else None
+        if t in "،,":
+            continue
+        if not _WORD_RE.fullmatch(t) or doc.lex.cue_re.fullmatch(t):
+            return None
+        n += 1
+    return None
+
+
 def _find_candidates(doc: _Doc) -> list[_Cand]:
     closed = _closed()
     cands: list[_Cand] = []
+    inside_markers = [(m.start("m"), m.end("m")) for t in ("source", "channel", "addressee")
+                      if t in doc.lex.marker_re for m in doc.lex.marker_re[t].finditer(doc.F)]
     for m in doc.lex.cue_re.finditer(doc.F):
         s, e = m.span()
-        if doc.quote_at(s):
-            continue
+        if doc.quote_at(s) or any(ms <= s < me for ms, me in inside_markers):
+            continue  # quoted, or the verb of a marker (حسبما أعلنت، بحسب ما ذكرت)
         info = doc.lex.cue_info[m.group("form")]
         prev = doc.prev_token(s)
         neg = ""

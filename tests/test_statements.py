@@ -46,6 +46,9 @@ TEXTS = {
     "quote_curly": "وأضاف لافروف “العملية ستنتهي قريباً”.",
     "diacritics": "وقـــالَت وِزارةُ الخارِجيةِ الصّينيّةُ إنّ بكين تُتابع الأحداث.",
     "negated_cue": "ولم ينفِ الكرملين وجود قوات روسية في كازاخستان.",
+    "to_journalists": "وقال المتحدث باسم الكرملين ديمتري بيسكوف للصحفيين إن روسيا لن تتدخل.",
+    "adverbial": "أعلنت وزارة الدفاع الروسية، اليوم الجمعة، أن القوات وصلت إلى المطار.",
+    "marker_verb": "وحسبما أعلنت وزارة الداخلية، فإن الوضع في ألماتي هادئ.",
 }
 
 # (doc_id, n-th statement with this cue lemma, group, cue_lemma, kind, content part,
@@ -72,6 +75,10 @@ EXPECT = [
     ("quote_curly", 0, "RUS", "أضاف", "direct", "العملية ستنتهي", "", "", "لافروف"),
     ("diacritics", 0, "CHN", "قال", "indirect", "بكين تُتابع", "", "", "الصّينيّةُ"),
     ("negated_cue", 0, "RUS", "نفى", "indirect", "وجود قوات روسية", "", "", "الكرملين"),
+    ("to_journalists", 0, "RUS", "قال", "indirect", "روسيا لن تتدخل", "", "الصحفيين", "بيسكوف"),
+    ("adverbial", 0, "RUS", "أعلن", "indirect", "القوات وصلت", "", "", "وزارة الدفاع"),
+    ("marker_verb", 0, "KAZ", "حسبما أعلنت", "indirect", "الوضع في ألماتي", "", "",
+     "وزارة الداخلية"),
 ]
 
 
@@ -117,6 +124,17 @@ def test_noun_uses_of_action_verbs_are_not_claims(invented):
     _, st = invented
     assert st[st.doc_id == "action_noun"].kind.tolist() in ([], ["indirect"])
     assert "action" not in st[st.doc_id == "action_noun"].kind.tolist()
+
+
+def test_content_starts_at_the_claim(invented):
+    _, st = invented
+    for doc_id in ("to_journalists", "adverbial"):
+        assert st[st.doc_id == doc_id].content.str.match("(روسيا|القوات)").all()
+
+
+def test_verb_of_a_marker_is_not_a_second_claim(invented):
+    _, st = invented
+    assert len(st[st.doc_id == "marker_verb"]) == 1
 
 
 def test_negated_cue_keeps_the_negator(invented):
