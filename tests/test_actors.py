@@ -130,6 +130,11 @@ COMPOSITES = [
     ("سلطات الما-آتا", "ALMATY_AKIMAT"),
     ("شرطة ألماتي", "KAZ_POLICE"),
     ("لجنة الأمن القومي الكازاخية", "KAZ_KNB"),
+    # unnamed officials speak for their state
+    ("مسؤول روسي", "RUS"),
+    ("مسؤولون أمريكيون", "USA"),
+    ("المسئولون الروس", "RUS"),
+    ("الجانب الصيني", "CHN"),
 ]
 
 
@@ -149,6 +154,8 @@ def test_body_noun_with_nisba_or_owner(d, phrase, actor_id):
                                            ("القرغيزي", "KGZ_PARLIAMENT")]),
     ("اتصل وزير الخارجية الروسي والصيني", [("وزير الخارجية الروسي", "SERGEY_LAVROV"),
                                             ("الصيني", "WANG_YI")]),
+    ("قال الرئيسان الروسي والكازاخي", [("الرئيسان الروسي", "VLADIMIR_PUTIN"),
+                                        ("الكازاخي", "KASSYM_JOMART_TOKAYEV")]),
 ])
 def test_coordinated_nisbas_name_the_same_body_of_other_states(d, text, expected):
     assert [(m.surface, m.actor_id) for m in d.match(text, DATE)] == expected
