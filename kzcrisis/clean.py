@@ -147,7 +147,6 @@ _FOLD_CP = np.arange(0x110000, dtype=np.uint32)
 for _cp, _out in FOLD_TABLE.items():
     if _out is None or len(_out) == 1:
         _FOLD_CP[_cp] = ord(_out) if _out else 0
-_FOLD_LEN_MAX = int(_FOLD_LEN.max())
 _NUMPY_FOLD_MIN = 4096  # below this, str.translate is faster than the numpy path
 
 _PRESENTATION_RE = re.compile("[" + _class([ord(c) for c in PRESENTATION_MAP]) + "]")
@@ -353,7 +352,8 @@ def _edits_digits(text: str) -> list[Edit]:
             for m in _DIGITS_RE.finditer(text)]
 
 
-def _n_letters(word: str) -> str:
+def _letters(word: str) -> str:
+    """The letters of a word (diacritics and tatweel dropped)."""
     return word.translate(_MARKS_TABLE)
 
 
@@ -365,14 +365,14 @@ def _edits_glued_digits(text: str) -> list[Edit]:
         s, e = m.span()
         if e < n and text[e] in _LETTER_SET:
             word = _WORD_RE.match(text, e).group()
-            if len(_n_letters(word)) > 1:  # one letter after a number is an abbreviation
+            if len(_letters(word)) > 1:  # one letter after a number is an abbreviation
                 at.add(e)
         if s > 0 and text[s - 1] in _WORD_SET:
             j = s - 1
             while j > 0 and text[j - 1] in _WORD_SET:
                 j -= 1
             # a run that starts with a mark is not a word of its own
-            if text[j] in _LETTER_SET and not _PROCLITICS_RE.fullmatch(_n_letters(text[j:s])):
+            if text[j] in _LETTER_SET and not _PROCLITICS_RE.fullmatch(_letters(text[j:s])):
                 at.add(s)
     return [(p, p, " ", "glued_digits") for p in sorted(at)]
 
@@ -775,9 +775,14 @@ def clean_text(raw: str, steps: Sequence[str] | None = None, *,
     offsets_end = np.empty(n + 1, dtype=state.starts.dtype)
     offsets_end[1:] = state.ends
     offsets_end[0] = offsets[0]
-    log = pd.DataFrame(state.rows, columns=LOG_COLUMNS)
-    log = log.astype({"raw_start": "int64", "raw_end": "int64"})
-    log = log.sort_values(["raw_start", "raw_end"], kind="stable").reset_index(drop=True)
+    rows = sorted(state.rows, key=lambda r: (r[1], r[2]))  # stable: step order within ties
+    log = pd.DataFrame({
+        "rule": pd.Series([r[0] for r in rows], dtype=object),
+        "raw_start": np.array([r[1] for r in rows], dtype=np.int64),
+        "raw_end": np.array([r[2] for r in rows], dtype=np.int64),
+        "removed": pd.Series([r[3] for r in rows], dtype=object),
+        "replacement": pd.Series([r[4] for r in rows], dtype=object),
+    })
     offsets.flags.writeable = False
     offsets_end.flags.writeable = False
     return Cleaned(state.text, raw, log, offsets, offsets_end, names)
