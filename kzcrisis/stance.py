@@ -133,8 +133,8 @@ def load_stance_lexicon(path: str | Path | None = None) -> StanceLexicon:
             if row["target"] not in (*TARGETS, "any"):
                 raise ResourceError(f"{where}: target {row['target']!r} not in "
                                     f"{(*TARGETS, 'any')}")
-            if row["kind"] not in ("act", "label", "target"):
-                raise ResourceError(f"{where}: kind must be act, label or target")
+            if row["kind"] not in ("act", "label", "target", "operator"):
+                raise ResourceError(f"{where}: kind must be act, label, target or operator")
             try:
                 weight = float(row["weight"])
             except ValueError:
@@ -241,8 +241,22 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
     per: dict[str, dict[str, tuple[float, _Hit]]] = {t: {} for t in TARGETS}
     judged = [h for h in hits if h.kind == "label" and h.weight < 0 and not h.negated]
     scoped = []
+    # a rejection (رفض، معارضة) flips the act that follows it (رفض إرسال قوات) and opposes a
+    # target named right after it (رفض وجود القوات); a judgement after it keeps its own sign
+    flipped: dict[int, _Hit] = {}
+    for op in (h for h in hits if h.kind == "operator" and not h.negated):
+        near = [h for h in hits if h is not op and h.kind != "operator" and h.start >= op.end
+                and len(_WORD_RE.findall(content[op.end:h.start])) <= _SCOPE_WORDS]
+        obj = next((h for h in near if h.kind != "target"), None) or next(iter(near), None)
+        if obj is None or obj.kind == "label":
+            continue
+        if obj.kind == "act":
+            flipped[id(obj)] = op
+        else:
+            spoken.add(obj.target)
+            per[obj.target].setdefault(op.cue_id, (op.weight, op))
     for h in hits:
-        if h.kind == "target":
+        if h.kind in ("target", "operator"):
             continue
         # an act right after a negative judgement is its object (شرعية نشر القوات)
         owner = next((j for j in judged if 0 <= h.start - j.end
@@ -256,6 +270,10 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
         else:
             targets = [h.target]
         w = h.weight * NEGATION_FACTOR if h.negated else h.weight
+        if id(h) in flipped:
+            w = -w
+            scoped.append((h.target, f"{h.cue_id} flipped by {flipped[id(h)].cue_id} "
+                                     f"«{flipped[id(h)].text}»"))
         if polarity == "deny" or (polarity == "reject" and h.kind == "act"):
             w = -w
         elif polarity == "withhold" and h.kind == "act":
