@@ -146,6 +146,7 @@ class ActorDictionary:
     _holders: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
         default_factory=dict, repr=False)
     _offices: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    _treaty_orgs: set[str] = field(default_factory=set, repr=False)
 
     # --- construction -------------------------------------------------------------------
 
@@ -162,6 +163,9 @@ class ActorDictionary:
             self._holders.setdefault((row["owner"], row["office"]), []).append(
                 (row["holder_id"], row["start"], row["end"]))
         for row in self.aliases.to_dict("records"):
+            if row["kind"] == "name" and self._info[row["target"]]["type"] in IGO_TYPES \
+                    and "معاهده" in _fold(row["alias"]):
+                self._treaty_orgs.add(row["target"])
             if row["kind"] in ("body", "office"):
                 label, parent = self._offices.get(row["target"], ("", ""))
                 self._offices[row["target"]] = (label or row["label_en"], parent or row["parent"])
@@ -301,6 +305,8 @@ class ActorDictionary:
                 if self._info[e.target]["type"] != "place":
                     cands.append(_Cand(h.start, h.end, "actor", e.target, priority=0))
             elif e.kind in ("body", "office"):
+                if _modifies_previous_noun(folded, h):
+                    continue
                 office = e.kind == "office"
                 found = [(owner, end, 1) for owner, end, _ in
                          self._owners_after(folded, h, by_word_start)]
@@ -352,11 +358,16 @@ class ActorDictionary:
             return
         pos += 1
         form = head.entry.form
+        # a feminine singular head (…ة) takes no masculine singular nisba (…ي):
+        # "الخارجية الأوروبي" is part of "السياسة الخارجية الأوروبي…", not a ministry
+        feminine = head.entry.kind in ("body", "office") and \
+            folded[head.start:head.end].split(" ", 1)[0].endswith("ه")
         for h in by_word_start.get(pos, ()):
             k = h.entry.kind
             if k == "nisba" and h.clitics == "" and (
                     (form == "def" and h.entry.form == "def")
-                    or (form in ("indef", "construct") and h.entry.form == "indef")):
+                    or (form in ("indef", "construct") and h.entry.form == "indef")) \
+                    and not (feminine and folded[h.end - 1] == "ي"):
                 yield h.entry.target, h.end, h.entry.form
             elif form == "construct" and h.clitics == "" and self._is_owner(h):
                 yield self._owner_key(h), h.end, ""
@@ -379,7 +390,8 @@ class ActorDictionary:
         e = h.entry
         if e.kind == "name":
             return self._info[e.target]["type"] in OWNER_TYPES
-        return e.kind == "owner_anaphor" or (e.kind == "anaphor" and e.target == "igo")
+        return e.kind == "owner_anaphor" or (e.kind == "anaphor"
+                                             and e.target in ("igo", "treaty"))
 
     @staticmethod
     def _owner_key(h: _Hit) -> str:
@@ -438,8 +450,8 @@ class ActorDictionary:
                 if self._info.get(actor_id, {}).get("type") == "state":
                     return actor_id
             return ""
-        if owner == "@igo":
-            return self._resolve_anaphor("igo", out)
+        if owner in ("@igo", "@treaty"):
+            return self._resolve_anaphor(owner[1:], out)
         return owner
 
     def _resolve_office(self, owner: str, office: str, period: tuple[str, str] | None,
@@ -486,10 +498,12 @@ class ActorDictionary:
     def _resolve_anaphor(self, kind: str, out: list) -> str:
         for _, actor_id, _ in reversed(out):
             row = self._info.get(actor_id, {})
-            if kind == "igo":
-                # "المنظمة" is an organisation named as such, not one of its officials
+            if kind in ("igo", "treaty"):
+                # "المنظمة" is an organisation named as such, not one of its officials;
+                # "المعاهدة" only an organisation named after a treaty
                 grp = self._info.get(row.get("group", ""), {})
-                if grp.get("type") in IGO_TYPES and row.get("type") != "person":
+                if grp.get("type") in IGO_TYPES and row.get("type") != "person" and (
+                        kind == "igo" or grp["actor_id"] in self._treaty_orgs):
                     return grp["actor_id"]
             elif row.get("type") == kind:
                 return actor_id
@@ -564,6 +578,18 @@ def _clitics_before(folded: str, begin: int, allowed: frozenset[str] | None = No
         if b == 0 or not _is_letter(folded[b - 1]):
             return chunk
     return None
+
+
+def _modifies_previous_noun(folded: str, h: _Hit) -> bool:
+    """A one-word definite head right after a definite noun is that noun's adjective
+    ("السياسة الخارجية الروسية" is a policy, not the foreign ministry)."""
+    if h.clitics or h.entry.form != "def" or " " in folded[h.start:h.end]:
+        return False
+    if h.start < 2 or folded[h.start - 1] != " ":
+        return False
+    prev = folded[:h.start - 1].rsplit(None, 1)[-1] if folded[:h.start - 1].strip() else ""
+    prev = prev.lstrip("وف")
+    return len(prev) > 3 and prev.startswith(_AL) and prev[-1].isalpha()
 
 
 def _construct_form(folded: str) -> str:

@@ -101,6 +101,9 @@ def test_proclitics_are_outside_the_span(d, word, surface, actor_id):
     "المطار مغلق منذ السبت",       # no actor at all
     "وصل إلى مطار ألما آتا",       # places are not actors
     "يدرس في الجامعة الروسية",     # a nisba alone, after a noun that is no body
+    "انتقد السياسة الخارجية الروسية",   # an adjective of "السياسة", not the ministry
+    "تحدث عن العقيدة الدفاعية والسياسة الخارجية الأوروبي",  # and no gender agreement
+    "وقعت الدول المعاهدة في جنيف",  # "the treaty" with no treaty organisation named before
 ])
 def test_no_match_inside_words_or_on_non_actors(d, text):
     assert ids(d, text) == []
@@ -312,6 +315,13 @@ def test_anaphors_take_the_last_fitting_mention(d):
                    ("الوزارة", "RUS_MOD"),
                    ("هذه القوات", "CSTO_PEACEKEEPERS"),
                    ("لمنظمة", "CSTO")]
+
+
+def test_treaty_anaphor_needs_a_treaty_organisation(d):
+    text = "أرسلت منظمة معاهدة الأمن الجماعي قوات، ورحبت الأمم المتحدة، ثم انسحبت قوات المعاهدة."
+    got = [(m.surface, m.actor_id) for m in d.match(text, DATE)]
+    assert got[-1] == ("قوات المعاهدة", "CSTO_PEACEKEEPERS")
+    assert ids(d, "رحبت الأمم المتحدة بتوقيع المعاهدة") == ["UN"]
 
 
 def test_anaphor_without_antecedent_is_not_a_mention(d):
