@@ -118,6 +118,8 @@ def framing_terms(docs: pd.DataFrame, statements: pd.DataFrame | None = None,
     if statements is not None and len(statements) and not {
             "doc_id", "group", "start_char", "end_char"} <= set(statements.columns):
         raise KzError("framing_terms: statements need doc_id, group, start_char, end_char")
+    by_doc = {str(k): g for k, g in statements.groupby(statements["doc_id"].astype(str))} \
+        if statements is not None and len(statements) else {}
     counts: dict[tuple, int] = {}
     info: dict[str, tuple[str, str]] = {}
     for d in docs.itertuples(index=False):
@@ -125,8 +127,8 @@ def framing_terms(docs: pd.DataFrame, statements: pd.DataFrame | None = None,
         if not isinstance(text, str) or not text:
             continue
         spans = []
-        if statements is not None and len(statements):
-            mine = statements[statements["doc_id"].astype(str) == doc_id]
+        mine = by_doc.get(doc_id)
+        if mine is not None:
             for s in mine.itertuples(index=False):
                 g = s.group if isinstance(s.group, str) and s.group else UNRESOLVED
                 spans.append((int(s.start_char), int(s.end_char), g))

@@ -356,9 +356,8 @@ class _Doc:
                   ) -> list[_Mention]:
         if mentions is None or not len(mentions):
             return []
-        mine = mentions[mentions["doc_id"].astype(str) == self.doc_id]
         out = []
-        for r in mine.itertuples(index=False):
+        for r in mentions.itertuples(index=False):
             s, e = self.to_f(int(r.start_char)), self.to_f(int(r.end_char))
             if e <= s:
                 continue
@@ -965,13 +964,22 @@ def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFra
     persons = _person_ids(set(mentions["actor_id"].dropna().astype(str))) \
         if mentions is not None and len(mentions) else frozenset()
     sents = getattr(annotation, "sentences", None)
+    if annotation is not None and not (isinstance(sents, pd.DataFrame) and {
+            "doc_id", "sent_id", "start_char", "end_char"} <= set(sents.columns)):
+        raise KzError("extract_statements: annotation must be a kzcrisis.nlp.Annotation "
+                      "(from kz.annotate) or None")
+    # one pass over the tables, not one filter per document
+    sent_by_doc = {str(k): g for k, g in sents.groupby(sents["doc_id"].astype(str))} \
+        if isinstance(sents, pd.DataFrame) and len(sents) else {}
+    mention_by_doc = {str(k): g for k, g in mentions.groupby(mentions["doc_id"].astype(str))} \
+        if mentions is not None and len(mentions) else {}
     rows = []
     for d in docs.itertuples(index=False):
         doc_id, text = str(d.doc_id), d.text_clean
         if not isinstance(text, str) or not text:
             continue
-        ds = sents[sents["doc_id"].astype(str) == doc_id] if sents is not None else None
-        doc = _Doc(doc_id, text, ds, mentions, lex, persons)
+        doc = _Doc(doc_id, text, sent_by_doc.get(doc_id), mention_by_doc.get(doc_id), lex,
+                   persons)
         for n, c in enumerate(_finish(doc, _resolve_doc(doc)), start=1):
             cs, ce = doc.to_c(c.cstart, c.cend)
             ce_trim = ce

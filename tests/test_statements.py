@@ -193,6 +193,16 @@ def test_bad_input_is_a_kzerror(bad):
         extract_statements(bad)
 
 
+@pytest.mark.parametrize("annotation,mentions", [
+    ("sentences", None), (pd.DataFrame({"doc_id": ["d"]}), None),
+    (None, pd.DataFrame({"doc_id": ["d"], "surface": ["x"]})),
+])
+def test_bad_annotation_or_mentions(annotation, mentions):
+    clean, _ = clean_corpus(pd.DataFrame({"doc_id": ["d"], "text_raw": ["قال الوزير إن الوضع هادئ."]}))
+    with pytest.raises(KzError):
+        extract_statements(clean, annotation, mentions)
+
+
 # --- lexicon resources ----------------------------------------------------------------
 
 @pytest.mark.parametrize("surface,lemma", [
