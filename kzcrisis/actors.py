@@ -134,7 +134,8 @@ class _Cand:
 
 @dataclass
 class ActorDictionary:
-    """The curated dictionary and its matcher; ``match`` is pure (no state kept between calls)."""
+    """The curated dictionary and its matcher. ``match`` depends only on its arguments (derived
+    ``OWNER_SLOT`` actors are memoised in ``info``, which does not change any result)."""
 
     actors: pd.DataFrame
     aliases: pd.DataFrame
@@ -224,6 +225,10 @@ class ActorDictionary:
                 auto.add_word("لل" + key[2:], (key, entry, True))
         auto.make_automaton()
         self._automaton = auto
+
+    def __repr__(self) -> str:
+        return (f"ActorDictionary({len(self.actors)} actors, {len(self.aliases)} aliases, "
+                f"{len(self.roles)} dated offices, default_country={self.default_country!r})")
 
     # --- public API ---------------------------------------------------------------------
 
