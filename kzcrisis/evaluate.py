@@ -9,8 +9,8 @@ same key (``actor_id``, or ``group`` when scoring by group) and their spans on t
 are identical (``match="exact"``) or share at least one character (``match="overlap"``, the
 default: span conventions such as including "عناصر" in "عناصر الشرطة" should not decide whether
 the actor was found). Matching is one-to-one: each gold mention is used at most once, larger
-overlaps first. Precision = TP / predicted, recall = TP / gold, F1 their harmonic mean; an
-undefined ratio (0/0) is reported as NaN, not 0.
+overlaps first. Precision = TP / predicted, recall = TP / gold, F1 = 2TP / (2TP + FP + FN)
+(their harmonic mean); an undefined ratio (0/0) is reported as NaN, not 0.
 """
 from __future__ import annotations
 
@@ -116,8 +116,9 @@ def match_mentions(pred: pd.DataFrame, gold: pd.DataFrame, by: str = "actor_id",
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else float("nan")
     r = tp / (tp + fn) if tp + fn else float("nan")
-    f = 2 * p * r / (p + r) if (p == p and r == r and p + r) else (
-        0.0 if p == p and r == r else float("nan"))
+    # 2TP / (2TP + FP + FN): the harmonic mean of P and R where both exist, and 0 (not NaN)
+    # when nothing was predicted for a key that has gold mentions, or vice versa
+    f = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else float("nan")
     return p, r, f
 
 

@@ -476,6 +476,13 @@ def test_mention_scores_exact_and_overlap():
     assert grp.loc["H", ["tp", "fp", "fn"]].tolist() == [1, 0, 0]  # W and Z share group H
 
 
+def test_scores_with_no_prediction():
+    gold = _m([("a", "X", "G", 0, 5)])
+    s = mention_scores(gold.iloc[0:0], gold).iloc[-1]
+    assert (s["recall"], s["f1"]) == (0.0, 0.0)
+    assert s["precision"] != s["precision"]  # NaN: nothing was predicted
+
+
 def test_matching_is_one_to_one():
     gold = _m([("a", "X", "G", 0, 10)])
     pred = _m([("a", "X", "G", 0, 4), ("a", "X", "G", 5, 10)])
