@@ -208,8 +208,12 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
     neg = _negators()
     hits = []
     for row, s, e in sorted(keep, key=lambda f: (f[1], f[0]["cue_id"])):
-        before = folded[max(0, s - 40):s]
-        clause = re.split(r"[،,.:؛;!?؟]", before)[-1]
+        lo = max(0, s - 40)
+        # a negator that belongs to another cue (لن نسمح بـ ...) does not negate this one
+        for _ts, te in taken:
+            if lo < te <= s:
+                lo = max(lo, te)
+        clause = re.split(r"[،,.:؛;!?؟]", folded[lo:s])[-1]
         words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
         negated = row["kind"] != "target" and any(w in neg for w in words)
         hits.append(_Hit(row["cue_id"], row["category"], row["target"], row["weight"],

@@ -70,6 +70,8 @@ _LEAD_RE = re.compile(r"^[\s،,;؛:\-–]+")
 _SENT_SPLIT_RE = re.compile(r"[.!?؟]+(?=\s)|\n+")
 _MAX_GAP_WORDS = 4
 _MAX_NP_WORDS = 6
+_MAX_LOOKAHEAD = 8
+_MARKER_PREPS = ("ل", "مع", "عن", "على", "إلى", "الى", "نقلتها")
 
 
 def _fold(text: str) -> str:
@@ -86,6 +88,7 @@ def _closed() -> dict[str, frozenset[str]]:
         "block": frozenset(_fold(w) for w in _BLOCK_BEFORE),
         "neg": frozenset(_fold(w) for w in _NEGATORS),
         "softstop": frozenset(_fold(w) for w in ("قد", "لقد", "فقد")),
+        "say": frozenset(_fold(w) for w in ("قوله", "قولها", "قولهم", "قولهما", "قولهن")),
         "opener": frozenset(_fold(w) for w in _COMPLEMENTIZERS + _NEGATORS
                             + ("قد", "لقد", "فقد", "ثم", "كما", "حيث", "عندما", "بعدما")),
     }
@@ -119,8 +122,9 @@ def load_cues(path: str | Path | None = None) -> pd.DataFrame:
     """The reporting/action cue lexicon, one row per surface form.
 
     Columns: form (as written), folded (matching-normal form), lemma, class (speech|action),
-    form_type (finite|participle), polarity (neutral|endorse|reject|warn), object
-    (``addressee`` when the verb takes the addressee as direct object, else empty).
+    form_type (finite|participle), polarity (neutral|endorse|reject|deny|warn), object
+    (``addressee`` when the verb takes the addressee as direct object, ``source`` when
+    "X <verb> عن Y" relays Y's words, else empty).
     """
     path = Path(path) if path is not None else resource("cues.csv")
     out = []
@@ -135,8 +139,8 @@ def load_cues(path: str | Path | None = None) -> pd.DataFrame:
             raise ResourceError(f"{where}: form_type {row['form_type']!r} not in {FORM_TYPES}")
         if row["polarity"] not in POLARITIES:
             raise ResourceError(f"{where}: polarity {row['polarity']!r} not in {POLARITIES}")
-        if row["object"] not in ("", "addressee"):
-            raise ResourceError(f"{where}: object must be empty or 'addressee'")
+        if row["object"] not in ("", "addressee", "source"):
+            raise ResourceError(f"{where}: object must be empty, 'addressee' or 'source'")
         for form in row["forms"].split("|"):
             form = form.strip()
             folded = _fold(form)
@@ -413,7 +417,10 @@ def _gap_ok(doc: _Doc, s: int, e: int, max_words: int) -> bool:
     closed = _closed()
     if len(words) > max_words:
         return False
-    return not any(w in closed["comp"] or w in closed["prep"] for w in words)
+    # a subject does not start with a preposition (بالإجراءات، للمنظمة)
+    if words and words[0].startswith(("بال", "لل", "كال")):
+        return False
+    return not any(w in closed["comp"] or w in closed["block"] for w in words)
 
 
 def _chain_forward(doc: _Doc, first: _Mention) -> list[_Mention]:
@@ -517,7 +524,9 @@ def _sv_subject(doc: _Doc, cue_s: int, sent_start: int) -> tuple[list[_Mention],
     # appositions before the head mention (title ، name)
     for m in reversed([x for x in doc.mentions if x.end <= chain[0].start]):
         gap = doc.F[m.end:chain[0].start]
-        if m.start >= sent_start and _LINK_GAP_RE.fullmatch(gap) and any(c in "،," for c in gap):
+        title = (chain[0].person and not m.person) or m.actor_id == chain[0].actor_id
+        if m.start >= sent_start and _LINK_GAP_RE.fullmatch(gap) and (
+                any(c in "،," for c in gap) or title):
             chain.insert(0, m)
         elif m.end <= chain[0].start and gap.strip():
             break
@@ -673,6 +682,10 @@ def _header(doc: _Doc, c: _Cand, limit: int) -> None:
                 if info["type"] == "addressee":
                     c.addressee = c.addressee or obj
                 elif obj:
+                    # خلال قمة + افتراضية لـ...: keep the noun of the marker, drop its preposition
+                    words = info["marker"].split()
+                    if len(words) > 1 and words[-1] not in _MARKER_PREPS:
+                        obj = " ".join(words[1:] + [obj])
                     c.channel.append(obj)
                 pos = max(oend, mend)
             else:
@@ -691,7 +704,9 @@ def _header(doc: _Doc, c: _Cand, limit: int) -> None:
             pos = e
             pos += len(_SPACE_RE.match(doc.F, pos).group())
             q = doc.quote_at(pos)
-            if q and q[0] == pos:
+            after = doc.next_token(q[1]) if q and q[0] == pos else None
+            if q and q[0] == pos and not (after and _WORD_RE.fullmatch(after[2])
+                                          and not doc.F[q[1]:after[0]].strip()):
                 c.direct, c.cstart, c.cend = True, q[0] + 1, q[1] - 1
                 return
             c.cstart = pos
@@ -726,14 +741,14 @@ def _header(doc: _Doc, c: _Cand, limit: int) -> None:
 
 
 def _complementizer_ahead(doc: _Doc, pos: int, limit: int) -> int | None:
-    """Start of a complementizer (إن، أن، بأن) up to five words ahead, before any
-    punctuation other than a comma, quotation mark or other cue."""
+    """Start of a complementizer (إن، أن، بأن), a colon or a quotation up to eight words
+    ahead, before any other punctuation than a comma and before any other cue."""
     closed = _closed()
     n = 0
     for s, _e, t in doc.iter_tokens(pos):
-        if s >= limit or n > 5:
+        if s >= limit or n > _MAX_LOOKAHEAD:
             return None
-        if t in closed["comp"]:
+        if t in closed["comp"] or t == ":" or (doc.quote_at(s) or (0, 0))[0] == s:
             return s if n else None
         if t in "،,":
             continue
@@ -741,6 +756,28 @@ def _complementizer_ahead(doc: _Doc, pos: int, limit: int) -> int | None:
             return None
         n += 1
     return None
+
+
+def _clause_subject_before(doc: _Doc, pos: int) -> bool:
+    """A mention chain ends right before pos and is not itself the subject or object of a
+    preceding verb (انتقد بلينكن طلب كازاخستان: طلب is a noun)."""
+    closed = _closed()
+    before = [m for m in doc.mentions if m.end <= pos and not doc.F[m.end:pos].strip()]
+    if not before:
+        return False
+    start = min(m.start for m in before)
+    for m in sorted(doc.mentions, key=lambda x: -x.end):
+        if m.end <= start and _LINK_GAP_RE.fullmatch(doc.F[m.end:start]):
+            start = min(start, m.start)
+    prev = doc.prev_token(start)
+    while prev and _WORD_RE.fullmatch(prev[2]) and not doc.lex.cue_re.fullmatch(prev[2]) \
+            and prev[2] not in closed["comp"] \
+            and _marker_ending(doc, doc.tok_index(prev[0]), ("topic", "pronoun",
+                                                             "discourse")) is None \
+            and start - prev[0] < 40:
+        start = prev[0]
+        prev = doc.prev_token(start)
+    return not (prev and doc.lex.cue_re.fullmatch(prev[2]))
 
 
 def _find_candidates(doc: _Doc) -> list[_Cand]:
@@ -765,7 +802,7 @@ def _find_candidates(doc: _Doc) -> list[_Cand]:
                 and _WORD_RE.fullmatch(prev[2]) and prev[2] not in closed["opener"] \
                 and _marker_ending(doc, doc.tok_index(prev[0]), ("topic", "pronoun",
                                                                  "discourse")) is None \
-                and not any(x.end <= s and not doc.F[x.end:s].strip() for x in doc.mentions):
+                and not _clause_subject_before(doc, s):
             # an action verb after a plain word is a noun in a construct (شرعية طلب ...),
             # unless its subject stands before it
             continue
@@ -791,6 +828,11 @@ def _resolve_doc(doc: _Doc) -> list[_Cand]:
             head, at_b, b = _walk_back(doc, c.s, ss, max_words=0)
             c.head, c.top = head, at_b or c.clitic == "و"
             c.boundary = b if at_b else head
+            continue
+        if c.info["form_type"] == "participle":
+            c.head, c.hstart = c.s, c.e  # مطالباً السلطات ...: the subject is the main clause's
+            _, at_b, b = _walk_back(doc, c.head, ss, max_words=0)
+            c.top, c.boundary = at_b, (b if at_b else c.head)
             continue
         vs = _vs_subject(doc, c.e, se)
         sv = _sv_subject(doc, c.s, ss) if c.clitic != "و" else None
@@ -826,6 +868,27 @@ def _resolve_doc(doc: _Doc) -> list[_Cand]:
         c.top = at_b or (c.clitic == "و" and c.how != "subject-verb")
         c.boundary = b if at_b else c.head
     return cands
+
+
+def _relay(doc: _Doc, c: _Cand) -> None:
+    """نقلت وكالة إنترفاكس عن وزارة الداخلية قولها إن ...: the source after عن is the speaker,
+    the relaying subject the channel, and the claim is speech."""
+    closed = _closed()
+    tok = doc.next_token(c.hstart)
+    if not tok or tok[2] != _fold("عن") or doc.F[c.hstart:tok[0]].strip():
+        return
+    vs = _vs_subject(doc, tok[1], tok[1] + 200)
+    if not vs or doc.words(tok[1], vs[0][0].start):
+        return
+    chain, end = vs
+    c.channel.append(c.speaker_text or doc.clean(*c.speaker_span))
+    c.speaker, c.speaker_span, c.how = chain[-1], (chain[0].start, end), "relayed"
+    c.speaker_text = ""
+    c.info = {**c.info, "class": "speech"}
+    c.hstart = end
+    nxt = doc.next_token(end)
+    if nxt and nxt[2] in closed["say"]:
+        c.hstart = nxt[1]
 
 
 def _finish(doc: _Doc, cands: list[_Cand]) -> list[_Cand]:
@@ -879,6 +942,8 @@ def _finish(doc: _Doc, cands: list[_Cand]) -> list[_Cand]:
                 last = history[-1]
                 c.speaker, c.speaker_span, c.how = last.speaker, last.speaker_span, "continuation"
                 c.speaker_text = last.speaker_text
+        if c.info.get("object") == "source" and c.speaker is not None:
+            _relay(doc, c)
         if c.info.get("class") == "action" and c.how not in ("verb-subject", "subject-verb"):
             continue
         _header(doc, c, min(se, para_end) if se > c.s else para_end)
