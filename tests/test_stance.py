@@ -263,3 +263,34 @@ def test_seed_comparison_survives_perturbation(pipeline, name):
                                     "CSTO": "support"}
     s = rows.score
     assert s["CSTO"] > s["CHN"] > s["UN"] > s["USA"]
+
+
+AGENCY_ARTICLE = (
+    "أعلن الرئيس الكازاخستاني قاسم جومارت توكاييف، الجمعة، أنه أصدر أوامر بإطلاق النار دون "
+    "سابق إنذار على \"الإرهابيين\"، مؤكداً أن \"20 ألف قاطع طريق\" هاجموا ألماتي.\n\n"
+    "من جانبه، قال الرئيس الروسي فلاديمير بوتين خلال قمة افتراضية لمنظمة معاهدة الأمن الجماعي "
+    "إن بلاده لن تسمح بـ\"ثورات ملونة\" في المنطقة.\n\n"
+    "وفي واشنطن، انتقد وزير الخارجية الأمريكي أنتوني بلينكن طلب كازاخستان المساعدة من روسيا.\n\n"
+    "بدوره، أعرب الأمين العام للأمم المتحدة أنطونيو غوتيريش عن قلقه إزاء العنف، وحث جميع "
+    "الأطراف على الامتناع عن العنف واللجوء إلى الحوار.\n\n"
+    "وحسب وكالة شينخوا، فإن الرئيس الصيني شي جين بينغ أشاد بالإجراءات القوية التي اتخذها "
+    "توكاييف.\n\n"
+    "كما رحب الاتحاد الأوروبي بالإفراج عن المحتجين السلميين، مطالباً السلطات باحترام حق "
+    "التظاهر.\n"
+)
+
+
+def test_agency_style_article(pipeline):
+    docs = pd.DataFrame({"doc_id": ["agency"], "text_raw": [AGENCY_ARTICLE],
+                         "date": ["2022-01-10"]})
+    clean, _ = clean_corpus(docs)
+    ann = annotate(clean, pipeline=pipeline)
+    st = extract_statements(clean, ann, extract_actors(clean, ann).mentions)
+    cmp = compare_stance(code_stance(st), groups=None)
+    cmp = cmp[cmp.doc_id == "ALL"].set_index(["group", "target"])
+    assert cmp.loc[("RUS", "intervention"), "label"] == "support"
+    assert cmp.loc[("CHN", "intervention"), "label"] == "support"
+    assert cmp.loc[("UN", "intervention"), "label"] == "caution"
+    assert cmp.loc[("USA", "intervention"), "label"] == "oppose"
+    assert cmp.loc[("KAZ", "protesters"), "label"] == "oppose"
+    assert cmp.loc[("EU", "protesters"), "label"] == "support"
