@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "Annotation": "nlp",
     # actors
     "load_actors": "actors",
+    "ActorDictionary": "actors",
     "extract_actors": "actors",
     "ActorTables": "actors",
     # statements, stance, framing
