@@ -50,6 +50,7 @@ Diacritics stay in the display text; :func:`normalize_for_matching` folds them a
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -602,7 +603,7 @@ def _near(text: str, seams: list[int], grow: frozenset[str],
             a -= 1
         while b < n and text[b] in grow:
             b += 1
-        if a <= done:
+        if a <= done or a == b:  # nothing of the step's kind at this seam
             continue
         done = b
         lo, hi = max(a - 1, 0), min(b + 1, n)
@@ -617,9 +618,46 @@ _GLUE_SET = _WORD_SET | frozenset("0123456789\u0660\u0661\u0662\u0663\u0664\u066
                                   "\u06f6\u06f7\u06f8\u06f9")
 
 
+def _seam_lines(text: str, seams: list[int]) -> list[tuple[int, int]]:
+    """Merged stretches of whole lines around the seams (the seam's line and one either side)."""
+    out: list[tuple[int, int]] = []
+    for p in sorted(set(seams)):
+        a = text.rfind("\n", 0, max(p - 1, 0))
+        a = text.rfind("\n", 0, a) + 1 if a > 0 else 0
+        b = text.find("\n", p)
+        b = text.find("\n", b + 1) if b >= 0 else -1
+        b = len(text) if b < 0 else b + 1
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _boilerplate_edits_in(text: str, windows: list[tuple[int, int]],
+                          rules: Sequence[BoilerplateRule]) -> list[Edit]:
+    """Boilerplate edits found in windows of whole lines, scanned together as one text."""
+    joined = "".join(text[a:b] for a, b in windows)
+    starts, offset = [], 0
+    for a, b in windows:
+        starts.append(offset)
+        offset += b - a
+    out = []
+    for s, e, rep, rule in _boilerplate_edits(joined, rules):
+        i = bisect.bisect_right(starts, s) - 1
+        a, b = windows[i]
+        if e - starts[i] <= b - a:  # a match across two windows joins lines that are apart
+            out.append((s - starts[i] + a, e - starts[i] + a, rep, rule))
+    return out
+
+
 def _run_boilerplate(state: _State, rules: tuple = (), names: Sequence[str] = ()) -> None:
+    seams: list[int] | None = None
     for _ in range(_MAX_ROUNDS):
-        edits = _boilerplate_edits(state.text, rules)
+        if seams is None:
+            edits = _boilerplate_edits(state.text, rules)
+        else:  # later rounds: only lines next to a change can match anew
+            edits = _boilerplate_edits_in(state.text, _seam_lines(state.text, seams), rules)
         if not edits:
             return
         state.apply(edits)
@@ -629,8 +667,30 @@ def _run_boilerplate(state: _State, rules: tuple = (), names: Sequence[str] = ()
         if "glued_digits" in names:
             glued = _near(state.text, seams, _GLUE_SET, _edits_glued_digits)
             state.apply(glued)
-            seams = [q + sum(1 for s, _, _, _ in glued if s < q) for q in seams]
-        state.apply(_near(state.text, seams, _SPACE_SET, _edits_whitespace))
+            seams = _shift(seams, glued)
+        tidy = _near(state.text, seams, _SPACE_SET, _edits_whitespace)
+        state.apply(tidy)
+        seams = _shift(seams, tidy)
+
+
+def _shift(points: list[int], edits: list[Edit]) -> list[int]:
+    """Where positions of a text lie after the (sorted) edits; one inside an edit goes to its
+    start."""
+    if not edits:
+        return points
+    starts = [s for s, _, _, _ in edits]
+    delta = [0]
+    for s, e, rep, _ in edits:
+        delta.append(delta[-1] + e - s - len(rep))
+    out = []
+    for q in points:
+        i = bisect.bisect_right(starts, q) - 1  # the last edit starting at or before q
+        if i < 0:
+            out.append(q)
+            continue
+        s, e, rep, _ = edits[i]
+        out.append(q - delta[i + 1] if q >= e else s - delta[i] + (len(rep) if q > s else 0))
+    return out
 
 
 #: step name -> runner; the order of DEFAULT_STEPS is the order that makes cleaning idempotent

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from kzcrisis.clean import (
     PRESENTATION_MAP,
     _folded_to_text,
+    _shift,
     clean_text,
     normalize_for_matching,
     normalize_with_map,
@@ -117,3 +118,23 @@ def test_sparse_folded_to_text_map(lens):
     ends = np.cumsum(lens, dtype=np.int64)
     queries = list(range(int(ends[-1]) + 1 if len(lens) else 1))
     assert _folded_to_text(lens)(queries) == np.searchsorted(ends, queries, side="right").tolist()
+
+
+@SETTINGS
+@given(st.text(alphabet="abcdefgh", max_size=30), st.data())
+def test_shift_positions_through_edits(text, data):
+    """Positions outside edits keep pointing at the same character after the edits."""
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=8)))
+    edits, last = [], -1
+    for s, e in zip(cuts[::2], cuts[1::2], strict=False):
+        if s > last:
+            edits.append((s, e, data.draw(st.sampled_from(["", "X", "YZ"])), "r"))
+            last = e
+    out, pos = [], 0
+    for s, e, rep, _ in edits:
+        out += [text[pos:s], rep]
+        pos = e
+    new = "".join(out) + text[pos:]
+    free = [q for q in range(len(text)) if not any(s <= q < e for s, e, _, _ in edits)]
+    for q, q2 in zip(free, _shift(free, edits), strict=True):
+        assert new[q2] == text[q]
