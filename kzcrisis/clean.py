@@ -43,8 +43,9 @@ Default steps (``DEFAULT_STEPS``, in order):
     so diacritics, tatweel, alef/hamza spellings and digit forms do not defeat them. A removed
     span inside a line becomes one space if it sat between two non-spaces; afterwards the
     whitespace around removals is tidied (logged as ``whitespace``), and so are digits that a
-    removal left glued to a word. Repeated until nothing matches, so the result is stable.
-    Line rules are tried at the start of each line.
+    removal left glued to a word. Repeated (later rounds look only at the lines around what
+    changed) until nothing matches, so the result is stable. Line rules are tried at the start
+    of each line.
 
 Diacritics stay in the display text; :func:`normalize_for_matching` folds them away for look-ups.
 """
@@ -327,6 +328,8 @@ class _State:
 
 
 def _apply_to_str(text: str, run: Callable[[_State], None]) -> str:
+    if not isinstance(text, str):
+        raise KzError(f"cleaning steps expect str, not {type(text).__name__}")
     state = _State(text)
     run(state)
     return state.text
@@ -747,6 +750,8 @@ def normalize_whitespace(text: str) -> str:
 
 def remove_boilerplate(text: str, rules: Sequence[BoilerplateRule] | None = None) -> str:
     """Step ``boilerplate`` as a plain function (default rules from the packaged YAML)."""
+    if not isinstance(text, str):
+        raise KzError(f"cleaning steps expect str, not {type(text).__name__}")
     rules = load_boilerplate() if rules is None else tuple(rules)
     state = _State(text)
     _run_boilerplate(state, rules, DEFAULT_STEPS)

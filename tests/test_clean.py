@@ -298,10 +298,23 @@ def test_unknown_step_lists_valid_ones():
         kz.clean_text("نص", steps=["tatweel", "stemming"])
 
 
+def test_steps_must_be_names():
+    with pytest.raises(KzError, match="list of step names"):
+        kz.clean_text("نص", steps=5)
+
+
 @pytest.mark.parametrize("bad", [b"\xd9\x86\xd8\xb5", None, 12])
 def test_non_text_input_is_a_kzerror(bad):
     with pytest.raises(KzError, match="expects str"):
         kz.clean_text(bad)
+
+
+@pytest.mark.parametrize("step", [fold_presentation_forms, remove_controls, remove_tatweel,
+                                  ascii_digits, split_glued_digits, normalize_whitespace,
+                                  remove_boilerplate])
+def test_plain_step_functions_reject_non_text(step):
+    with pytest.raises(KzError, match="expect str"):
+        step(b"text")
 
 
 def test_empty_and_blank_text():
