@@ -22,6 +22,8 @@ _EXPORTS: dict[str, str] = {
     "normalize_for_matching": "clean",
     "normalize_with_map": "clean",
     "add_raw_offsets": "clean",
+    "load_boilerplate": "clean",
+    "rules_table": "clean",
     # NLP (the only stage that imports stanza)
     "load_pipeline": "nlp",
     "annotate": "nlp",
