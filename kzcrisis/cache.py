@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from platformdirs import user_cache_dir
 
+from .manifest import file_sha256
 from .paths import MODELS_DIR
 from .schemas import ENTITIES, SENTENCES, TOKENS
 
@@ -37,14 +38,6 @@ def default_cache_dir() -> Path:
     return Path(env) if env else Path(user_cache_dir("kzcrisis")) / "annotations"
 
 
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def model_identity(models: str | Path = "embedded") -> str:
     """A checksum naming the exact model files a pipeline is built from."""
     if str(models) == "embedded":
@@ -58,7 +51,7 @@ def model_identity(models: str | Path = "embedded") -> str:
                        .encode())
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         h.update(path.relative_to(folder).as_posix().encode())
-        h.update(_file_digest(path).encode())
+        h.update(file_sha256(path).encode())
     return h.hexdigest()
 
 
