@@ -54,6 +54,7 @@ _PREFIX = r"(?:[وف]?(?:لل|[بلك]?ال|[بلك])?)"
 _SUFFIX = r"(?:ا|ها|هما|هم|هن|نا|كم|ه)?"  # tanwin alef or a pronoun
 _GAP = r"(?:\s+[^\s،,.:؛;!?؟\"«»“”()]+){0,2}"
 _WORD_RE = re.compile(r"\w+")
+_CLAUSE_RE = re.compile(r"[،,.:؛;!?؟]")
 _NEGATORS = ("لا", "لم", "لن", "ليس", "ليست", "ليسوا", "غير", "عدم", "دون", "بدون")
 _NEG_WINDOW = 2
 _SCOPE_WORDS = 2
@@ -213,7 +214,7 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
         for _ts, te in taken:
             if lo < te <= s:
                 lo = max(lo, te)
-        clause = re.split(r"[،,.:؛;!?؟]", folded[lo:s])[-1]
+        clause = _CLAUSE_RE.split(folded[lo:s])[-1]
         words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
         negated = row["kind"] != "target" and any(w in neg for w in words)
         hits.append(_Hit(row["cue_id"], row["category"], row["target"], row["weight"],

@@ -68,6 +68,9 @@ _PUNCT_BOUNDARY = frozenset("،,;؛.:!?؟\n")
 _TRAIL_RE = re.compile(r"[\s،,;؛.:!?؟\-–]+$")
 _LEAD_RE = re.compile(r"^[\s،,;؛:\-–]+")
 _SENT_SPLIT_RE = re.compile(r"[.!?؟]+(?=\s)|\n+")
+_SPACES_RE = re.compile(r"\s+")
+_QUOTE_CHARS_RE = re.compile("[\"'“”«»„‘’]")
+_LL_RE = re.compile(r"^ل(?=ل)")
 _MAX_GAP_WORDS = 4
 _MAX_NP_WORDS = 6
 _MAX_LOOKAHEAD = 8
@@ -216,7 +219,7 @@ def load_statement_lexicon(cues: str | Path | None = None,
         marker_re[mtype] = re.compile(r"(?<!\w)(?P<cl>[وف](?=\S))?(?P<m>"
                                       + "|".join(_marker_pattern(p) for p in pats) + ")")
         for r in sub.to_dict("records"):
-            marker_info[re.sub(r"\s+", " ", r["folded"])] = r
+            marker_info[_SPACES_RE.sub(" ", r["folded"])] = r
     return StatementLexicon(cue_df, mk_df, cue_re, cue_info, marker_re, marker_info)
 
 
@@ -399,7 +402,7 @@ class _Doc:
                 continue
             m = rx.match(self.F, pos)
             if m:
-                key = re.sub(r"\s+", " ", m.group("m"))
+                key = _SPACES_RE.sub(" ", m.group("m"))
                 return self.lex.marker_info[key], m.start(), m.end()
         return None
 
@@ -633,7 +636,7 @@ def _parse_object(doc: _Doc, pos: int, after_l: bool) -> tuple[str, int]:
         n += 1
     if s0 < 0:
         return "", pos
-    text = re.sub(r"[\"'“”«»]", "", doc.clean(s0, e0))
+    text = _QUOTE_CHARS_RE.sub("", doc.clean(s0, e0))
     if after_l and text.startswith("ل"):
         text = "ا" + text  # ل + ال written لل: restore the article
     return text, e0
@@ -728,7 +731,7 @@ def _header(doc: _Doc, c: _Cand, limit: int) -> None:
             # complementizer are an addressee (لـ...) or an adverbial, not content
             first = doc.next_token(s)
             if first and first[2].startswith("ل") and len(first[2]) > 3 and not c.addressee:
-                c.addressee = re.sub(r"^ل(?=ل)", "ا", doc.clean(s, ahead).rstrip("،, "))
+                c.addressee = _LL_RE.sub("ا", doc.clean(s, ahead).rstrip("،, "))
             pos = ahead
             continue
         if takes_object and not c.addressee:
@@ -812,7 +815,7 @@ def _find_candidates(doc: _Doc) -> list[_Cand]:
         for m in rx.finditer(doc.F):
             if doc.quote_at(m.start()):
                 continue
-            key = re.sub(r"\s+", " ", m.group("m"))
+            key = _SPACES_RE.sub(" ", m.group("m"))
             cands.append(_Cand("marker", m.start(), m.end(), m.group("cl") or "",
                                doc.lex.marker_info[key]))
     cands.sort(key=lambda c: c.s)
@@ -1045,11 +1048,14 @@ def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFra
             continue
         doc = _Doc(doc_id, text, sent_by_doc.get(doc_id), mention_by_doc.get(doc_id), lex,
                    persons)
-        for n, c in enumerate(_finish(doc, _resolve_doc(doc)), start=1):
+        n = 0
+        for c in _finish(doc, _resolve_doc(doc)):
             cs, ce = doc.to_c(c.cstart, c.cend)
             ce_trim = ce
             while ce_trim > cs and _TRAIL_RE.match(text[ce_trim - 1]):
                 ce_trim -= 1
+            if not _WORD_RE.search(text[cs:ce_trim]):
+                continue  # nothing left to attribute (a cue at the end of a sentence)
             sp = c.speaker
             speaker_text = c.speaker_text
             cue = doc.clean(c.s, c.e)
@@ -1063,6 +1069,7 @@ def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFra
                 kind = "action" if c.info["class"] == "action" else (
                     "direct" if c.direct else "indirect")
             sid = doc.sentence(c.s)[0]
+            n += 1
             rows.append({
                 "statement_id": f"{doc_id}:s{n:03d}", "doc_id": doc_id, "sent_id": sid,
                 "speaker_actor_id": sp.actor_id if sp else "", "group": sp.group if sp else "",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_
 
 from kzcrisis import schemas
 from kzcrisis.actors import extract_actors
@@ -294,3 +296,22 @@ def test_agency_style_article(pipeline):
     assert cmp.loc[("USA", "intervention"), "label"] == "oppose"
     assert cmp.loc[("KAZ", "protesters"), "label"] == "oppose"
     assert cmp.loc[("EU", "protesters"), "label"] == "support"
+
+
+_STANCE_WORDS = ["لم", "لا", "غير", "نرفض", "إرسال", "قوات", "حفظ السلام", "شرعية", "تساؤلات حول",
+                 "ضبط النفس", "الإرهابيين", "المتظاهرين", "القوى الخارجية", "قمع", "الحوار", "،",
+                 "التدخل العسكري", "استعدادها للمشاركة", "مطالب مشروعة", "ـ", "ّ", "هذه", "في"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st_.lists(st_.sampled_from(_STANCE_WORDS), min_size=0, max_size=25),
+       st_.sampled_from([("قال", "قال"), ("ندد", "ندد"), ("نفت", "نفى"), ("رحب", "رحب"),
+                         ("لم يرحب", "رحب"), ("حذر", "حذر"), ("", "")]))
+def test_generated_content_gives_valid_rows(words, cue):
+    rows = code_statement(" ".join(words), *cue)
+    assert len({r["target"] for r in rows}) == len(rows) <= 2
+    for r in rows:
+        assert -1 <= r["score"] <= 1
+        assert r["label"] in ("support", "caution", "oppose", "neutral")
+        assert r["label"] == label_for(r["score"], r["label"] == "caution" and r["score"] >= 0)
+        assert r["evidence"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st_
 
 from kzcrisis import schemas
 from kzcrisis.actors import extract_actors
@@ -263,3 +265,26 @@ def test_malformed_marker_file(tmp_path):
     p.write_text("marker,type,object,channel\nبحسب,source,maybe,\n", encoding="utf-8")
     with pytest.raises(ResourceError, match="line 2"):
         load_markers(p)
+
+
+# --- properties on generated text (no NLP: sentences split on punctuation) ----------------
+
+_WORDS = ["قال", "وقالت", "أضاف", "مضيفاً", "إن", "أن", "الوزارة", "روسيا", "الأمم المتحدة",
+          "بحسب", "ووفق", "في بيان", "في تصريحات لوكالة", "أما", "فحذرت", "بدورها", "من جهتها",
+          "القوات", "صادق", "على", "إرسال", "قوات", "«", "»", '"', "“", "”", ":", "،", ".", "\n\n",
+          "لم", "ينف", "دعت", "إلى", "ضبط النفس", "ـ", "َ", "ّ", "نقلت", "عن", "قولها"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st_.lists(st_.sampled_from(_WORDS), min_size=1, max_size=40))
+def test_generated_text_never_breaks_offsets(words):
+    text = " ".join(words)
+    clean, _ = clean_corpus(pd.DataFrame({"doc_id": ["g"], "text_raw": [text]}))
+    mentions = extract_actors(clean, None).mentions
+    out = extract_statements(clean, None, mentions)
+    assert list(out.columns) == schemas.STATEMENTS
+    body = clean.text_clean.iloc[0]
+    for r in out.itertuples():
+        assert 0 <= r.start_char < r.end_char <= len(body)
+        assert body[r.start_char:r.end_char] == r.content
+        assert r.kind in ("direct", "indirect", "action")
