@@ -216,7 +216,8 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
                 lo = max(lo, te)
         clause = _CLAUSE_RE.split(folded[lo:s])[-1]
         words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
-        negated = row["kind"] != "target" and any(w in neg for w in words)
+        negated = row["kind"] != "target" and any(
+            w in neg or (w[:1] in "وف" and w[1:] in neg) for w in words)
         hits.append(_Hit(row["cue_id"], row["category"], row["target"], row["weight"],
                          row["fallback"], row["kind"], imap[s], imap[e],
                          text[imap[s]:imap[e]], negated))
@@ -328,7 +329,11 @@ def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | 
         group = r.get("group")
         group = "" if group is None or (isinstance(group, float) and np.isnan(group)) \
             else str(group)
-        for row in code_statement(str(r.get("content") or ""), str(r.get("cue") or ""),
+        content = str(r.get("content") or "")
+        if r.get("kind") == "action":
+            # the act is the claim: "أرسلت روسيا قوات" is coded on "أرسلت ... قوات"
+            content = f"{r.get('cue') or ''} {content}"
+        for row in code_statement(content, str(r.get("cue") or ""),
                                   str(r.get("cue_lemma") or ""), lex):
             out.append({"statement_id": r["statement_id"], "doc_id": r["doc_id"],
                         "group": group, **row})

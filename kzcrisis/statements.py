@@ -747,15 +747,17 @@ def _complementizer_ahead(doc: _Doc, pos: int, limit: int) -> int | None:
     """Start of a complementizer (إن، أن، بأن), a colon or a quotation up to eight words
     ahead, before any other punctuation than a comma and before any other cue."""
     closed = _closed()
-    n = 0
+    n = commas = 0
     for s, _e, t in doc.iter_tokens(pos):
         if s >= limit or n > _MAX_LOOKAHEAD:
             return None
         if t in closed["comp"] or t == ":" or (doc.quote_at(s) or (0, 0))[0] == s:
             return s if n else None
         if t in "،,":
+            commas += 1
             continue
-        if not _WORD_RE.fullmatch(t) or doc.lex.cue_re.fullmatch(t):
+        # a verb is allowed only inside a parenthetical (مسؤول، طلب عدم الكشف عن هويته، إن)
+        if not _WORD_RE.fullmatch(t) or (doc.lex.cue_re.fullmatch(t) and commas % 2 == 0):
             return None
         n += 1
     return None
@@ -881,11 +883,21 @@ def _relay(doc: _Doc, c: _Cand) -> None:
     if not tok or tok[2] != _fold("عن") or doc.F[c.hstart:tok[0]].strip():
         return
     vs = _vs_subject(doc, tok[1], tok[1] + 200)
-    if not vs or doc.words(tok[1], vs[0][0].start):
-        return
-    chain, end = vs
-    c.channel.append(c.speaker_text or doc.clean(*c.speaker_span))
-    c.speaker, c.speaker_span, c.how = chain[-1], (chain[0].start, end), "relayed"
+    if vs and not doc.words(tok[1], vs[0][0].start):
+        chain, end = vs
+        speaker, span = chain[-1], (chain[0].start, end)
+    else:
+        # an unnamed source: "عن مصدر دبلوماسي قوله"
+        np_span = _np_after(doc, tok[1], tok[1] + 200)
+        if np_span is None:
+            return
+        words = [w for w in _TOKEN_RE.finditer(doc.F, np_span[0], np_span[1])]
+        cut = next((w.start() for w in words if w.group() in closed["say"]), np_span[1])
+        span = (np_span[0], cut if cut > np_span[0] else np_span[1])
+        speaker, end = None, span[1]
+    if c.speaker_span:
+        c.channel.append(c.speaker_text or doc.clean(*c.speaker_span))
+    c.speaker, c.speaker_span, c.how = speaker, span, "relayed"
     c.speaker_text = ""
     c.info = {**c.info, "class": "speech"}
     c.hstart = end
@@ -945,7 +957,7 @@ def _finish(doc: _Doc, cands: list[_Cand]) -> list[_Cand]:
                 last = history[-1]
                 c.speaker, c.speaker_span, c.how = last.speaker, last.speaker_span, "continuation"
                 c.speaker_text = last.speaker_text
-        if c.info.get("object") == "source" and c.speaker is not None:
+        if c.info.get("object") == "source" and c.speaker_span:
             _relay(doc, c)
         if c.info.get("class") == "action" and c.how not in ("verb-subject", "subject-verb"):
             continue

@@ -315,3 +315,18 @@ def test_generated_content_gives_valid_rows(words, cue):
         assert r["label"] in ("support", "caution", "oppose", "neutral")
         assert r["label"] == label_for(r["score"], r["label"] == "caution" and r["score"] >= 0)
         assert r["evidence"]
+
+
+@pytest.mark.parametrize("cue,content,sign", [
+    ("وأرسلت", "قوات إضافية إلى كازاخستان", 1),
+    ("ونقلت", "وحدات من المظليين إلى ألماتي", 1),
+    ("ولم ترسل", "أي قوات إلى كازاخستان", -1),
+])
+def test_actions_are_coded_with_their_verb(cue, content, sign):
+    st = pd.DataFrame({"statement_id": ["d:s001"], "doc_id": ["d"], "group": ["BLR"],
+                       "cue": [cue], "cue_lemma": ["أرسل"], "kind": ["action"],
+                       "content": [content]})
+    row = code_stance(st).iloc[0]
+    assert row.target == "intervention"
+    score = float(row.score)
+    assert (score > 0) - (score < 0) == sign
