@@ -249,6 +249,7 @@ class _Cand:
     clitic: str
     info: dict
     neg: str = ""
+    neg_start: int = -1  # folded offset of a negator before the cue
     head: int = -1  # clause head (start of SV subject, topic marker, or cue)
     top: bool = False
     boundary: int = -1  # where the previous statement's content must end
@@ -796,10 +797,10 @@ def _find_candidates(doc: _Doc) -> list[_Cand]:
             continue  # quoted, or the verb of a marker (حسبما أعلنت، بحسب ما ذكرت)
         info = doc.lex.cue_info[m.group("form")]
         prev = doc.prev_token(s)
-        neg = ""
+        neg, neg_start = "", -1
         if prev and (prev[2] in closed["neg"] or (prev[2][:1] in "وف"
                                                   and prev[2][1:] in closed["neg"])):
-            neg = doc.clean(prev[0], prev[1])
+            neg, neg_start = doc.clean(prev[0], prev[1]), prev[0]
             prev = doc.prev_token(prev[0])
         if prev and prev[2] in closed["block"]:
             continue
@@ -811,7 +812,8 @@ def _find_candidates(doc: _Doc) -> list[_Cand]:
             # an action verb after a plain word is a noun in a construct (شرعية طلب ...),
             # unless its subject stands before it
             continue
-        cands.append(_Cand("cue", s, e, m.group("cl") or "", info, neg=neg))
+        cands.append(_Cand("cue", s, e, m.group("cl") or "", info, neg=neg,
+                           neg_start=neg_start))
     rx = doc.lex.marker_re.get("source")
     if rx is not None:
         for m in rx.finditer(doc.F):
@@ -866,7 +868,7 @@ def _resolve_doc(doc: _Doc) -> list[_Cand]:
                 if np_before:
                     c.speaker_span, c.head, c.how = np_before[1], np_before[0], "unresolved-sv"
         if c.head < 0:
-            c.head = c.s - len(c.neg) - (1 if c.neg else 0)
+            c.head = c.neg_start if c.neg else c.s
         if c.hstart < 0:
             c.hstart = c.e
         _, at_b, b = _walk_back(doc, c.head, ss, max_words=0)
