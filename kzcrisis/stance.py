@@ -162,6 +162,7 @@ def _negators() -> frozenset[str]:
     return frozenset(_fold(w) for w in _NEGATORS)
 
 
+@lru_cache(maxsize=1)
 def _cue_verb_polarity() -> dict[str, str]:
     from .statements import _default_lexicon as cue_lexicon
 
