@@ -14,7 +14,8 @@ Clitics and entities: Stanza tags whole tokens, so an entity on ``وبغداد``
 covers the proclitic. ``annotate`` drops leading proclitic *words* (و ف ب ك ل س, as expanded by
 the MWT model) from the entity's first token when they spell an exact prefix of it, so the
 entity text is ``بغداد`` and ``start_char`` moves past the clitic; ``text_clean[start:end]``
-always equals the entity text. The contracted ``لل`` (ل + ال) keeps its clitic, because the
+always equals the entity text. A split is not trusted when the whole token is a word of the
+NER vocabulary and the rest is not (``وزارة`` is not و + زارة). The contracted ``لل`` (ل + ال) keeps its clitic, because the
 bare word (with its alif) is not a substring of the text.
 """
 from __future__ import annotations
@@ -183,11 +184,25 @@ def _documents(docs_or_text: pd.DataFrame | str) -> tuple[list[str], list[str]]:
     return ids, texts
 
 
-def _entity_span(ent: Any, text: str) -> tuple[int, int]:
-    """Entity offsets without the leading proclitic words of its first token."""
+def _known_words(pipeline: Any) -> Any:
+    """The NER word-vector vocabulary of a pipeline (membership only), or None."""
+    try:
+        return pipeline.processors["ner"]._vocab["word"]._unit2id
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
+def _entity_span(ent: Any, text: str, known: Any = None) -> tuple[int, int]:
+    """Entity offsets without the leading proclitic words of its first token.
+
+    ``known`` (the NER vocabulary) vetoes a split the MWT model got wrong: when the whole
+    token is a known word and the rest is not (وزارة -> و|زارة), the token stays whole.
+    """
     start, end = ent.start_char, ent.end_char
     first = ent.tokens[0]
     words = [w.text for w in first.words]
+    if known is not None and first.text in known and "".join(words[1:]) not in known:
+        return start, end
     if len(words) > 1 and "".join(words) == first.text:
         cut = 0
         for w in words[:-1]:
@@ -203,7 +218,7 @@ def _entity_span(ent: Any, text: str) -> tuple[int, int]:
     return start, end
 
 
-def _tables(doc_id: str, text: str, doc: Any, rows: dict[str, list]) -> None:
+def _tables(doc_id: str, text: str, doc: Any, rows: dict[str, list], known: Any) -> None:
     token_id = ent_id = 0
     for sent_id, sent in enumerate(doc.sentences):
         s_start, s_end = sent.tokens[0].start_char, sent.tokens[-1].end_char
@@ -213,7 +228,7 @@ def _tables(doc_id: str, text: str, doc: Any, rows: dict[str, list]) -> None:
                                    tok.end_char, "|".join(w.text for w in tok.words)))
             token_id += 1
         for ent in sent.ents:
-            start, end = _entity_span(ent, text)
+            start, end = _entity_span(ent, text, known)
             rows["entities"].append((doc_id, sent_id, ent_id, text[start:end], ent.type,
                                      start, end))
             ent_id += 1
@@ -247,6 +262,7 @@ def annotate(docs_or_text: pd.DataFrame | str, pipeline: Any = None, batch_size:
     if progress is None:
         progress = len(texts) > 1
     rows: dict[str, list] = {"sentences": [], "tokens": [], "entities": []}
+    known = _known_words(nlp)
     from tqdm.auto import tqdm  # noqa: PLC0415
 
     with tqdm(total=len(texts), disable=not progress, desc="annotate", unit="doc",
@@ -256,7 +272,7 @@ def annotate(docs_or_text: pd.DataFrame | str, pipeline: Any = None, batch_size:
             batch = [stanza.Document([], text=t) for t in chunk]
             done = nlp.bulk_process(batch) if any(t.strip() for t in chunk) else batch
             for doc_id, text, doc in zip(ids[i:i + batch_size], chunk, done, strict=True):
-                _tables(doc_id, text, doc, rows)
+                _tables(doc_id, text, doc, rows, known)
             bar.update(len(chunk))
     return Annotation(
         sentences=_frame(rows["sentences"], schemas.SENTENCES),

@@ -85,7 +85,7 @@ def score_ner(eval_json: Path, models: Path) -> dict[str, float]:
             "--eval_file", str(eval_json), "--save_dir", str(models),
             "--save_name", MODEL_FILES["ner"],
             "--wordvec_pretrain_file", str(models / MODEL_FILES["pretrain"]),
-            "--shorthand", tr.NER_SHORT, "--no_charlm"]
+            "--shorthand", tr.NER_SHORT]
     proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
     log = proc.stdout + proc.stderr
     m = _NER_SCORE.search(log)

@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 from kzcrisis.errors import KzError
@@ -316,14 +317,15 @@ def stage_extra_tok(c: dict[str, Path], build: Path, tok_pt: Path, mwt_pt: Path)
                 if tok.text in words and len(tok.words) > 1 and "".join(w.text for w in tok.words) == tok.text:
                     predicted[tok.text] = [w.text for w in tok.words]
 
-    vocab = {t for s in sents for t, _ in s} | set(lexicon)
-    vocab |= {t for s in read_bio_dir(c["aqmar"]) for t, _ in s}
-    predicted = {t: w for t, w in predicted.items() if plausible_split(w, vocab)}
+    counts = Counter(t for s in sents for t, _ in s)
+    counts.update(t for s in read_bio_dir(c["aqmar"]) for t, _ in s)
+    counts.update(set(lexicon))
+    predicted = {t: w for t, w in predicted.items() if plausible_split(w, counts)}
 
     def expand(tok: str) -> list[str]:
         if tok in lexicon:
             return lexicon[tok]
-        return predicted.get(tok, [tok])
+        return predicted.get(tok) or rule_split(tok, counts)
 
     extra = anercorp_extra(sents, expand)
     rng = random.Random(SEED)
@@ -340,7 +342,7 @@ PREFIX_CLITICS = frozenset("وفبلكس")
 SUFFIX_CLITICS = frozenset({"ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "نا", "ني", "ي"})
 
 
-def plausible_split(words: list[str], vocab: set[str]) -> bool:
+def plausible_split(words: list[str], vocab: set[str] | Counter) -> bool:
     """Keep a predicted expansion only if its clitics are clitics and its host word occurs
     on its own in the corpora (rejects و|اشنطن, ك|ازاخستان, ب|ركا|نا)."""
     i, j = 0, len(words)
@@ -355,6 +357,28 @@ def plausible_split(words: list[str], vocab: set[str]) -> bool:
     if i and words[i - 1] == "ل" and host.startswith("ل"):
         forms.add("ا" + host)  # ل + ال written لل
     return any(f in vocab for f in forms)
+
+
+def rule_split(tok: str, counts: Counter) -> list[str]:
+    """Proclitic split of a word the PUD lexicon and the first models leave alone.
+
+    و/ف/ب/ك + ال... when the rest occurs in the corpora; ل + ال written لل (PUD's
+    ``ل`` + ``لـ...``) when the word with the article occurs; و/ف/ب/ل/ك + word when the rest
+    is more frequent than the whole (وتسيطر, not وحدة); و/ف before any of these."""
+    if len(tok) < 4 or _LATIN_OR_DIGIT.search(tok):
+        return [tok]
+    first, rest = tok[0], tok[1:]
+    if first in "وف":
+        inner = rule_split(rest, counts)
+        if len(inner) > 1:
+            return [first] + inner
+    if first in "وفبك" and rest.startswith("ال") and counts.get(rest, 0) > 0:
+        return [first, rest]
+    if first == "ل" and rest.startswith("ل") and counts.get("ا" + rest, 0) > 0:
+        return [first, rest]
+    if first in "وفبلك" and len(rest) >= 3 and counts.get(rest, 0) > counts.get(tok, 0):
+        return [first, rest]
+    return [tok]
 
 
 def read_bio_dir(folder: Path) -> list[list[tuple[str, str]]]:
@@ -455,10 +479,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=MODELS_DIR)
     ap.add_argument("--stage", default="all",
                     choices=["all", "pud", "tok0", "mwt", "tok", "nerdata", "vectors", "ner", "checksums"])
-    ap.add_argument("--tok0-steps", type=int, default=1500)
-    ap.add_argument("--tok-steps", type=int, default=4000)
+    ap.add_argument("--tok0-steps", type=int, default=600)
+    ap.add_argument("--tok-steps", type=int, default=1000)
     ap.add_argument("--mwt-epochs", type=int, default=30)
-    ap.add_argument("--ner-steps", type=int, default=6000)
+    ap.add_argument("--ner-steps", type=int, default=4500)
     ap.add_argument("--max-vocab", type=int, default=20000)
     ap.add_argument("--no-emb-finetune", action="store_true")
     a = ap.parse_args(argv)
