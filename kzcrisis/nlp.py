@@ -263,7 +263,7 @@ def annotate(docs_or_text: pd.DataFrame | str, pipeline: Any = None, batch_size:
         progress = len(texts) > 1
     rows: dict[str, list] = {"sentences": [], "tokens": [], "entities": []}
     known = _known_words(nlp)
-    from tqdm.auto import tqdm  # noqa: PLC0415
+    from tqdm import tqdm  # noqa: PLC0415 (plain bar: tqdm.auto warns without ipywidgets)
 
     with tqdm(total=len(texts), disable=not progress, desc="annotate", unit="doc",
               file=sys.stderr) as bar:
