@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,8 +114,16 @@ def load_pipeline(models: str | os.PathLike | None = None,
     return _CACHE[key]
 
 
+def _import_stanza() -> Any:
+    """Import stanza lazily (torch is slow to import), without tqdm's ipywidgets warning."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import stanza  # noqa: PLC0415
+    return stanza
+
+
 def _load(models: str | os.PathLike, procs: str, use_gpu: bool | None) -> Any:
-    import stanza  # noqa: PLC0415 (imported lazily: torch is slow to import)
+    stanza = _import_stanza()
 
     common: dict[str, Any] = {"lang": "ar", "processors": procs, "logging_level": "WARN"}
     if use_gpu is not None:
@@ -257,7 +266,7 @@ def annotate(docs_or_text: pd.DataFrame | str, pipeline: Any = None, batch_size:
     if not isinstance(batch_size, int) or batch_size < 1:
         raise KzError(f"batch_size must be a positive integer, got {batch_size!r}")
     nlp = pipeline if pipeline is not None else load_pipeline()
-    import stanza  # noqa: PLC0415
+    stanza = _import_stanza()
 
     if progress is None:
         progress = len(texts) > 1
