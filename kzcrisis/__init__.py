@@ -35,6 +35,12 @@ _EXPORTS: dict[str, str] = {
     "ActorTables": "actors",
     # statements, stance, framing
     "extract_statements": "statements",
+    "evaluate_statements": "statements",
+    "load_cues": "statements",
+    "align_stance": "stance",
+    "load_stance_lexicon": "stance",
+    "load_framing_terms": "framing",
+    "find_terms": "framing",
     "code_stance": "stance",
     "compare_stance": "stance",
     "stance_agreement": "stance",
