@@ -1,0 +1,126 @@
+"""Benchmark of the NLP stage (``make bench``; not a test).
+
+* model load time of the embedded pipeline (first ``kz.load_pipeline()``);
+* ``kz.annotate`` against calling the same ``stanza.Pipeline`` directly (``bulk_process`` on
+  the same texts, same batches): the overhead of building the tables, in %;
+* batched (``batch_size`` documents per Stanza call) against one call per document;
+* peak resident memory of the process (``resource.getrusage``).
+
+Documents: ANERcorp test sentences (detokenized, four per document) from the public corpora
+(``$KZCRISIS_CORPORA`` or ``../shared/corpora``). Prints a table and appends rows
+(benchmark, metric, value, unit) to ``reports/benchmarks.csv``.
+
+    .venv/bin/python benchmarks/bench_nlp.py [--docs 200] [--repeat 3] [--batch-size 32]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+import kzcrisis as kz
+from kzcrisis.models import train as tr
+from kzcrisis.paths import CORPORA, REPORTS
+
+
+def documents(n: int, per_doc: int = 4) -> pd.DataFrame:
+    path = CORPORA / "anercorp" / "ANERCorp_CamelLab_test.txt"
+    if not path.exists():
+        sys.exit(f"bench_nlp: {path} not found (set KZCRISIS_CORPORA)")
+    sents = [tr.detokenize([t for t, _ in s])[0] for s in tr.read_bio(path)]
+    texts = [" ".join(sents[i:i + per_doc]) for i in range(0, per_doc * n, per_doc)]
+    texts = [t for t in texts if t][:n]
+    return pd.DataFrame({"doc_id": [f"b{i:04d}" for i in range(len(texts))],
+                         "text_clean": texts})
+
+
+def best_of(repeat: int, fn, clock=time.perf_counter) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = clock()
+        fn()
+        times.append(clock() - t0)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--out", type=Path, default=REPORTS / "benchmarks.csv")
+    a = ap.parse_args(argv)
+
+    import stanza  # the direct baseline calls Stanza itself
+
+    docs = documents(a.docs)
+    texts = docs.text_clean.tolist()
+    n_chars = sum(len(t) for t in texts)
+
+    t0 = time.perf_counter()
+    pipe = kz.load_pipeline("embedded")
+    load_s = time.perf_counter() - t0
+
+    def direct() -> None:
+        for i in range(0, len(texts), a.batch_size):
+            pipe.bulk_process([stanza.Document([], text=t) for t in texts[i:i + a.batch_size]])
+
+    def wrapped() -> None:
+        kz.annotate(docs, pipeline=pipe, batch_size=a.batch_size, progress=False)
+
+    def one_by_one() -> None:
+        for t in texts:
+            kz.annotate(t, pipeline=pipe)
+
+    kz.annotate(docs.head(4), pipeline=pipe, progress=False)  # warm-up
+    # interleave the two measured variants so machine load affects both alike
+    # CPU time as well as wall time: on a shared machine the wall clock mostly measures
+    # the neighbours, the process's own CPU time much less so
+    t_direct, t_wrapped, c_direct, c_wrapped = [], [], [], []
+    for _ in range(a.repeat):
+        c0, t0 = time.process_time(), time.perf_counter()
+        direct()
+        t_direct.append(time.perf_counter() - t0)
+        c_direct.append(time.process_time() - c0)
+        c0, t0 = time.process_time(), time.perf_counter()
+        wrapped()
+        t_wrapped.append(time.perf_counter() - t0)
+        c_wrapped.append(time.process_time() - c0)
+    direct_s, wrapped_s = min(t_direct), min(t_wrapped)
+    direct_cpu, wrapped_cpu = min(c_direct), min(c_wrapped)
+    single_s = best_of(1, one_by_one)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    rows = [
+        ("nlp_load", "embedded pipeline load time", load_s, "s"),
+        ("nlp_direct", f"stanza bulk_process, {len(texts)} docs", direct_s, "s"),
+        ("nlp_annotate", f"kz.annotate batch_size={a.batch_size}, {len(texts)} docs", wrapped_s, "s"),
+        ("nlp_annotate", "overhead vs direct stanza (wall)", 100 * (wrapped_s - direct_s) / direct_s, "%"),
+        ("nlp_annotate", "overhead vs direct stanza (CPU time)",
+         100 * (wrapped_cpu - direct_cpu) / direct_cpu, "%"),
+        ("nlp_annotate", "throughput (batched)", n_chars / wrapped_s, "chars/s"),
+        ("nlp_one_per_doc", f"kz.annotate one call per doc, {len(texts)} docs", single_s, "s"),
+        ("nlp_one_per_doc", "batched speed-up", single_s / wrapped_s, "x"),
+        ("nlp_memory", "peak RSS", peak_mb, "MB"),
+    ]
+    print(f"{'benchmark':16} {'metric':48} {'value':>10} unit")
+    for b, m, v, u in rows:
+        print(f"{b:16} {m:48} {v:10.2f} {u}")
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    new = not a.out.exists() or a.out.stat().st_size == 0
+    with a.out.open("a", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        if new:
+            w.writerow(["benchmark", "metric", "value", "unit"])
+        for b, m, v, u in rows:
+            w.writerow([b, m, f"{v:.3f}", u])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
