@@ -49,7 +49,8 @@ def model_identity(models: str | Path = "embedded") -> str:
         folder = Path(models)
     h = hashlib.sha256(str(models if str(models) in ("embedded", "official") else "path")
                        .encode())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    # model files only: editing the model card must not invalidate cached annotations
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".md"):
         h.update(path.relative_to(folder).as_posix().encode())
         h.update(file_sha256(path).encode())
     return h.hexdigest()
