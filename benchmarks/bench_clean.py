@@ -14,7 +14,6 @@ follow-us and URL lines) every ~5 KB. Prints a table and appends rows
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import re
 import sys
@@ -23,6 +22,9 @@ from pathlib import Path
 
 from kzcrisis.clean import clean_text
 from kzcrisis.paths import CORPORA, REPORTS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.corpus_gen import write_rows  # noqa: E402
 
 SENTENCE_END = {".", "!", "?", "؟"}
 WHITESPACE = re.compile(r"\s+")
@@ -130,17 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             ("clean_re_sub", rf"{label}: re.sub(\s+, ' ') throughput", mb / resub_s, "MB/s"),
             ("clean_text", f"{label}: time / one re.sub pass (aim <= 5)", clean_s / resub_s, "x"),
         ]
-    print(f"{'benchmark':14} {'metric':62} {'value':>10} unit")
-    for b, m, v, u in rows:
-        print(f"{b:14} {m:62} {v:10.2f} {u}")
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    new = not a.out.exists() or a.out.stat().st_size == 0
-    with a.out.open("a", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        if new:
-            w.writerow(["benchmark", "metric", "value", "unit"])
-        for b, m, v, u in rows:
-            w.writerow([b, m, f"{v:.3f}", u])
+    write_rows(rows, a.out)
     return 0
 
 

@@ -18,6 +18,7 @@ import argparse
 import csv
 import random
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +27,9 @@ import kzcrisis as kz
 from kzcrisis.actors import load_actors
 from kzcrisis.clean import normalize_for_matching
 from kzcrisis.paths import CORPORA, DATA_RAW, REPORTS, resource
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.corpus_gen import best_of, write_rows  # noqa: E402
 
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 TARGET = 1.5
@@ -65,14 +69,6 @@ def padded_files(folder: Path, n: int, text: str, seed: int = 0) -> tuple[Path, 
                 w.writerow(["name", "SYNTHETIC", alias, "", "", ""])
     return paths[0], paths[1], paths[2]
 
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,18 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         ("match", "throughput_padded", len(text) / t_padded, "chars/s"),
         ("match", "slowdown_padded", ratio, "x"),
     ]
-    for b, m, v, u in rows:
-        print(f"{b:6s} {m:18s} {v:14.3f} {u}")
     print(f"padded/real = {ratio:.2f}x (target <= {TARGET}x): "
           f"{'OK' if ratio <= TARGET else 'OVER TARGET'}")
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    new = not a.out.exists() or a.out.stat().st_size == 0
-    with open(a.out, "a", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        if new:
-            w.writerow(["benchmark", "metric", "value", "unit"])
-        for b, m, v, u in rows:
-            w.writerow([b, m, f"{v:.3f}", u])
+    write_rows(rows, a.out)
     return 0
 
 

@@ -15,7 +15,6 @@ Documents: ANERcorp test sentences (detokenized, four per document) from the pub
 from __future__ import annotations
 
 import argparse
-import csv
 import resource
 import sys
 import time
@@ -26,6 +25,9 @@ import pandas as pd
 import kzcrisis as kz
 from kzcrisis.models import train as tr
 from kzcrisis.paths import CORPORA, REPORTS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.corpus_gen import best_of, write_rows  # noqa: E402
 
 
 def documents(n: int, per_doc: int = 4) -> pd.DataFrame:
@@ -38,14 +40,6 @@ def documents(n: int, per_doc: int = 4) -> pd.DataFrame:
     return pd.DataFrame({"doc_id": [f"b{i:04d}" for i in range(len(texts))],
                          "text_clean": texts})
 
-
-def best_of(repeat: int, fn, clock=time.perf_counter) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = clock()
-        fn()
-        times.append(clock() - t0)
-    return min(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,17 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         ("nlp_one_per_doc", "batched speed-up", single_s / wrapped_s, "x"),
         ("nlp_memory", "peak RSS", peak_mb, "MB"),
     ]
-    print(f"{'benchmark':16} {'metric':48} {'value':>10} unit")
-    for b, m, v, u in rows:
-        print(f"{b:16} {m:48} {v:10.2f} {u}")
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    new = not a.out.exists() or a.out.stat().st_size == 0
-    with a.out.open("a", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        if new:
-            w.writerow(["benchmark", "metric", "value", "unit"])
-        for b, m, v, u in rows:
-            w.writerow([b, m, f"{v:.3f}", u])
+    write_rows(rows, a.out)
     return 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import platform
 import random
 import time
 from collections.abc import Callable
@@ -103,34 +102,35 @@ def generate_corpus(n: int, folder: Path, seed: int = 0, distinct: int | None = 
     return folder
 
 
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    """The fastest of ``repeat`` timed calls (seconds)."""
+def best_of(repeat: int, fn: Callable[[], object],
+            clock: Callable[[], float] = time.perf_counter) -> float:
+    """The fastest of ``repeat`` timed calls (seconds of ``clock``)."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times)
 
 
-def machine() -> str:
-    """A one-line description of the machine the figures were measured on."""
-    import os
-
-    return f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
-def record(benchmark: str, rows: list[tuple[str, float, str]]) -> None:
-    """Print rows and append them to reports/benchmarks.csv (benchmark, metric, value, unit)."""
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    new = not RESULTS.exists()
-    with open(RESULTS, "a", newline="", encoding="utf-8") as fh:
+def write_rows(rows: list[tuple[str, str, float, str]], out: Path = RESULTS) -> None:
+    """Print rows and append them to ``out`` (benchmark, metric, value, unit)."""
+    print(f"{'benchmark':16} {'metric':56} {'value':>12} unit")
+    for bench, metric, value, unit in rows:
+        print(f"{bench:16} {metric:56} {value:12.4g} {unit}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    new = not out.exists() or out.stat().st_size == 0
+    with open(out, "a", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         if new:
-            writer.writerow(["benchmark", "metric", "value", "unit", "machine"])
-        for metric, value, unit in rows:
-            writer.writerow([benchmark, metric, f"{value:.4g}", unit, machine()])
-            print(f"{benchmark:>10}  {metric:<40} {value:>12.4g} {unit}")
+            writer.writerow(["benchmark", "metric", "value", "unit"])
+        for bench, metric, value, unit in rows:
+            writer.writerow([bench, metric, f"{value:.4g}", unit])
+
+
+def record(benchmark: str, rows: list[tuple[str, float, str]], out: Path = RESULTS) -> None:
+    """``write_rows`` for rows of one benchmark."""
+    write_rows([(benchmark, m, v, u) for m, v, u in rows], out)
 
 
 def main(argv: list[str] | None = None) -> int:
