@@ -1,4 +1,4 @@
-"""Run every benchmarks/bench_*.py in turn (`make bench`)."""
+"""Run every benchmarks/bench_*.py in turn (`make bench`); figures go to reports/benchmarks.csv."""
 from __future__ import annotations
 
 import runpy
@@ -7,6 +7,14 @@ from pathlib import Path
 
 here = Path(__file__).resolve().parent
 names = sys.argv[1:] or sorted(p.stem for p in here.glob("bench_*.py"))
+failed = []
 for name in names:
     print(f"== {name}", flush=True)
-    runpy.run_path(str(here / f"{name}.py"), run_name="__main__")
+    sys.argv = [str(here / f"{name}.py")]
+    try:
+        runpy.run_path(str(here / f"{name}.py"), run_name="__main__")
+    except SystemExit as done:  # each benchmark ends with sys.exit(main())
+        if done.code:
+            failed.append(name)
+if failed:
+    sys.exit(f"benchmarks failed: {', '.join(failed)}")
