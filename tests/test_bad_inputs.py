@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -162,3 +163,48 @@ def test_raw_data_is_left_untouched(tmp_path, capsys):
     assert main(["analyze", str(DATA_RAW), "--out", str(tmp_path / "o"), "--cache",
                  "off"]) == 0
     assert {p.name: p.read_bytes() for p in DATA_RAW.iterdir()} == before
+
+
+RESOURCE_LOADERS = [
+    # loader, packaged file, keyword that takes the path
+    ("actors", "actors.csv", lambda p: __import__("kzcrisis").load_actors(path=p)),
+    ("aliases", "actor_aliases.csv",
+     lambda p: __import__("kzcrisis").load_actors(aliases_path=p)),
+    ("cues", "cues.csv", lambda p: __import__("kzcrisis").load_cues(path=p)),
+    ("markers", "attribution_markers.csv",
+     lambda p: __import__("kzcrisis.statements").statements.load_markers(path=p)),
+    ("stance lexicon", "stance_lexicon.csv",
+     lambda p: __import__("kzcrisis").load_stance_lexicon(path=p)),
+    ("framing terms", "framing_terms.csv",
+     lambda p: __import__("kzcrisis").load_framing_terms(path=p)),
+]
+
+
+@pytest.mark.parametrize("loader", [r[2] for r in RESOURCE_LOADERS],
+                         ids=[r[0] for r in RESOURCE_LOADERS])
+@pytest.mark.parametrize("bad_row", ["only-one-field",
+                                     "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q"])
+def test_malformed_resource_row_names_file_and_line(tmp_path, loader, bad_row):
+    from kzcrisis.errors import ResourceError
+    from kzcrisis.paths import resource
+
+    name = [r[1] for r in RESOURCE_LOADERS if r[2] is loader][0]
+    good = resource(name).read_text(encoding="utf-8").rstrip("\n").split("\n")
+    bad = tmp_path / name
+    bad.write_text("\n".join(good[:3] + [bad_row] + good[3:]) + "\n", encoding="utf-8")
+    with pytest.raises(ResourceError) as err:
+        loader(bad)
+    message = str(err.value)
+    assert str(bad) in message and "\n" not in message
+    assert re.search(r"(:| line )4\b", message), message
+
+
+def test_malformed_boilerplate_entry_names_file_and_line(tmp_path):
+    from kzcrisis.clean import load_boilerplate
+    from kzcrisis.errors import ResourceError
+
+    bad = tmp_path / "boilerplate.yaml"
+    bad.write_text("patterns:\n  - name: x\n    pattern: '('\n    note: broken regex\n",
+                   encoding="utf-8")
+    with pytest.raises(ResourceError, match=str(bad)):
+        load_boilerplate(bad)
