@@ -9,13 +9,13 @@ several processes can share one cache folder.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from platformdirs import user_cache_dir
 
@@ -24,7 +24,7 @@ from .paths import MODELS_DIR
 from .schemas import ENTITIES, SENTENCES, TOKENS
 
 #: Bump when the annotation tables change shape or meaning: old entries then miss.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _TABLES = {"sentences": SENTENCES, "tokens": TOKENS, "entities": ENTITIES}
 _LONG = ["table", "sent_id", "token_id", "ent_id", "text", "type", "start_char", "end_char",
          "words"]
@@ -65,43 +65,48 @@ def cache_key(text_clean: str, model_id: str) -> str:
     return h.hexdigest()
 
 
-def _normalized(long: pd.DataFrame) -> pd.DataFrame:
-    """One dtype per column whatever Parquet round-tripping did (Int64 / object)."""
-    long = long.reindex(columns=_LONG).copy()
-    for col in _LONG:
-        if col in _INT:
-            long[col] = pd.array(pd.to_numeric(long[col]), dtype="Int64")
-        else:
-            long[col] = long[col].astype(object).where(long[col].notna(), None)
-    return long
+_SCHEMA = pa.schema([("table", pa.string())]
+                   + [(c, pa.int64()) if c in _INT else (c, pa.string()) for c in _LONG[1:]])
 
 
-def _rows_digest(long: pd.DataFrame) -> str:
-    rows = [[None if pd.isna(v) else (int(v) if col in _INT else v)
-             for col, v in zip(_LONG, row, strict=True)]
-            for row in _normalized(long).itertuples(index=False)]
-    payload = json.dumps(rows, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+def _digest(table: pa.Table) -> str:
+    """Checksum of a long table's rows (its Arrow IPC form, metadata stripped)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, _SCHEMA) as writer:
+        writer.write_table(table.replace_schema_metadata(None).cast(_SCHEMA))
+    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
 
 
-def _to_long(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _to_long(tables: dict[str, pd.DataFrame]) -> pa.Table:
     parts = []
     for name, columns in _TABLES.items():
         table = tables[name].loc[:, [c for c in columns if c != "doc_id"]].copy()
         table.insert(0, "table", name)
         parts.append(table.reindex(columns=_LONG))
-    return _normalized(pd.concat(parts, ignore_index=True))
+    long = pd.concat(parts, ignore_index=True)
+    arrays = [pa.array([None if pd.isna(v) else int(v) for v in long[c]], pa.int64())
+              if c in _INT else
+              pa.array([None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+                        for v in long[c]], pa.string())
+              for c in _LONG]
+    return pa.Table.from_arrays(arrays, schema=_SCHEMA)
 
 
-def _from_long(long: pd.DataFrame, doc_id: str) -> dict[str, pd.DataFrame]:
+def split_long(parts: list[tuple[str, pa.Table]]) -> dict[str, pd.DataFrame]:
+    """Turn per-document long tables ``[(doc_id, table), ...]`` into the three tables."""
+    if not parts:
+        return {name: pd.DataFrame(columns=cols) for name, cols in _TABLES.items()}
+    long = pa.concat_tables([t.replace_schema_metadata(None).append_column(
+        "doc_id", pa.array([doc_id] * t.num_rows, pa.string())) for doc_id, t in parts])
     out = {}
     for name, columns in _TABLES.items():
-        part = long[long["table"] == name].reset_index(drop=True)
-        part = part.assign(doc_id=doc_id)
-        for col in _INT:
-            if col in columns:
+        part = long.filter(pc.equal(long["table"], name)).select(columns).to_pandas()
+        for col in columns:
+            if col in _INT:
                 part[col] = part[col].astype("int64")
-        out[name] = part.loc[:, columns]
+            else:
+                part[col] = part[col].astype(object).where(part[col].notna(), "")
+        out[name] = part
     return out
 
 
@@ -116,17 +121,16 @@ class AnnotationCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.parquet"
 
-    def get(self, key: str, doc_id: str) -> dict[str, pd.DataFrame] | None:
-        """The cached tables for ``key`` (relabelled to ``doc_id``), or None on a miss."""
+    def get_long(self, key: str) -> pa.Table | None:
+        """The verified cached long table for ``key``, or None on a miss or damage."""
         path = self._path(key)
         if not path.exists():
             self.misses += 1
             return None
         try:
-            table = pq.read_table(path)
-            expected = (table.schema.metadata or {}).get(_META_KEY, b"").decode()
-            long = _normalized(table.to_pandas())
-            if expected != _rows_digest(long):
+            table = pq.read_table(path, schema=_SCHEMA)
+            expected = (pq.read_schema(path).metadata or {}).get(_META_KEY, b"").decode()
+            if expected != _digest(table):
                 raise ValueError("checksum mismatch")
         except Exception:  # noqa: BLE001 - any damage means: rebuild the entry
             self.rebuilt += 1
@@ -134,20 +138,25 @@ class AnnotationCache:
             path.unlink(missing_ok=True)
             return None
         self.hits += 1
-        return _from_long(long, doc_id)
+        return table
 
-    def put(self, key: str, tables: dict[str, pd.DataFrame]) -> None:
-        """Store one document's tables atomically."""
+    def get(self, key: str, doc_id: str) -> dict[str, pd.DataFrame] | None:
+        """The cached tables for ``key`` (labelled ``doc_id``), or None on a miss."""
+        table = self.get_long(key)
+        return None if table is None else split_long([(doc_id, table)])
+
+    def put(self, key: str, tables: dict[str, pd.DataFrame]) -> pa.Table:
+        """Store one document's tables atomically; returns the stored long table."""
         long = _to_long(tables)
-        table = pa.Table.from_pandas(long, preserve_index=False)
-        table = table.replace_schema_metadata({_META_KEY: _rows_digest(long).encode()})
+        stored = long.replace_schema_metadata({_META_KEY: _digest(long).encode()})
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".parquet")
         os.close(fd)
         try:
-            pq.write_table(table, tmp)
+            pq.write_table(stored, tmp)
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        return long

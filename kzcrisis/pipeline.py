@@ -10,6 +10,7 @@ one); chunks are written in input order, so the output is identical either way.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -93,30 +94,23 @@ def _annotate(docs: pd.DataFrame, settings: Settings):
         pipe = nlp.load_pipeline(settings.models)
         return nlp.annotate(docs, pipeline=pipe, batch_size=settings.batch_size,
                             progress=settings.progress)
-    from .cache import AnnotationCache, cache_key
+    from .cache import AnnotationCache, cache_key, split_long
 
     cache = AnnotationCache(settings.cache)
     model_id = _model_id(settings.models)
+    doc_ids = docs["doc_id"].tolist()
     keys = [cache_key(t, model_id) for t in docs["text_clean"]]
-    found = {i: cache.get(k, d) for i, (k, d) in enumerate(zip(keys, docs["doc_id"],
-                                                                 strict=True))}
-    missing = [i for i, v in found.items() if v is None]
+    found = [cache.get_long(k) for k in keys]
+    missing = [i for i, v in enumerate(found) if v is None]
     if missing:
         pipe = nlp.load_pipeline(settings.models)
         fresh = nlp.annotate(docs.iloc[missing], pipeline=pipe, batch_size=settings.batch_size,
                              progress=settings.progress)
         for i in missing:
-            doc_id = docs["doc_id"].iloc[i]
-            tables = {name: getattr(fresh, name)[getattr(fresh, name).doc_id == doc_id]
-                      for name in ("sentences", "tokens", "entities")}
-            cache.put(keys[i], tables)
-            found[i] = tables
-    parts = [found[i] for i in range(len(docs))]
-    return nlp.Annotation(**{
-        name: pd.concat([p[name] for p in parts], ignore_index=True) if parts
-        else schemas.empty(cols)
-        for name, cols in (("sentences", schemas.SENTENCES), ("tokens", schemas.TOKENS),
-                           ("entities", schemas.ENTITIES))})
+            found[i] = cache.put(keys[i], {
+                name: getattr(fresh, name)[getattr(fresh, name).doc_id == doc_ids[i]]
+                for name in ("sentences", "tokens", "entities")})
+    return nlp.Annotation(**split_long(list(zip(doc_ids, found, strict=True))))
 
 
 _MODEL_IDS: dict[str, str] = {}
@@ -130,20 +124,33 @@ def _model_id(models: str) -> str:
     return _MODEL_IDS[models]
 
 
+@functools.cache
+def _resources() -> dict[str, Any]:
+    """The packaged dictionary and lexicons, loaded once per process (not once per chunk)."""
+    from .actors import load_actors
+    from .framing import load_framing_terms
+    from .stance import load_stance_lexicon
+
+    return {"actors": load_actors(), "stance": load_stance_lexicon(),
+            "framing": load_framing_terms()}
+
+
 def process_chunk(docs: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, dict]:
     """Run every per-document stage on one chunk; returns (cleaned docs, tables)."""
-    from .actors import extract_actors, load_actors
+    from .actors import extract_actors
     from .clean import clean_corpus
     from .framing import framing_terms
     from .stance import code_stance
     from .statements import extract_statements
 
+    res = _resources()
     docs_clean, log = clean_corpus(docs)
     annotation = _annotate(docs_clean, settings)
-    actor_tables = extract_actors(docs_clean, annotation, load_actors())
+    actor_tables = extract_actors(docs_clean, annotation, res["actors"])
     statements = extract_statements(docs_clean, annotation, actor_tables.mentions)
-    stance = code_stance(statements)
-    framing = framing_terms(docs_clean, statements, actor_tables.mentions)
+    stance = code_stance(statements, lexicon=res["stance"])
+    framing = framing_terms(docs_clean, statements, actor_tables.mentions,
+                            lexicon=res["framing"])
     flags = [document_flags(t) for t in docs_clean["text_raw"]]
     for doc_id, doc_flags in zip(docs_clean["doc_id"], flags, strict=True):
         warn_flags(doc_id, doc_flags)
