@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=200, help="documents for throughput")
     ap.add_argument("--small", type=int, default=2000)
     ap.add_argument("--large", type=int, default=20000)
+    ap.add_argument("--skip-memory", action="store_true", help="only the throughput part")
     args = ap.parse_args(argv)
     mib = 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="kz-bench-") as tmp:
@@ -108,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(("workers=2 peak RSS per worker (max)", max(workers) / mib, "MiB"))
         record("pipeline", rows)
 
+        if args.skip_memory:
+            return 0
         pool_cache = tmp / "cache3"
         peaks = {}
         for n in (args.small, args.large):
