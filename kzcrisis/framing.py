@@ -14,7 +14,6 @@ and informative Dirichlet prior of Monroe, Colaresi & Quinn (2008), "Fightin' Wo
 """
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import pandas as pd
 from . import schemas
 from .errors import KzError, ResourceError
 from .paths import resource
+from .resource_files import read_resource_csv
 from .stance import TARGETS, compile_phrases
 
 NARRATOR = "NARRATOR"
@@ -45,30 +45,18 @@ def load_framing_terms(path: str | Path | None = None) -> FramingLexicon:
     path = Path(path) if path is not None else resource("framing_terms.csv")
     need = ["term_id", "term_class", "target", "forms"]
     rows, pats = [], []
-    try:
-        fh = open(path, encoding="utf-8", newline="")
-    except OSError as err:
-        raise ResourceError(f"{path}: cannot read ({err.strerror})") from err
-    with fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in need if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ResourceError(f"{path}: line 1: missing columns {missing}")
-        seen = set()
-        for row in reader:
-            where = f"{path}: line {reader.line_num}"
-            if None in row or any(v is None for v in row.values()):
-                raise ResourceError(f"{where}: wrong number of fields")
-            row = {k: v.strip() for k, v in row.items()}
-            if not row["term_id"] or not row["term_class"]:
-                raise ResourceError(f"{where}: term_id and term_class must not be empty")
-            if row["term_id"] in seen:
-                raise ResourceError(f"{where}: duplicate term_id {row['term_id']!r}")
-            seen.add(row["term_id"])
-            if row["target"] not in TARGETS:
-                raise ResourceError(f"{where}: target {row['target']!r} not in {TARGETS}")
-            pats.append(compile_phrases(row["forms"], where))
-            rows.append(row)
+    seen = set()
+    for line, row in read_resource_csv(path, need):
+        where = f"{path}: line {line}"
+        if not row["term_id"] or not row["term_class"]:
+            raise ResourceError(f"{where}: term_id and term_class must not be empty")
+        if row["term_id"] in seen:
+            raise ResourceError(f"{where}: duplicate term_id {row['term_id']!r}")
+        seen.add(row["term_id"])
+        if row["target"] not in TARGETS:
+            raise ResourceError(f"{where}: target {row['target']!r} not in {TARGETS}")
+        pats.append(compile_phrases(row["forms"], where))
+        rows.append(row)
     return FramingLexicon(pd.DataFrame(rows, columns=need), pats)
 
 

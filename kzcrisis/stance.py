@@ -23,7 +23,6 @@ Every row carries its evidence: the cues matched with their weights and the matc
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +34,7 @@ import pandas as pd
 from . import schemas
 from .errors import KzError, ResourceError
 from .paths import resource
+from .resource_files import read_resource_csv
 
 TARGETS = ("intervention", "protesters")
 LABELS = ("support", "caution", "oppose", "neutral")
@@ -115,39 +115,27 @@ def load_stance_lexicon(path: str | Path | None = None) -> StanceLexicon:
     path = Path(path) if path is not None else resource("stance_lexicon.csv")
     need = ["cue_id", "category", "target", "weight", "fallback", "kind", "forms"]
     rows, pats = [], []
-    try:
-        fh = open(path, encoding="utf-8", newline="")
-    except OSError as err:
-        raise ResourceError(f"{path}: cannot read ({err.strerror})") from err
-    with fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in need if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ResourceError(f"{path}: line 1: missing columns {missing}")
-        for row in reader:
-            where = f"{path}: line {reader.line_num}"
-            if None in row or any(v is None for v in row.values()):
-                raise ResourceError(f"{where}: wrong number of fields")
-            row = {k: v.strip() for k, v in row.items()}
-            if not row["cue_id"]:
-                raise ResourceError(f"{where}: empty cue_id")
-            if row["target"] not in (*TARGETS, "any"):
-                raise ResourceError(f"{where}: target {row['target']!r} not in "
-                                    f"{(*TARGETS, 'any')}")
-            if row["kind"] not in ("act", "label", "target", "operator"):
-                raise ResourceError(f"{where}: kind must be act, label, target or operator")
-            try:
-                weight = float(row["weight"])
-            except ValueError:
-                raise ResourceError(f"{where}: weight {row['weight']!r} is not a number") \
-                    from None
-            if not -1 <= weight <= 1:
-                raise ResourceError(f"{where}: weight {weight} outside [-1, 1]")
-            if row["target"] == "any" and row["fallback"] not in (*TARGETS, "both"):
-                raise ResourceError(f"{where}: a target 'any' cue needs fallback "
-                                    f"intervention, protesters or both")
-            pats.append(compile_phrases(row["forms"], where))
-            rows.append({**row, "weight": weight})
+    for line, row in read_resource_csv(path, need):
+        where = f"{path}: line {line}"
+        if not row["cue_id"]:
+            raise ResourceError(f"{where}: empty cue_id")
+        if row["target"] not in (*TARGETS, "any"):
+            raise ResourceError(f"{where}: target {row['target']!r} not in "
+                                f"{(*TARGETS, 'any')}")
+        if row["kind"] not in ("act", "label", "target", "operator"):
+            raise ResourceError(f"{where}: kind must be act, label, target or operator")
+        try:
+            weight = float(row["weight"])
+        except ValueError:
+            raise ResourceError(f"{where}: weight {row['weight']!r} is not a number") \
+                from None
+        if not -1 <= weight <= 1:
+            raise ResourceError(f"{where}: weight {weight} outside [-1, 1]")
+        if row["target"] == "any" and row["fallback"] not in (*TARGETS, "both"):
+            raise ResourceError(f"{where}: a target 'any' cue needs fallback "
+                                f"intervention, protesters or both")
+        pats.append(compile_phrases(row["forms"], where))
+        rows.append({**row, "weight": weight})
     table = pd.DataFrame(rows, columns=need)
     return StanceLexicon(table, pats)
 

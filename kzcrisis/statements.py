@@ -31,7 +31,6 @@ quotation for ``direct``, the rest of the clause otherwise), so
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,6 +41,7 @@ import pandas as pd
 from . import schemas
 from .errors import KzError, ResourceError
 from .paths import resource
+from .resource_files import read_resource_csv
 
 CUE_CLASSES = ("speech", "action")
 FORM_TYPES = ("finite", "participle")
@@ -100,27 +100,6 @@ def _closed() -> dict[str, frozenset[str]]:
 # --------------------------------------------------------------------------- resources
 
 
-def _read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a resource CSV with their line numbers; a bad header raises ResourceError."""
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
-            if missing:
-                raise ResourceError(f"{path}: line 1: missing columns {missing}")
-            rows = []
-            for row in reader:
-                if None in row or any(v is None for v in row.values()):
-                    raise ResourceError(f"{path}: line {reader.line_num}: wrong number of "
-                                        f"fields")
-                rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
-            return rows
-    except OSError as err:
-        raise ResourceError(f"{path}: cannot read ({err.strerror})") from err
-    except UnicodeDecodeError as err:
-        raise ResourceError(f"{path}: not UTF-8 ({err.reason})") from err
-
-
 def load_cues(path: str | Path | None = None) -> pd.DataFrame:
     """The reporting/action cue lexicon, one row per surface form.
 
@@ -131,7 +110,7 @@ def load_cues(path: str | Path | None = None) -> pd.DataFrame:
     """
     path = Path(path) if path is not None else resource("cues.csv")
     out = []
-    for line, row in _read_csv(path, ["lemma", "class", "form_type", "polarity", "object",
+    for line, row in read_resource_csv(path, ["lemma", "class", "form_type", "polarity", "object",
                                       "forms"]):
         where = f"{path}: line {line}"
         if not row["lemma"] or not row["forms"]:
@@ -161,7 +140,7 @@ def load_markers(path: str | Path | None = None) -> pd.DataFrame:
     discourse), object (``yes`` when an object follows), channel (fixed channel name)."""
     path = Path(path) if path is not None else resource("attribution_markers.csv")
     out = []
-    for line, row in _read_csv(path, ["marker", "type", "object", "channel"]):
+    for line, row in read_resource_csv(path, ["marker", "type", "object", "channel"]):
         where = f"{path}: line {line}"
         if not row["marker"]:
             raise ResourceError(f"{where}: empty marker")
