@@ -83,48 +83,60 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--small", type=int, default=2000)
     ap.add_argument("--large", type=int, default=20000)
     ap.add_argument("--skip-memory", action="store_true", help="only the throughput part")
+    ap.add_argument("--skip-throughput", action="store_true", help="only the memory part")
     args = ap.parse_args(argv)
-    mib = 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="kz-bench-") as tmp:
         tmp = Path(tmp)
-        corpus = generate_corpus(args.docs, tmp / "corpus", seed=1)
-        cold, rss = analyze(corpus, tmp / "o1", tmp / "cache1")
-        warm, _ = analyze(corpus, tmp / "o2", tmp / "cache1")
-        dask_cold, dask_rss = analyze(corpus, tmp / "o3", tmp / "cache2", "--workers", "2")
-        # worker processes: every process of the tree but the CLI itself that held a model
-        workers = [r for pid, (_name, r) in dask_rss.per_process.items()
-                   if pid != dask_rss.root.pid and r > 200 * mib]
-        rows = [
-            ("documents", args.docs, "docs"),
-            ("serial cold: documents per second", args.docs / cold, "docs/s"),
-            ("workers=2 cold: documents per second", args.docs / dask_cold, "docs/s"),
-            ("workers=2 speed-up over serial", cold / dask_cold, "x"),
-            ("warm cache: seconds", warm, "s"),
-            ("cold cache: seconds", cold, "s"),
-            ("warm vs cold cache speed-up", cold / warm, "x"),
-            ("serial peak RSS", rss.total / mib, "MiB"),
-            ("workers=2 peak RSS, whole tree", dask_rss.total / mib, "MiB"),
-        ]
-        if workers:
-            rows.append(("workers=2 peak RSS per worker (max)", max(workers) / mib, "MiB"))
-        record("pipeline", rows)
-
+        if not args.skip_throughput:
+            throughput(args, tmp)
         if args.skip_memory:
             return 0
-        pool_cache = tmp / "cache3"
-        peaks = {}
-        for n in (args.small, args.large):
-            folder = generate_corpus(n, tmp / f"c{n}", seed=2, distinct=200)
-            if not peaks:  # warm the cache with the 200 distinct texts
-                analyze(generate_corpus(200, tmp / "warm", seed=2, distinct=200),
-                        tmp / "ow", pool_cache)
-            seconds, sampler = analyze(folder, tmp / f"o{n}", pool_cache)
-            peaks[n] = sampler.total
-            record("memory", [(f"{n} documents: peak RSS", sampler.total / mib, "MiB"),
-                              (f"{n} documents: seconds", seconds, "s")])
-        record("memory", [(f"peak RSS ratio {args.large} / {args.small} documents",
-                           peaks[args.large] / peaks[args.small], "x")])
+        memory(args, tmp)
     return 0
+
+
+def throughput(args: argparse.Namespace, tmp: Path) -> None:
+    """Annotation speed serial and with workers, warm and cold cache, peak RSS."""
+    mib = 1024 * 1024
+    corpus = generate_corpus(args.docs, tmp / "corpus", seed=1)
+    cold, rss = analyze(corpus, tmp / "o1", tmp / "cache1")
+    warm, _ = analyze(corpus, tmp / "o2", tmp / "cache1")
+    dask_cold, dask_rss = analyze(corpus, tmp / "o3", tmp / "cache2", "--workers", "2")
+    # worker processes: every process of the tree but the CLI itself that held a model
+    workers = [r for pid, (_name, r) in dask_rss.per_process.items()
+               if pid != dask_rss.root.pid and r > 200 * mib]
+    rows = [
+        ("documents", args.docs, "docs"),
+        ("serial cold: documents per second", args.docs / cold, "docs/s"),
+        ("workers=2 cold: documents per second", args.docs / dask_cold, "docs/s"),
+        ("workers=2 speed-up over serial", cold / dask_cold, "x"),
+        ("warm cache: seconds", warm, "s"),
+        ("cold cache: seconds", cold, "s"),
+        ("warm vs cold cache speed-up", cold / warm, "x"),
+        ("serial peak RSS", rss.total / mib, "MiB"),
+        ("workers=2 peak RSS, whole tree", dask_rss.total / mib, "MiB"),
+    ]
+    if workers:
+        rows.append(("workers=2 peak RSS per worker (max)", max(workers) / mib, "MiB"))
+    record("pipeline", rows)
+
+
+def memory(args: argparse.Namespace, tmp: Path) -> None:
+    """Peak RSS streaming a small and a ten times larger corpus."""
+    mib = 1024 * 1024
+    pool_cache = tmp / "cache3"
+    peaks = {}
+    for n in (args.small, args.large):
+        folder = generate_corpus(n, tmp / f"c{n}", seed=2, distinct=200)
+        if not peaks:  # warm the cache with the 200 distinct texts
+            analyze(generate_corpus(200, tmp / "warm", seed=2, distinct=200),
+                    tmp / "ow", pool_cache)
+        seconds, sampler = analyze(folder, tmp / f"o{n}", pool_cache)
+        peaks[n] = sampler.total
+        record("memory", [(f"{n} documents: peak RSS", sampler.total / mib, "MiB"),
+                          (f"{n} documents: seconds", seconds, "s")])
+    record("memory", [(f"peak RSS ratio {args.large} / {args.small} documents",
+                       peaks[args.large] / peaks[args.small], "x")])
 
 
 if __name__ == "__main__":

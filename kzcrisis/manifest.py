@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from .paths import MODELS_DIR
 
@@ -42,30 +41,39 @@ def model_files(models: str) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def build_manifest(path: str | Path, report: pd.DataFrame, counts: dict[str, int],
+def build_manifest(path: str | Path, report: list[tuple], counts: dict[str, int],
                    settings: Any, flags: dict[str, str] | None = None) -> dict:
-    """The manifest of one run (deterministic: no clock times, paths as given)."""
+    """The manifest of one run (deterministic: no clock times, paths as given).
+
+    ``report`` holds one tuple per file or row looked at, in ``corpus.LOAD_REPORT`` order.
+    The ``documents`` entry is a generator, so that ``write_manifest`` streams it and a
+    corpus of millions of documents never has its manifest in memory twice.
+    """
+    from .corpus import LOAD_REPORT
     from .pipeline import environment
 
+    col = {name: i for i, name in enumerate(LOAD_REPORT)}
     encodings: dict[str, str] = {}
-    for row in report.itertuples():
-        source = str(row.source_path).rsplit(":", 1)[0] if ":" in str(row.source_path) \
-            else str(row.source_path)
-        if row.encoding:
-            encodings.setdefault(source, row.encoding)
+    loaded = skipped = 0
+    for row in report:
+        source = str(row[col["source_path"]])
+        source = source.rsplit(":", 1)[0] if ":" in source else source
+        if row[col["encoding"]]:
+            encodings.setdefault(source, row[col["encoding"]])
+        loaded += row[col["status"]] == "loaded"
+        skipped += row[col["status"]] == "skipped"
     inputs = [{"path": str(p), "sha256": file_sha256(p), "encoding": encodings.get(str(p), "")}
               for p in input_files(path)]
     flags = flags or {}
-    documents = [{"doc_id": r.doc_id, "source_path": r.source_path, "status": r.status,
-                  "reason": r.reason, "flags": flags.get(r.doc_id, "")}
-                 for r in report.itertuples()]
+    documents = ({"doc_id": r[col["doc_id"]], "source_path": r[col["source_path"]],
+                  "status": r[col["status"]], "reason": r[col["reason"]],
+                  "flags": flags.get(r[col["doc_id"]], "")} for r in report)
     return {
         "manifest_version": MANIFEST_VERSION,
         "input": str(path),
         "inputs": inputs,
         "documents": documents,
-        "n_documents": {"loaded": int((report.status == "loaded").sum()) if len(report) else 0,
-                        "skipped": int((report.status == "skipped").sum()) if len(report) else 0},
+        "n_documents": {"loaded": int(loaded), "skipped": int(skipped)},
         "tables": counts,
         "versions": environment(),
         "models": {"spec": str(settings.models), "files": model_files(str(settings.models))},
@@ -74,9 +82,23 @@ def build_manifest(path: str | Path, report: pd.DataFrame, counts: dict[str, int
 
 
 def write_manifest(manifest: dict, path: Path) -> None:
-    """Write the manifest as sorted, indented UTF-8 JSON."""
+    """Write the manifest as sorted, indented UTF-8 JSON, streaming the documents list.
+
+    The bytes are those of ``json.dumps(manifest, indent=2, sort_keys=True)``.
+    """
     from .pipeline import dumps
 
+    rest = {k: v for k, v in manifest.items() if k != "documents"}
+    head = dumps(rest)  # "{\n  ...\n}\n"; "documents" sorts before every other key
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(dumps(manifest), encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write('{\n  "documents": [')
+        first = True
+        for doc in manifest.get("documents", ()):
+            item = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True)
+            fh.write(("\n" if first else ",\n") + "\n".join("    " + line
+                                                           for line in item.split("\n")))
+            first = False
+        fh.write("]" if first else "\n  ]")
+        fh.write("," + head[1:] if len(rest) else "\n}\n")
     tmp.replace(path)

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__, schemas
-from .corpus import iter_corpus
+from .corpus import LOAD_REPORT, iter_corpus
 from .errors import KzError
 from .quality import document_flags, warn_flags
 
@@ -270,7 +270,7 @@ def writable_dir(path: Path) -> Path:
 
 # --- running ---------------------------------------------------------------------------
 
-def _chunks(path: str | Path, settings: Settings, report: list[dict]
+def _chunks(path: str | Path, settings: Settings, report: list[tuple]
             ) -> Iterator[pd.DataFrame]:
     records = _accepted(iter_corpus(path), settings.max_chars, report)
     while True:
@@ -280,7 +280,7 @@ def _chunks(path: str | Path, settings: Settings, report: list[dict]
         yield pd.DataFrame(block, columns=schemas.DOCUMENTS)
 
 
-def _accepted(items: Iterable, max_chars: int, report: list[dict]) -> Iterator[dict]:
+def _accepted(items: Iterable, max_chars: int, report: list[tuple]) -> Iterator[dict]:
     """Records to analyse; every file or row also lands in ``report`` (loaded or skipped)."""
     for record, row in items:
         if record is not None and len(record["text_raw"]) > max_chars:
@@ -289,7 +289,7 @@ def _accepted(items: Iterable, max_chars: int, report: list[dict]) -> Iterator[d
                    f"limit of {max_chars:,}: split it into articles or raise --max-chars"}
             warnings.warn(f"{row['source_path']}: {row['reason']}", stacklevel=2)
             record = None
-        report.append(row)
+        report.append(tuple(row[c] for c in LOAD_REPORT))  # compact: one tuple per file
         if record is not None:
             yield record
 
@@ -311,7 +311,7 @@ def analyze(path: str | Path, **settings: Any) -> Results:
     Keyword arguments are :class:`Settings` fields (models, cache, chunk_size, workers ...).
     """
     opts = Settings(**settings)
-    report: list[dict] = []
+    report: list[tuple] = []
     docs_parts, per_doc = [], {name: [] for name in (*PER_DOC, "actors", "cooccurrence")}
     for docs_clean, tables in _run_chunks(_chunks(path, opts, report), opts):
         docs_parts.append(docs_clean)
@@ -325,7 +325,8 @@ def analyze(path: str | Path, **settings: Any) -> Results:
     tables["stance_comparison"] = stance_comparison(tables["stance"])
     docs = (pd.concat(docs_parts, ignore_index=True) if docs_parts
             else schemas.empty(schemas.DOCUMENTS))
-    return Results(docs=docs, load_report=pd.DataFrame(report), tables_=tables, settings=opts)
+    return Results(docs=docs, load_report=pd.DataFrame(report, columns=LOAD_REPORT),
+                   tables_=tables, settings=opts)
 
 
 def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
@@ -337,8 +338,9 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
     tables_dir = writable_dir(out / "tables")
     parquet_dir = out / "parquet"
     counts = dict.fromkeys(TABLE_ORDER, 0)
-    report: list[dict] = []
-    actors_parts, cooc_parts, stance_parts = [], [], []
+    report: list[tuple] = []
+    actors = cooc = None
+    stance_parts = []
     csv_paths = {name: tables_dir / f".{name}.csv.partial" for name in PER_DOC}
     for path_ in csv_paths.values():
         path_.unlink(missing_ok=True)
@@ -351,8 +353,10 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
             write_csv(table, csv_paths[name], header=index == 0, append=True)
             _write_partition(table, parquet_dir / name, index)
             counts[name] += len(table)
-        actors_parts.append(tables["actors"])
-        cooc_parts.append(tables["cooccurrence"])
+        # corpus-level tables are reduced as chunks arrive, so they never grow with the corpus
+        actors = aggregate_actors([t for t in (actors, tables["actors"]) if t is not None])
+        cooc = aggregate_cooccurrence([t for t in (cooc, tables["cooccurrence"])
+                                       if t is not None])
         stance_parts.append(tables["stance"])
     for name, columns in PER_DOC.items():
         if not csv_paths[name].exists():  # an empty corpus still gets every table
@@ -360,14 +364,14 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
         csv_paths[name].replace(tables_dir / f"{name}.csv")
     stance = (pd.concat(stance_parts, ignore_index=True) if stance_parts
               else typed(schemas.empty(schemas.STANCE), schemas.STANCE))
-    corpus = {"actors": aggregate_actors(actors_parts),
-              "cooccurrence": aggregate_cooccurrence(cooc_parts),
+    corpus = {"actors": aggregate_actors([actors] if actors is not None else []),
+              "cooccurrence": aggregate_cooccurrence([cooc] if cooc is not None else []),
               "stance_comparison": stance_comparison(stance)}
     for name, table in corpus.items():
         write_csv(table, tables_dir / f"{name}.csv")
         _write_partition(table, parquet_dir / name, 0)
         counts[name] = len(table)
-    manifest = build_manifest(path, pd.DataFrame(report), counts, opts, flags)
+    manifest = build_manifest(path, report, counts, opts, flags)
     write_manifest(manifest, out / "manifest.json")
     return manifest
 

@@ -126,3 +126,15 @@ def test_dask_workers_give_identical_tables(corpus, cache_dir, streamed, tmp_pat
     pytest.importorskip("dask.distributed")
     run(corpus, tmp_path, cache=str(cache_dir), chunk_size=1, workers=2)
     assert _digests(tmp_path) == _digests(streamed)
+
+
+@pytest.mark.parametrize("documents", [[], [{"doc_id": "a", "reason": "ع"}],
+                                       [{"doc_id": "a", "x": [1, 2]}, {"doc_id": "b"}]])
+def test_streamed_manifest_equals_json_dumps(tmp_path, documents):
+    from kzcrisis.manifest import write_manifest
+    from kzcrisis.pipeline import dumps
+
+    manifest = {"input": "x", "tables": {"a": 1}, "documents": documents}
+    write_manifest({**manifest, "documents": iter(documents)}, tmp_path / "m.json")
+    assert (tmp_path / "m.json").read_text(encoding="utf-8") == dumps(manifest)
+    assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8")) == manifest
