@@ -464,7 +464,13 @@ def network_layout(graph, seed: int = 0) -> dict[str, np.ndarray]:
         if len(comp) == 1:
             local = {comp[0]: np.zeros(2)}
         else:
-            local = nx.spring_layout(graph.subgraph(comp), seed=seed, weight="weight",
+            # a fresh graph in sorted order: a subgraph *view* iterates a set, whose order
+            # changes with PYTHONHASHSEED, and the seeded layout depends on node order
+            sub = nx.Graph()
+            sub.add_nodes_from(comp)
+            sub.add_edges_from(sorted((min(a, b), max(a, b), d)
+                                      for a, b, d in graph.edges(comp, data=True)))
+            local = nx.spring_layout(sub, seed=seed, weight="weight",
                                      k=1.6 / np.sqrt(len(comp)), iterations=200, scale=r)
         for node, xy in local.items():
             pos[node] = np.asarray(xy, dtype=float) + (x + r, y - r)

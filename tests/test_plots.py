@@ -445,3 +445,21 @@ def test_network_auto_labels_shorten_for_large_graphs():
     assert sorted(labels) == [f"Actor {n}" for n in names]
     with pytest.raises(KzError, match="labels"):
         plots.plot_cooccurrence(cooc, acts, labels="fr")
+
+
+def test_network_layout_is_independent_of_hash_seed():
+    """String hashing changes between processes; the figure must not."""
+    import subprocess
+    import sys
+
+    code = ("import pandas as pd\n"
+            "from kzcrisis.plots import cooccurrence_graph, network_layout\n"
+            "c = pd.DataFrame({'actor_a': ['A1', 'A2', 'A3', 'B1', 'C1', 'A1'],\n"
+            "                  'actor_b': ['A2', 'A3', 'A4', 'B2', 'C2', 'A4'],\n"
+            "                  'weight': [1, 2, 1, 3, 1, 1]})\n"
+            "pos = network_layout(cooccurrence_graph(c))\n"
+            "print([(n, [round(float(v), 9) for v in pos[n]]) for n in sorted(pos)])\n")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={"PYTHONHASHSEED": str(seed), "PATH": ""}, check=True).stdout
+               for seed in (1, 2, 3, 4)}
+    assert len(outputs) == 1
