@@ -663,6 +663,7 @@ def _run_boilerplate(state: _State, rules: tuple = (), names: Sequence[str] = ()
             edits = _boilerplate_edits_in(state.text, _seam_lines(state.text, seams), rules)
         if not edits:
             return
+        edits = _snap_to_raw_chars(edits, state.starts)
         state.apply(edits)
         # a removal can give an earlier step new work around its seam ("ً[email protected]ء12"
         # -> "ء12"); redo the two context-dependent steps there, so that cleaning is idempotent
@@ -674,6 +675,25 @@ def _run_boilerplate(state: _State, rules: tuple = (), names: Sequence[str] = ()
         tidy = _near(state.text, seams, _SPACE_SET, _edits_whitespace)
         state.apply(tidy)
         seams = _shift(seams, tidy)
+
+
+def _snap_to_raw_chars(edits: list[Edit], starts: np.ndarray) -> list[Edit]:
+    """Widen edits that would cut through the expansion of one raw character (a ligature such
+    as U+FDFA becomes a whole phrase under NFKC), so that a raw character is either kept whole
+    or removed whole and the provenance map stays exact; overlapping results are merged."""
+    n = len(starts)
+    out: list[Edit] = []
+    for s, e, rep, rule in edits:
+        while 0 < s < n and starts[s] == starts[s - 1]:
+            s -= 1
+        while 0 < e < n and starts[e] == starts[e - 1]:
+            e += 1
+        if out and s < out[-1][1]:
+            ps, pe, prep, prule = out[-1]
+            out[-1] = (ps, max(pe, e), prep or rep, prule)
+        else:
+            out.append((s, e, rep, rule))
+    return out
 
 
 def _shift(points: list[int], edits: list[Edit]) -> list[int]:

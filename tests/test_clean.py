@@ -637,3 +637,19 @@ def test_add_raw_offsets_custom_columns_missing_values_and_errors():
         kz.add_raw_offsets(table, docs.drop(columns="provenance"), start="s", end="e")
     with pytest.raises(KzError, match="end_char"):
         kz.add_raw_offsets(pd.DataFrame({"doc_id": ["seed"], "start_char": [0]}), docs)
+
+
+@pytest.mark.parametrize("raw, text", [
+    # a boilerplate match must not cut through the NFKC expansion of one raw ligature
+    ("www.x.org.ﷺ", ""),
+    ("قال ﷺ www.x.org.ﷺ وقال", "قال صلى الله عليه وسلم وقال"),
+    ("نص عادي http://a.bﷺ", "نص عادي"),
+])
+def test_boilerplate_keeps_or_removes_a_ligature_whole(raw, text):
+    c = kz.clean_text(raw)
+    assert c.text == text
+    # every cleaned character maps to a raw range that folds to the same letters
+    for a in range(len(c.text)):
+        ra, rb = c.raw_span(a, a + 1)
+        folded = kz.normalize_for_matching(raw[ra:rb])
+        assert kz.normalize_for_matching(c.text[a]).strip() in folded
