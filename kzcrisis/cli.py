@@ -57,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.figures:
             from .pipeline import write_figures
 
-            write_figures(args.path, args.out)
+            # same models and cache as the run above, so nothing is annotated twice
+            write_figures(args.path, args.out, models=args.models, cache=args.cache,
+                          chunk_size=args.chunk_size, max_chars=args.max_chars)
     except KzError as err:
         if args.debug:
             raise

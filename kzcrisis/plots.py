@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 from . import schemas
 from .errors import KzError
+from .framing import NARRATOR
+from .stance import LABELS as STANCE_LABELS
+from .stance import TARGETS
 
 # Arabic fonts preferred when installed, best first; DejaVu Sans is always the last fallback.
 ARABIC_FONTS: tuple[str, ...] = ("Noto Naskh Arabic", "Amiri", "Noto Sans Arabic")
@@ -49,8 +52,6 @@ FALLBACK_FONT = "DejaVu Sans"
 
 #: The groups the research question compares, drawn first and in fixed colours.
 FOCUS_GROUPS: tuple[str, ...] = ("UN", "CHN", "USA", "CSTO")
-TARGETS: tuple[str, ...] = ("intervention", "protesters")
-STANCE_LABELS: tuple[str, ...] = ("support", "caution", "oppose", "neutral")
 #: Colour-blind-safe colours per stance label (shared with report.py's HTML).
 STANCE_COLORS: dict[str, str] = {
     "support": "#1b7837",
@@ -60,7 +61,6 @@ STANCE_COLORS: dict[str, str] = {
 }
 UNCODED_COLOR = "#c7c7c7"
 TARGET_HATCH: dict[str, str] = {"intervention": "", "protesters": "//"}
-NARRATOR = "NARRATOR"
 
 _FOCUS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")  # UN, CHN, USA, CSTO
 # distinct from each other and from the focus colours, so neighbouring groups stay apart
