@@ -876,8 +876,8 @@ def extract_actors(docs: pd.DataFrame, annotation: Any = None,
     candidates = _with_raw(candidates, docs)
     return ActorTables(
         mentions=schemas.conform(mentions, schemas.MENTIONS),
-        actors=_actor_table(mentions, d),
-        cooccurrence=_cooccurrence(mentions),
+        actors=actor_table(mentions, d),
+        cooccurrence=cooccurrence(mentions),
         candidates=schemas.conform(candidates, schemas.CANDIDATES))
 
 
@@ -941,7 +941,8 @@ def _with_raw(table: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _actor_table(mentions: pd.DataFrame, d: ActorDictionary) -> pd.DataFrame:
+def actor_table(mentions: pd.DataFrame, d: ActorDictionary) -> pd.DataFrame:
+    """One row per actor mentioned: dictionary names, mention count, first sentence."""
     rows = []
     if len(mentions):
         for actor_id, grp in mentions.groupby("actor_id", sort=False):
@@ -953,7 +954,8 @@ def _actor_table(mentions: pd.DataFrame, d: ActorDictionary) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _cooccurrence(mentions: pd.DataFrame) -> pd.DataFrame:
+def cooccurrence(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Actor pairs named in the same sentence, weighted by the number of such sentences."""
     weights: dict[tuple[str, str], int] = defaultdict(int)
     if len(mentions):
         for _, grp in mentions.groupby(["doc_id", "sent_id"], sort=False):

@@ -1,15 +1,25 @@
-"""Content-addressed annotation cache (no pickle).
+"""Content-addressed annotation and results cache (no pickle).
 
-Key = sha256 of (cleaned text, model identity, annotation schema version). One Parquet file
-per document holds its sentences, tokens and entities in one long table; the file's schema
-metadata carries a checksum of the rows, so a damaged or truncated entry is detected, ignored
-and rebuilt. Writes go to a temporary file in the same folder and are renamed into place, so
-several processes can share one cache folder.
+Two layers share one folder (``--cache DIR``, ``$KZCRISIS_CACHE``, else the user cache
+folder, e.g. ``~/.cache/kzcrisis``):
+
+- ``annotations/``: key = sha256 of (cleaned text, model identity, annotation schema
+  version); one document's sentences, tokens and entities (the Stanza stage);
+- ``results/``: key = sha256 of (input record, model identity, the package's code and
+  resource files, results version); every per-document table of one document, so a warm
+  run also skips actors, statements, stance and framing.
+
+An entry is ``LAYER/ab/KEY/SHA256.parquet``: one Parquet file holding its tables in one
+long table of a fixed Arrow schema, named by the sha256 of its own bytes. A file whose bytes
+do not hash to its name (damaged, truncated) is removed and rebuilt. Writes go to a temporary
+file in the entry's folder and are renamed into place, so several processes can share a
+cache; the same content always gives the same bytes, hence the same name.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -21,7 +31,20 @@ from platformdirs import user_cache_dir
 
 from .manifest import file_sha256
 from .paths import MODELS_DIR
-from .schemas import ENTITIES, SENTENCES, TOKENS
+from .schemas import (
+    CANDIDATES,
+    CLEANING_LOG,
+    DOCUMENTS_TABLE,
+    ENTITIES,
+    FLOAT_COLUMNS,
+    FRAMING,
+    INT_COLUMNS,
+    MENTIONS,
+    SENTENCES,
+    STANCE,
+    STATEMENTS,
+    TOKENS,
+)
 
 #: Bump when the annotation tables change shape or meaning: old entries then miss.
 SCHEMA_VERSION = "2"
@@ -29,13 +52,13 @@ _TABLES = {"sentences": SENTENCES, "tokens": TOKENS, "entities": ENTITIES}
 _LONG = ["table", "sent_id", "token_id", "ent_id", "text", "type", "start_char", "end_char",
          "words"]
 _INT = ["sent_id", "token_id", "ent_id", "start_char", "end_char"]
-_META_KEY = b"kzcrisis_rows_sha256"
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.parquet")
 
 
 def default_cache_dir() -> Path:
-    """``$KZCRISIS_CACHE`` or the user cache folder (e.g. ~/.cache/kzcrisis/annotations)."""
+    """``$KZCRISIS_CACHE`` or the user cache folder (e.g. ~/.cache/kzcrisis)."""
     env = os.environ.get("KZCRISIS_CACHE")
-    return Path(env) if env else Path(user_cache_dir("kzcrisis")) / "annotations"
+    return Path(env) if env else Path(user_cache_dir("kzcrisis"))
 
 
 def model_identity(models: str | Path = "embedded") -> str:
@@ -67,14 +90,6 @@ def cache_key(text_clean: str, model_id: str) -> str:
 
 _SCHEMA = pa.schema([("table", pa.string())]
                    + [(c, pa.int64()) if c in _INT else (c, pa.string()) for c in _LONG[1:]])
-
-
-def _digest(table: pa.Table) -> str:
-    """Checksum of a long table's rows (its Arrow IPC form, metadata stripped)."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, _SCHEMA) as writer:
-        writer.write_table(table.replace_schema_metadata(None).cast(_SCHEMA))
-    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
 
 
 def _to_long(tables: dict[str, pd.DataFrame]) -> pa.Table:
@@ -110,35 +125,65 @@ def split_long(parts: list[tuple[str, pa.Table]]) -> dict[str, pd.DataFrame]:
     return out
 
 
-class AnnotationCache:
-    """A folder of per-document annotation entries."""
+class _EntryStore:
+    """One cache layer: a folder of Parquet entries in one fixed Arrow schema."""
+
+    layer = "annotations"
+    schema: pa.Schema = _SCHEMA
 
     def __init__(self, folder: str | Path | None = None) -> None:
-        self.folder = Path(folder) if folder else default_cache_dir()
+        self.folder = (Path(folder) if folder else default_cache_dir()) / self.layer
         self.folder.mkdir(parents=True, exist_ok=True)
         self.hits = self.misses = self.rebuilt = 0
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.parquet"
+    def _dir(self, key: str) -> Path:
+        return self.folder / key[:2] / key
 
     def get_long(self, key: str) -> pa.Table | None:
         """The verified cached long table for ``key``, or None on a miss or damage."""
-        path = self._path(key)
-        if not path.exists():
-            self.misses += 1
-            return None
+        folder = self._dir(key)
         try:
-            table = pq.read_table(path, schema=_SCHEMA)
-            expected = (pq.read_schema(path).metadata or {}).get(_META_KEY, b"").decode()
-            if expected != _digest(table):
-                raise ValueError("checksum mismatch")
-        except Exception:  # noqa: BLE001 - any damage means: rebuild the entry
-            self.rebuilt += 1
-            self.misses += 1
-            path.unlink(missing_ok=True)
-            return None
-        self.hits += 1
-        return table
+            names = sorted(n for n in os.listdir(folder) if _ENTRY_NAME.fullmatch(n))
+        except OSError:
+            names = []
+        for name in names:
+            path = folder / name
+            try:
+                data = path.read_bytes()
+                if hashlib.sha256(data).hexdigest() != name[:64]:
+                    raise ValueError("checksum mismatch")
+                table = pq.ParquetFile(pa.BufferReader(data)).read()
+                if not table.schema.equals(self.schema):
+                    raise ValueError("schema mismatch")
+            except Exception:  # noqa: BLE001 - any damage means: rebuild the entry
+                self.rebuilt += 1
+                path.unlink(missing_ok=True)
+                continue
+            self.hits += 1
+            return table
+        self.misses += 1
+        return None
+
+    def put_long(self, key: str, long: pa.Table) -> pa.Table:
+        """Store one long table atomically (temp file + rename); returns it."""
+        sink = pa.BufferOutputStream()
+        pq.write_table(long, sink)
+        data = sink.getvalue().to_pybytes()
+        folder = self._dir(key)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".parquet")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, folder / f"{hashlib.sha256(data).hexdigest()}.parquet")
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return long
+
+
+class AnnotationCache(_EntryStore):
+    """Per-document annotation entries (sentences, tokens, entities)."""
 
     def get(self, key: str, doc_id: str) -> dict[str, pd.DataFrame] | None:
         """The cached tables for ``key`` (labelled ``doc_id``), or None on a miss."""
@@ -147,16 +192,119 @@ class AnnotationCache:
 
     def put(self, key: str, tables: dict[str, pd.DataFrame]) -> pa.Table:
         """Store one document's tables atomically; returns the stored long table."""
-        long = _to_long(tables)
-        stored = long.replace_schema_metadata({_META_KEY: _digest(long).encode()})
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".parquet")
-        os.close(fd)
-        try:
-            pq.write_table(stored, tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return long
+        return self.put_long(key, _to_long(tables))
+
+
+# --- analysis results ------------------------------------------------------------------
+#
+# The annotation cache removes the Stanza stage only. Cleaning, actors, statements, stance
+# and framing cost about a quarter of a cold run, so a warm run could never be much more
+# than 4x faster. The results layer stores every per-document table of one document, keyed
+# by everything that decides them: the input record, the models, the resource files and
+# the package's own code. Editing a lexicon or a rule therefore misses (and recomputes);
+# the annotation layer below still spares Stanza.
+
+#: Bump when the per-document tables change shape or meaning.
+RESULTS_VERSION = "1"
+#: Input record fields that reach the tables (source_path does not: moving a corpus
+#: folder keeps its cache).
+RECORD_FIELDS = ("doc_id", "title", "outlet", "date", "url", "language", "encoding",
+                 "text_raw")
+RESULT_TABLES = {"documents": DOCUMENTS_TABLE, "cleaning_log": CLEANING_LOG,
+                 "sentences": SENTENCES, "tokens": TOKENS, "entities": ENTITIES,
+                 "mentions": MENTIONS, "candidates": CANDIDATES, "statements": STATEMENTS,
+                 "stance": STANCE, "framing": FRAMING}
+
+
+def _arrow_type(column: str) -> pa.DataType:
+    if column in INT_COLUMNS:
+        return pa.int64()
+    return pa.float64() if column in FLOAT_COLUMNS else pa.string()
+
+
+def _slots(columns: list[str]) -> dict[str, str]:
+    """Column -> slot of the results long table: the table's text columns fill s0, s1 ...,
+    its integer columns i0, i1 ..., its float columns f0 ... in declared order. A narrow
+    long table reads several times faster than one with a column per distinct name."""
+    slots, used = {}, {"s": 0, "i": 0, "f": 0}
+    for col in columns:
+        kind = {pa.int64(): "i", pa.float64(): "f"}.get(_arrow_type(col), "s")
+        slots[col] = f"{kind}{used[kind]}"
+        used[kind] += 1
+    return slots
+
+
+_RESULT_SLOTS = {name: _slots(cols) for name, cols in RESULT_TABLES.items()}
+_SLOT_TYPES = {"s": pa.string(), "i": pa.int64(), "f": pa.float64()}
+_RESULTS_SCHEMA = pa.schema(
+    [("table", pa.string())]
+    + [(f"{kind}{n}", _SLOT_TYPES[kind]) for kind in "sif"
+       for n in range(max(sum(slot[0] == kind for slot in slots.values())
+                          for slots in _RESULT_SLOTS.values()))])
+
+
+def analysis_identity(models: str | Path = "embedded") -> str:
+    """A checksum of what decides the analysis tables besides the input: model files,
+    package code and resource files, and the versions of pandas and numpy."""
+    from importlib.metadata import version
+
+    from . import __version__
+    from .paths import PACKAGE_DIR
+
+    h = hashlib.sha256()
+    for part in (RESULTS_VERSION, __version__, version("pandas"), version("numpy"),
+                 model_identity(models)):
+        h.update(part.encode() + b"\x00")
+    files = [*PACKAGE_DIR.rglob("*.py"), *(PACKAGE_DIR / "resources").rglob("*")]
+    for path in sorted(p for p in files if p.is_file() and "__pycache__" not in p.parts):
+        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\x00")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def results_key(record: dict, analysis_id: str) -> str:
+    """Key of one document's analysis tables."""
+    h = hashlib.sha256(analysis_id.encode())
+    for name in RECORD_FIELDS:
+        value = record.get(name)
+        h.update(b"\x01" if value is None or value != value else  # None or NaN
+                 b"\x02" + str(value).encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+class ResultsCache(_EntryStore):
+    """Per-document analysis tables (every per-document table of one document)."""
+
+    layer = "results"
+    schema = _RESULTS_SCHEMA
+
+    def put(self, key: str, tables: dict[str, pd.DataFrame]) -> pa.Table:
+        """Store one document's typed tables; returns the stored long table."""
+        parts = []
+        for name, slots in _RESULT_SLOTS.items():
+            frame = tables[name]
+            columns = {"table": pa.array([name] * len(frame), pa.string())}
+            for col, slot in slots.items():
+                kind = _SLOT_TYPES[slot[0]]
+                if kind == pa.float64():
+                    columns[slot] = pa.array(frame[col].to_numpy(dtype=float), kind)
+                else:
+                    columns[slot] = pa.array([None if v is None or v is pd.NA
+                                              else v if kind == pa.int64() else str(v)
+                                              for v in frame[col].tolist()], kind)
+            arrays = [columns.get(f.name, pa.nulls(len(frame), f.type)) for f in self.schema]
+            parts.append(pa.Table.from_arrays(arrays, schema=self.schema))
+        return self.put_long(key, pa.concat_tables(parts).combine_chunks())
+
+
+def split_results(parts: list[pa.Table]) -> dict[str, pd.DataFrame]:
+    """Concatenate per-document results (in order) and split them into the tables."""
+    long = pa.concat_tables(parts) if parts else _RESULTS_SCHEMA.empty_table()
+    out = {}
+    for name, slots in _RESULT_SLOTS.items():
+        # select first: the filter then copies only this table's columns
+        part = long.select(list(slots.values())).filter(pc.equal(long["table"], name))
+        out[name] = part.rename_columns(list(slots)).to_pandas(
+            types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    return out

@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="Dask local cluster with N single-threaded workers")
     an.add_argument("--scheduler", default=None,
                     help="address of an existing Dask scheduler (tcp://host:8786)")
-    an.add_argument("--chunk-size", type=int, default=64, help="documents per chunk")
+    an.add_argument("--chunk-size", type=int, default=None,
+                    help="documents per chunk (default 128; 16 with --workers/--scheduler, "
+                    "so the load spreads); tables do not depend on it")
     an.add_argument("--max-chars", type=int, default=1_000_000,
                     help="skip (and report) documents longer than this")
     an.add_argument("--figures", action="store_true",
@@ -46,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kzcrisis`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        if args.workers < 1 or args.chunk_size < 1:
+        if args.workers < 1 or (args.chunk_size is not None and args.chunk_size < 1):
             raise KzError("--workers and --chunk-size must be at least 1")
         from .pipeline import run
 

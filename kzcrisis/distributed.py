@@ -44,15 +44,19 @@ def _plugin_class():
     return LoadModels
 
 
-def _process(chunk: pd.DataFrame, settings) -> tuple[pd.DataFrame, dict]:
+def _process(chunk: pd.DataFrame, settings, need_docs: bool
+             ) -> tuple[pd.DataFrame | None, dict]:
     from .pipeline import process_chunk
 
-    docs, tables = process_chunk(chunk, settings)
+    docs, tables = process_chunk(chunk, settings, need_docs)
     # the Cleaned provenance objects stay on the worker; the client needs only the tables
-    return docs.drop(columns=["provenance"], errors="ignore"), tables
+    if docs is not None:
+        docs = docs.drop(columns=["provenance"], errors="ignore")
+    return docs, tables
 
 
-def run_on_dask(chunks: Iterable[pd.DataFrame], settings) -> Iterator[tuple[pd.DataFrame, dict]]:
+def run_on_dask(chunks: Iterable[pd.DataFrame], settings, need_docs: bool = True
+                ) -> Iterator[tuple[pd.DataFrame | None, dict]]:
     """Process chunks on a Dask cluster, yielding results in input order."""
     Client, LocalCluster, _ = _require_dask()
     cluster = None
@@ -72,7 +76,8 @@ def run_on_dask(chunks: Iterable[pd.DataFrame], settings) -> Iterator[tuple[pd.D
         window = 2 * n_workers
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(client.submit(_process, chunk, settings, pure=False))
+            pending.append(client.submit(_process, chunk, settings, need_docs,
+                                         pure=False))
             if len(pending) >= window:
                 yield pending.popleft().result()
         while pending:

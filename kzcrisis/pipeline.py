@@ -53,9 +53,7 @@ TABLE_ORDER = ["documents", "cleaning_log", "sentences", "tokens", "entities", "
                "actors", "cooccurrence", "candidates", "statements", "stance",
                "stance_comparison", "framing"]
 _ASCII_STEM = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
-INT_COLUMNS = {"sent_id", "token_id", "ent_id", "start_char", "end_char", "raw_start",
-               "raw_end", "n_mentions", "weight", "n_statements", "n", "n_chars",
-               "n_chars_clean"}
+INT_COLUMNS = schemas.INT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -64,12 +62,17 @@ class Settings:
 
     models: str = "embedded"
     cache: str | None = None  # folder; None = default user cache; "off" = no cache
-    chunk_size: int = 64
+    chunk_size: int | None = None  # None: 128 serial, 16 on Dask (spreads the load)
     batch_size: int = 32
     workers: int = 1
     scheduler: str | None = None
     progress: bool = False
     max_chars: int = 1_000_000  # longer documents are skipped with their reason
+
+    def __post_init__(self) -> None:
+        if self.chunk_size is None:
+            distributed = self.workers > 1 or bool(self.scheduler)
+            object.__setattr__(self, "chunk_size", 16 if distributed else 128)
 
 
 
@@ -77,10 +80,14 @@ def typed(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Conform a table to its schema with stable dtypes (so CSVs are byte-identical)."""
     table = schemas.conform(table, columns) if len(table.columns) else schemas.empty(columns)
     for col in columns:
+        values = table[col]
         if col in INT_COLUMNS:
-            table[col] = pd.array(pd.to_numeric(table[col]), dtype="Int64")
-        elif table[col].dtype != float:
-            table[col] = table[col].astype(object).where(table[col].notna(), "")
+            if values.dtype != "Int64":
+                table[col] = pd.array(pd.to_numeric(values), dtype="Int64")
+        elif values.dtype != float:
+            if values.dtype != object:
+                values = values.astype(object)
+            table[col] = values.where(values.notna(), "") if values.hasnans else values
     return table
 
 
@@ -125,32 +132,109 @@ def _model_id(models: str) -> str:
 
 
 @functools.cache
-def _resources() -> dict[str, Any]:
-    """The packaged dictionary and lexicons, loaded once per process (not once per chunk)."""
-    from .actors import load_actors
+def _resource(name: str) -> Any:
+    """A packaged dictionary or lexicon, loaded once per process (not once per chunk), and
+    only when needed: a fully warm run never compiles the stance and framing lexicons."""
+    if name == "actors":
+        from .actors import load_actors
+
+        return load_actors()
+    if name == "stance":
+        from .stance import load_stance_lexicon
+
+        return load_stance_lexicon()
     from .framing import load_framing_terms
-    from .stance import load_stance_lexicon
 
-    return {"actors": load_actors(), "stance": load_stance_lexicon(),
-            "framing": load_framing_terms()}
+    return load_framing_terms()
 
 
-def process_chunk(docs: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, dict]:
-    """Run every per-document stage on one chunk; returns (cleaned docs, tables)."""
+def process_chunk(docs: pd.DataFrame, settings: Settings, need_docs: bool = True
+                  ) -> tuple[pd.DataFrame | None, dict]:
+    """Run every per-document stage on one chunk; returns (cleaned docs, tables).
+
+    With a cache, each document's tables come from the results cache when its input,
+    models, code and resources are unchanged, and are computed (and stored) otherwise.
+    Tables are assembled document by document in input order, so they do not depend on
+    how the corpus is cut into chunks. ``need_docs=False`` skips re-cleaning cached
+    documents when the caller only writes tables (the cleaned docs are then None).
+    """
+    if settings.cache == "off":
+        docs_clean, tables = _compute_chunk(docs, settings)
+        return docs_clean, _with_corpus_tables(tables)
+    from .cache import ResultsCache, results_key, split_results
+
+    store = ResultsCache(settings.cache)
+    analysis_id = _analysis_id(settings.models)
+    keys = [results_key(rec, analysis_id) for rec in docs.to_dict("records")]
+    found = [store.get_long(k) for k in keys]
+    missing = [i for i, v in enumerate(found) if v is None]
+    fresh_clean = None
+    if missing:
+        fresh_clean, fresh = _compute_chunk(docs.iloc[missing], settings)
+        by_doc = {name: dict(iter(t.groupby("doc_id", sort=False))) if len(t) else {}
+                  for name, t in fresh.items()}
+        for i in missing:
+            doc_id = docs["doc_id"].iat[i]
+            found[i] = store.put(keys[i], {
+                name: by_doc[name].get(doc_id, fresh[name].iloc[:0]) for name in fresh})
+    tables = split_results(found)
+    hits = sorted(set(range(len(docs))) - set(missing))
+    for i in hits:  # computed documents warned in _compute_chunk
+        doc = tables["documents"].iloc[i]
+        warn_flags(doc["doc_id"], [f for f in doc["quality_flags"].split(";") if f])
+    tables = {name: typed(t, PER_DOC[name]) for name, t in tables.items()}
+    docs_clean = None
+    if need_docs:
+        from .clean import clean_corpus
+
+        parts = list(zip(missing, _rows(fresh_clean), strict=True))
+        if hits:
+            parts += list(zip(hits, _rows(clean_corpus(docs.iloc[hits])[0]), strict=True))
+        docs_clean = pd.DataFrame([row for _, row in sorted(parts, key=lambda p: p[0])])
+    return docs_clean, _with_corpus_tables(tables)
+
+
+def _rows(frame: pd.DataFrame | None) -> list[dict]:
+    return [] if frame is None else frame.to_dict("records")
+
+
+_ANALYSIS_IDS: dict[str, str] = {}
+
+
+def _analysis_id(models: str) -> str:
+    from .cache import analysis_identity
+
+    if models not in _ANALYSIS_IDS:
+        _ANALYSIS_IDS[models] = analysis_identity(models)
+    return _ANALYSIS_IDS[models]
+
+
+def _with_corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Add the chunk's actor and co-occurrence summaries (reduced later over chunks)."""
+    from .actors import actor_table, cooccurrence
+
+    mentions = tables["mentions"]
+    return {**tables,
+            "actors": typed(actor_table(mentions, _resource("actors")), CORPUS["actors"]),
+            "cooccurrence": typed(cooccurrence(mentions), CORPUS["cooccurrence"])}
+
+
+def _compute_chunk(docs: pd.DataFrame, settings: Settings
+                   ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Clean, annotate and analyse documents: the per-document tables, typed."""
     from .actors import extract_actors
     from .clean import clean_corpus
     from .framing import framing_terms
     from .stance import code_stance
     from .statements import extract_statements
 
-    res = _resources()
     docs_clean, log = clean_corpus(docs)
     annotation = _annotate(docs_clean, settings)
-    actor_tables = extract_actors(docs_clean, annotation, res["actors"])
+    actor_tables = extract_actors(docs_clean, annotation, _resource("actors"))
     statements = extract_statements(docs_clean, annotation, actor_tables.mentions)
-    stance = code_stance(statements, lexicon=res["stance"])
+    stance = code_stance(statements, lexicon=_resource("stance"))
     framing = framing_terms(docs_clean, statements, actor_tables.mentions,
-                            lexicon=res["framing"])
+                            lexicon=_resource("framing"))
     flags = [document_flags(t) for t in docs_clean["text_raw"]]
     for doc_id, doc_flags in zip(docs_clean["doc_id"], flags, strict=True):
         warn_flags(doc_id, doc_flags)
@@ -162,11 +246,21 @@ def process_chunk(docs: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame,
         "sentences": annotation.sentences, "tokens": annotation.tokens,
         "entities": annotation.entities, "mentions": actor_tables.mentions,
         "candidates": actor_tables.candidates, "statements": statements, "stance": stance,
-        "framing": framing, "actors": actor_tables.actors,
-        "cooccurrence": actor_tables.cooccurrence,
+        "framing": framing,
     }
-    tables = {name: typed(t, PER_DOC.get(name) or CORPUS[name]) for name, t in tables.items()}
-    return docs_clean, tables
+    order = {doc_id: i for i, doc_id in enumerate(docs_clean["doc_id"])}
+    return docs_clean, {name: _input_order(typed(t, PER_DOC[name]), order)
+                        for name, t in tables.items()}
+
+
+def _input_order(table: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
+    """Rows grouped by document in input order, each document's rows kept as they are
+    (some stages sort by doc_id; this makes a chunk's tables the concatenation of its
+    documents' tables, whatever the chunking and the cache)."""
+    pos = table["doc_id"].map(order)
+    if pos.is_monotonic_increasing:
+        return table
+    return table.iloc[pos.argsort(kind="stable")].reset_index(drop=True)
 
 
 # --- corpus-level aggregation ----------------------------------------------------------
@@ -294,15 +388,15 @@ def _accepted(items: Iterable, max_chars: int, report: list[tuple]) -> Iterator[
             yield record
 
 
-def _run_chunks(chunks: Iterable[pd.DataFrame], settings: Settings
-                ) -> Iterator[tuple[pd.DataFrame, dict]]:
+def _run_chunks(chunks: Iterable[pd.DataFrame], settings: Settings, need_docs: bool = True
+                ) -> Iterator[tuple[pd.DataFrame | None, dict]]:
     if settings.workers <= 1 and not settings.scheduler:
         for chunk in chunks:
-            yield process_chunk(chunk, settings)
+            yield process_chunk(chunk, settings, need_docs)
         return
     from .distributed import run_on_dask
 
-    yield from run_on_dask(chunks, settings)
+    yield from run_on_dask(chunks, settings, need_docs)
 
 
 def analyze(path: str | Path, **settings: Any) -> Results:
@@ -345,7 +439,8 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
     for path_ in csv_paths.values():
         path_.unlink(missing_ok=True)
     flags: dict[str, str] = {}
-    for index, (_docs, tables) in enumerate(_run_chunks(_chunks(path, opts, report), opts)):
+    for index, (_docs, tables) in enumerate(_run_chunks(_chunks(path, opts, report), opts,
+                                                        need_docs=False)):
         flags.update(zip(tables["documents"]["doc_id"], tables["documents"]["quality_flags"],
                          strict=True))
         for name in PER_DOC:

@@ -23,6 +23,12 @@ STATEMENTS = ["statement_id", "doc_id", "sent_id", "speaker_actor_id", "group", 
 STANCE = ["statement_id", "doc_id", "group", "target", "label", "score", "evidence"]
 STANCE_COMPARISON = ["doc_id", "group", "target", "label", "score", "n_statements", "evidence"]
 FRAMING = ["doc_id", "speaker_group", "term_id", "term_class", "target", "n"]
+#: Column types shared by every table: these are integers (nullable), these floats, the
+#: rest text ("" when missing).
+INT_COLUMNS = frozenset({"sent_id", "token_id", "ent_id", "start_char", "end_char",
+                         "raw_start", "raw_end", "n_mentions", "weight", "n_statements", "n",
+                         "n_chars", "n_chars_clean"})
+FLOAT_COLUMNS = frozenset({"score"})
 
 
 def empty(columns: list[str]) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import kzcrisis as kz
-from kzcrisis.cache import AnnotationCache
+from kzcrisis.cache import RECORD_FIELDS, AnnotationCache, ResultsCache, results_key
 from kzcrisis.paths import DATA_RAW, MODELS_DIR
 from kzcrisis.pipeline import TABLE_ORDER, run
 
@@ -96,19 +96,85 @@ def test_manifest_lists_inputs_documents_versions_models(corpus, streamed):
         assert counts[name] == len(table), name
 
 
-def test_corrupted_cache_entry_is_detected_and_rebuilt(corpus, tmp_path):
+def _entries(cache: Path, layer: str) -> list[Path]:
+    return sorted((cache / layer).rglob("*.parquet"))
+
+
+@pytest.mark.parametrize("layer", ["annotations", "results"])
+def test_corrupted_cache_entry_is_detected_and_rebuilt(corpus, tmp_path, layer):
     cache = tmp_path / "cache"
     run(corpus, tmp_path / "a", cache=str(cache))
-    entries = sorted(cache.rglob("*.parquet"))
+    entries = _entries(cache, layer)
     assert len(entries) == 3
-    entries[0].write_bytes(entries[0].read_bytes()[:-40] + b"\x00" * 40)
-    entries[1].write_bytes(b"garbage")
-    probe = AnnotationCache(cache)
-    rebuilt = [probe.get(e.stem, "x") for e in entries]
-    assert rebuilt[0] is None and rebuilt[1] is None and rebuilt[2] is not None
+    assert all(hashlib.sha256(e.read_bytes()).hexdigest() == e.stem for e in entries)
+    entries[0].write_bytes(entries[0].read_bytes()[:-40] + b"\x00" * 40)  # damaged tail
+    entries[1].write_bytes(entries[1].read_bytes()[:100])  # truncated
+    store = (AnnotationCache if layer == "annotations" else ResultsCache)(cache)
+    found = [store.get_long(e.parent.name) for e in entries]
+    assert found[0] is None and found[1] is None and found[2] is not None
+    assert store.rebuilt == 2 and not entries[0].exists() and not entries[1].exists()
+    if layer == "annotations":  # else intact results would spare the annotation stage
+        shutil.rmtree(cache / "results")
     run(corpus, tmp_path / "b", cache=str(cache))
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
-    assert len(sorted(cache.rglob("*.parquet"))) == 3
+    assert len(_entries(cache, layer)) == 3
+
+
+def test_warm_run_reads_results_without_stanza(corpus, tmp_path, monkeypatch):
+    from kzcrisis import nlp
+
+    cache = tmp_path / "cache"
+    run(corpus, tmp_path / "cold", cache=str(cache))
+    shutil.rmtree(cache / "annotations")  # a warm run must not need them
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a warm run loaded the Stanza pipeline")
+
+    monkeypatch.setattr(nlp, "load_pipeline", refuse)
+    run(corpus, tmp_path / "warm", cache=str(cache))
+    assert _digests(tmp_path / "warm") == _digests(tmp_path / "cold")
+    assert (tmp_path / "warm" / "manifest.json").read_bytes() == (
+        tmp_path / "cold" / "manifest.json").read_bytes()
+
+
+RECORD = {"doc_id": "a", "title": "t", "outlet": "o", "date": "2022-01-07", "url": "u",
+          "language": "ar", "encoding": "utf-8", "text_raw": "نص", "source_path": "/x/a.txt",
+          "sha256": "0" * 64}
+
+
+@pytest.mark.parametrize("field", RECORD_FIELDS)
+def test_results_key_changes_with_every_input_field(field):
+    changed = {**RECORD, field: RECORD[field] + "x"}
+    assert results_key(changed, "id") != results_key(RECORD, "id")
+    assert results_key({**RECORD, field: None}, "id") != results_key({**RECORD, field: ""}, "id")
+
+
+def test_results_key_ignores_location_and_follows_analysis_identity():
+    moved = {**RECORD, "source_path": "/elsewhere/a.txt"}
+    assert results_key(moved, "id") == results_key(RECORD, "id")
+    assert results_key(RECORD, "id") != results_key(RECORD, "id2")
+
+
+def test_tables_do_not_depend_on_chunking_or_cache(tmp_path):
+    # input order differs from doc_id order: every table must follow the input
+    corpus = tmp_path / "corpus.jsonl"
+    docs = [{"doc_id": "zz", "text": SEED.read_text(encoding="utf-8")},
+            {"doc_id": "aa", "text": OTHER}, {"doc_id": "mm", "text": OTHER + " " + OTHER}]
+    corpus.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs),
+                      encoding="utf-8")
+    cache = str(tmp_path / "cache")
+    run(corpus, tmp_path / "off", cache="off", chunk_size=3)
+    run(corpus, tmp_path / "cold", cache=cache, chunk_size=1)
+    run(corpus, tmp_path / "warm", cache=cache, chunk_size=2)
+    assert _digests(tmp_path / "off") == _digests(tmp_path / "cold") == _digests(
+        tmp_path / "warm")
+    order = {"zz": 0, "aa": 1, "mm": 2}
+    for name in ("documents", "mentions", "statements", "stance", "framing"):
+        table = pd.read_csv(tmp_path / "warm" / "tables" / f"{name}.csv",
+                            keep_default_na=False)
+        assert len(table), name
+        positions = table["doc_id"].map(order).tolist()
+        assert positions == sorted(positions), name
 
 
 def test_no_network_with_embedded_models(corpus, tmp_path, monkeypatch):
