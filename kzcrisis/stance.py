@@ -340,27 +340,28 @@ def compare_stance(stance: pd.DataFrame, groups: tuple[str, ...] | list[str] | N
     df = df[df["group"] != ""]
     order = list(groups) if groups is not None else sorted(df["group"].unique())
     df = df[df["group"].isin(order)]
+    df["doc_id"] = df["doc_id"].astype(str)
+    rank = {(g, t): (i, j) for i, g in enumerate(order) for j, t in enumerate(TARGETS)}
+    df = df[pd.Series([(g, t) in rank for g, t in zip(df["group"], df["target"], strict=True)],
+                      index=df.index, dtype=bool)]
     rows = []
 
-    def summarise(doc_id: str, part: pd.DataFrame) -> None:
-        for g in order:
-            for t in TARGETS:
-                sub = part[(part["group"] == g) & (part["target"] == t)]
-                if not len(sub):
-                    continue
-                score = float(round(sub["score"].astype(float).mean(), 3))
-                caution = bool((sub["label"] == "caution").any())
-                ev = " | ".join(f"{s.statement_id} {s.label} {float(s.score):+.2f}: {s.evidence}"
-                                for s in sub.itertuples(index=False))
-                rows.append({"doc_id": doc_id, "group": g, "target": t,
-                             "label": label_for(score, caution), "score": score,
-                             "n_statements": int(sub["statement_id"].nunique()),
-                             "evidence": ev})
+    def summarise(doc_id: str, sub: pd.DataFrame, g: str, t: str) -> None:
+        score = float(round(sub["score"].astype(float).mean(), 3))
+        caution = bool((sub["label"] == "caution").any())
+        ev = " | ".join(f"{s.statement_id} {s.label} {float(s.score):+.2f}: {s.evidence}"
+                        for s in sub.itertuples(index=False))
+        rows.append({"doc_id": doc_id, "group": g, "target": t,
+                     "label": label_for(score, caution), "score": score,
+                     "n_statements": int(sub["statement_id"].nunique()), "evidence": ev})
 
-    for doc_id in sorted(df["doc_id"].astype(str).unique()):
-        summarise(doc_id, df[df["doc_id"].astype(str) == doc_id])
-    if len(df):
-        summarise("ALL", df)
+    # one groupby, not a filter per document: linear in the corpus
+    parts = dict(iter(df.groupby(["doc_id", "group", "target"], sort=False)))
+    for doc_id, g, t in sorted(parts, key=lambda k: (k[0], rank[k[1:]])):
+        summarise(doc_id, parts[(doc_id, g, t)], g, t)
+    corpus = dict(iter(df.groupby(["group", "target"], sort=False)))
+    for g, t in sorted(corpus, key=rank.__getitem__):
+        summarise("ALL", corpus[(g, t)], g, t)
     return pd.DataFrame(rows, columns=schemas.STANCE_COMPARISON)
 
 
