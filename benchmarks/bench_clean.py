@@ -1,8 +1,9 @@
 """Speed of ``kz.clean_text`` on ~10 MB of Arabic text, as a ratio to one ``re.sub`` pass.
 
-The text is built from the public corpora (``kzcrisis.paths.CORPORA``): the tokens of
-ANERcorp and AQMAR and the sentences of UD Arabic-PUD, joined into lines (one sentence each)
-and paragraphs (blank line between), repeated in a shuffled order until the size is reached.
+The text is built from the public corpora (``kzcrisis.paths.CORPORA``): the sentences that
+``benchmarks.corpus_gen.corpus_sentences`` reads from ANERcorp, AQMAR and UD Arabic-PUD, one
+per line, five lines a paragraph (blank line between), repeated in a shuffled order until the
+size is reached.
 The reference pass is ``re.sub(r"\\s+", " ", text)`` (collapsing whitespace) over the same
 text; the aim is ``clean_text`` at no more than 5x its time. It is measured twice: on the
 corpus text as is, and with scraped-page boilerplate (footer, e-mail artefact, read-also,
@@ -24,44 +25,13 @@ from kzcrisis.clean import clean_text
 from kzcrisis.paths import CORPORA, REPORTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.corpus_gen import write_rows  # noqa: E402
+from benchmarks.corpus_gen import corpus_sentences, write_rows  # noqa: E402
 
-SENTENCE_END = {".", "!", "?", "؟"}
 WHITESPACE = re.compile(r"\s+")
 
 
-def token_sentences(path: Path) -> list[list[str]]:
-    """Sentences of a "token TAG" file (blank line or sentence-final token ends one)."""
-    sents, cur = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if not parts:
-            if cur:
-                sents.append(cur)
-                cur = []
-            continue
-        cur.append(parts[0])
-        if parts[0] in SENTENCE_END:
-            sents.append(cur)
-            cur = []
-    if cur:
-        sents.append(cur)
-    return sents
-
-
-def corpus_lines(root: Path) -> list[str]:
-    files = sorted((root / "anercorp").glob("*.txt")) + sorted((root / "aqmar").glob("*.txt"))
-    lines = [" ".join(s) for f in files if f.name != "README.txt" for s in token_sentences(f)]
-    pud = root / "ud_arabic_pud" / "ar_pud-ud-test.conllu"
-    lines += [ln[len("# text = "):] for ln in pud.read_text(encoding="utf-8").splitlines()
-              if ln.startswith("# text = ")]
-    return [ln for ln in lines if ln.strip()]
-
-
 def build_text(root: Path, megabytes: float, seed: int = 0) -> str:
-    lines = corpus_lines(root)
-    if not lines:
-        raise SystemExit(f"no corpus text under {root}")
+    lines = list(corpus_sentences(Path(root)))  # exits with a message when there are none
     rng = random.Random(seed)
     target = int(megabytes * 1_000_000)
     paras, size = [], 0
