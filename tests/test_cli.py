@@ -58,3 +58,11 @@ def test_unwritable_output_folder(tmp_path):
     proc = run_cli("analyze", str(DATA_RAW), "--out", target)
     assert proc.returncode != 0 and len(proc.stderr.strip().splitlines()) == 1
     assert "output folder" in proc.stderr
+
+
+@pytest.mark.parametrize("option", [("--chunk-size", "0"), ("--workers", "0")])
+def test_bad_option_value_is_one_line(tmp_path, option):
+    proc = run_cli("analyze", str(DATA_RAW), "--out", str(tmp_path / "out"), *option)
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "at least 1" in lines[0] and "Traceback" not in proc.stderr

@@ -204,3 +204,15 @@ def test_streamed_manifest_equals_json_dumps(tmp_path, documents):
     write_manifest({**manifest, "documents": iter(documents)}, tmp_path / "m.json")
     assert (tmp_path / "m.json").read_text(encoding="utf-8") == dumps(manifest)
     assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8")) == manifest
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ({}, 128),                                   # serial: few, large chunks
+    ({"workers": 2}, 16),                        # Dask: small chunks spread the load
+    ({"scheduler": "tcp://h:8786"}, 16),
+    ({"chunk_size": 5, "workers": 2}, 5),        # an explicit size always wins
+])
+def test_default_chunk_size(given, expected):
+    from kzcrisis.pipeline import Settings
+
+    assert Settings(**given).chunk_size == expected
