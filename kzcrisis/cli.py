@@ -25,8 +25,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="'embedded' (default, offline), 'official' (downloads Stanza's "
                     "models) or a folder of Stanza models")
     an.add_argument("--cache", default=None,
-                    help="annotation cache folder (default: the user cache dir); 'off' "
-                    "disables it")
+                    help="cache folder for annotations and per-document results (default: "
+                    "$KZCRISIS_CACHE or the user cache dir); 'off' disables it")
     an.add_argument("--workers", type=int, default=1,
                     help="Dask local cluster with N single-threaded workers")
     an.add_argument("--scheduler", default=None,
