@@ -152,7 +152,8 @@ class _EntryStore:
                 data = path.read_bytes()
                 if hashlib.sha256(data).hexdigest() != name[:64]:
                     raise ValueError("checksum mismatch")
-                table = pq.ParquetFile(pa.BufferReader(data)).read()
+                # one small file: a thread pool costs more than it saves
+                table = pq.ParquetFile(pa.BufferReader(data)).read(use_threads=False)
                 if not table.schema.equals(self.schema):
                     raise ValueError("schema mismatch")
             except Exception:  # noqa: BLE001 - any damage means: rebuild the entry
