@@ -246,14 +246,17 @@ _RESULTS_SCHEMA = pa.schema(
 
 def analysis_identity(models: str | Path = "embedded") -> str:
     """A checksum of what decides the analysis tables besides the input: model files,
-    package code and resource files, and the versions of pandas and numpy."""
-    from importlib.metadata import version
+    package code and resource files, and the versions that can change a result (Python and
+    its Unicode tables, which NFKC folding and regex classes follow; pandas, numpy,
+    pyahocorasick, stanza, torch)."""
+    import unicodedata
 
-    from . import __version__
     from .paths import PACKAGE_DIR
+    from .pipeline import environment
 
     h = hashlib.sha256()
-    for part in (RESULTS_VERSION, __version__, version("pandas"), version("numpy"),
+    versions = sorted(environment().items())
+    for part in (RESULTS_VERSION, unicodedata.unidata_version, repr(versions),
                  model_identity(models)):
         h.update(part.encode() + b"\x00")
     files = [*PACKAGE_DIR.rglob("*.py"), *(PACKAGE_DIR / "resources").rglob("*")]
