@@ -216,3 +216,22 @@ def test_default_chunk_size(given, expected):
     from kzcrisis.pipeline import Settings
 
     assert Settings(**given).chunk_size == expected
+
+
+def test_analysis_identity_follows_code_resources_and_versions(tmp_path, monkeypatch):
+    from kzcrisis import cache, paths, pipeline
+
+    copy = tmp_path / "kzcrisis"
+    shutil.copytree(paths.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("models"))
+    monkeypatch.setattr(paths, "PACKAGE_DIR", copy)
+    base = cache.analysis_identity()
+    assert cache.analysis_identity() == base  # deterministic
+    lexicon = copy / "resources" / "stance_lexicon.csv"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    edited = cache.analysis_identity()
+    assert edited != base
+    (copy / "stance.py").write_text("# edited\n", encoding="utf-8")
+    recoded = cache.analysis_identity()
+    versions = {**pipeline.environment(), "pandas": "0.0"}
+    monkeypatch.setattr(pipeline, "environment", lambda: versions)
+    assert len({base, edited, recoded, cache.analysis_identity()}) == 4
