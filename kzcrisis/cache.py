@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from platformdirs import user_cache_dir
 
+from .errors import KzError
 from .manifest import file_sha256
 from .paths import MODELS_DIR
 from .schemas import (
@@ -133,7 +134,11 @@ class _EntryStore:
 
     def __init__(self, folder: str | Path | None = None) -> None:
         self.folder = (Path(folder) if folder else default_cache_dir()) / self.layer
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise KzError(f"{self.folder}: cannot create the cache folder ({err.strerror}); "
+                          "pass --cache DIR for another folder or --cache off") from None
         self.hits = self.misses = self.rebuilt = 0
 
     def _dir(self, key: str) -> Path:

@@ -60,9 +60,13 @@ def test_unwritable_output_folder(tmp_path):
     assert "output folder" in proc.stderr
 
 
-@pytest.mark.parametrize("option", [("--chunk-size", "0"), ("--workers", "0")])
-def test_bad_option_value_is_one_line(tmp_path, option):
+@pytest.mark.parametrize("option, message", [
+    (("--chunk-size", "0"), "at least 1"),
+    (("--workers", "0"), "at least 1"),
+    (("--cache", "/proc/kzcrisis-cache"), "cannot create the cache folder"),
+])
+def test_bad_option_value_is_one_line(tmp_path, option, message):
     proc = run_cli("analyze", str(DATA_RAW), "--out", str(tmp_path / "out"), *option)
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "at least 1" in lines[0] and "Traceback" not in proc.stderr
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in proc.stderr
