@@ -8,7 +8,9 @@ Measures, on generated corpora (benchmarks/corpus_gen.py):
 - bounded memory: peak RSS streaming 2,000 and 20,000 documents. These corpora reuse 200
   distinct texts under new doc_ids, so every document still goes through cleaning, actors,
   statements, stance, framing and the table writers, while Stanza annotates only the 200
-  (the rest are cache hits): what is measured is whether memory grows with the corpus.
+  (the rest are annotation-cache hits; their new doc_ids miss the results cache, so the
+  analysis itself runs for every document): what is measured is whether memory grows with
+  the corpus.
 
 Figures go to reports/benchmarks.csv. Run with ``make bench`` or
 ``python -m benchmarks bench_pipeline`` (about 15 minutes on 2 cores).

@@ -473,8 +473,8 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
 
 def write_figures(path: str | Path, out: str | Path, **settings: Any) -> list[Path]:
     """Draw the five figures (``out/figures``, PNG/SVG/PDF) and annotated articles
-    (``out/articles``) for the corpus at ``path``; the annotation cache makes this cheap
-    after ``run``."""
+    (``out/articles``) for the corpus at ``path``. The tables are recomputed in memory, which
+    the cache makes cheap after ``run`` (with ``cache="off"`` the corpus is annotated again)."""
     from . import plots, report
 
     results = analyze(path, **settings)
