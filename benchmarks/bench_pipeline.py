@@ -13,8 +13,8 @@ Measures, on generated corpora (benchmarks/corpus_gen.py):
   the corpus.
 
 Figures go to reports/benchmarks.csv. Run with ``make bench`` or
-``python -m benchmarks bench_pipeline`` (about 20 minutes on 2 cores: 4 for the
-throughput part, 16 for memory; ``--skip-memory`` or ``--skip-throughput`` runs one).
+``python -m benchmarks bench_pipeline`` (about 16 minutes on 2 cores: 4 for the
+throughput part, 12 for memory; ``--skip-memory`` or ``--skip-throughput`` runs one).
 """
 from __future__ import annotations
 
