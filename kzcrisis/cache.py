@@ -181,7 +181,14 @@ class _EntryStore:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.replace(tmp, folder / f"{hashlib.sha256(data).hexdigest()}.parquet")
+            target = folder / f"{hashlib.sha256(data).hexdigest()}.parquet"
+            try:
+                os.replace(tmp, target)
+            except PermissionError:
+                # Windows cannot replace a file another process has open; the name is the
+                # content's checksum, so the entry already there is this one
+                if not target.exists():
+                    raise
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
