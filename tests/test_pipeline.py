@@ -235,3 +235,22 @@ def test_analysis_identity_follows_code_resources_and_versions(tmp_path, monkeyp
     versions = {**pipeline.environment(), "pandas": "0.0"}
     monkeypatch.setattr(pipeline, "environment", lambda: versions)
     assert len({base, edited, recoded, cache.analysis_identity()}) == 4
+
+
+def test_two_processes_share_one_cache(corpus, streamed, tmp_path):
+    # both start on an empty cache, so they compute and write the same entries at once
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    procs = [subprocess.Popen([sys.executable, "-m", "kzcrisis", "analyze", str(corpus),
+                               "--out", str(tmp_path / f"out{i}"), "--cache", str(cache)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             for i in range(2)]
+    errors = [p.communicate(timeout=600)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    assert _digests(tmp_path / "out0") == _digests(tmp_path / "out1") == _digests(streamed)
+    for layer in ("annotations", "results"):
+        entries = _entries(cache, layer)
+        assert len(entries) == 3, layer  # one entry per document, whoever wrote it last
+        assert not list((cache / layer).rglob(".tmp-*"))
