@@ -52,16 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise KzError("--workers and --chunk-size must be at least 1")
         from .pipeline import run
 
-        manifest = run(args.path, args.out, models=args.models, cache=args.cache,
-                       workers=args.workers, scheduler=args.scheduler,
+        # --figures draws from the same pass, so nothing is annotated or read twice
+        manifest = run(args.path, args.out, figures=args.figures, models=args.models,
+                       cache=args.cache, workers=args.workers, scheduler=args.scheduler,
                        chunk_size=args.chunk_size, progress=args.progress,
                        max_chars=args.max_chars)
-        if args.figures:
-            from .pipeline import write_figures
-
-            # same models and cache as the run above, so nothing is annotated twice
-            write_figures(args.path, args.out, models=args.models, cache=args.cache,
-                          chunk_size=args.chunk_size, max_chars=args.max_chars)
     except KzError as err:
         if args.debug:
             raise

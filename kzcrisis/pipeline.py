@@ -399,6 +399,32 @@ def _run_chunks(chunks: Iterable[pd.DataFrame], settings: Settings, need_docs: b
     yield from run_on_dask(chunks, settings, need_docs)
 
 
+class _Collector:
+    """Keeps every chunk's tables in memory and assembles them into :class:`Results`."""
+
+    def __init__(self) -> None:
+        self.docs: list[pd.DataFrame] = []
+        self.parts: dict[str, list[pd.DataFrame]] = {
+            name: [] for name in (*PER_DOC, "actors", "cooccurrence")}
+
+    def add(self, docs_clean: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> None:
+        self.docs.append(docs_clean)
+        for name, table in tables.items():
+            self.parts[name].append(table)
+
+    def results(self, report: list[tuple], opts: Settings) -> Results:
+        tables = {name: typed(pd.concat(parts, ignore_index=True), PER_DOC[name]) if parts
+                  else typed(schemas.empty(PER_DOC[name]), PER_DOC[name])
+                  for name, parts in self.parts.items() if name in PER_DOC}
+        tables["actors"] = aggregate_actors(self.parts["actors"])
+        tables["cooccurrence"] = aggregate_cooccurrence(self.parts["cooccurrence"])
+        tables["stance_comparison"] = stance_comparison(tables["stance"])
+        docs = (pd.concat(self.docs, ignore_index=True) if self.docs
+                else schemas.empty(schemas.DOCUMENTS))
+        return Results(docs=docs, load_report=pd.DataFrame(report, columns=LOAD_REPORT),
+                       tables_=tables, settings=opts)
+
+
 def analyze(path: str | Path, **settings: Any) -> Results:
     """Analyse the corpus at ``path`` in memory and return every table.
 
@@ -406,28 +432,23 @@ def analyze(path: str | Path, **settings: Any) -> Results:
     """
     opts = Settings(**settings)
     report: list[tuple] = []
-    docs_parts, per_doc = [], {name: [] for name in (*PER_DOC, "actors", "cooccurrence")}
+    collector = _Collector()
     for docs_clean, tables in _run_chunks(_chunks(path, opts, report), opts):
-        docs_parts.append(docs_clean)
-        for name, table in tables.items():
-            per_doc[name].append(table)
-    tables = {name: typed(pd.concat(parts, ignore_index=True), PER_DOC[name]) if parts
-              else typed(schemas.empty(PER_DOC[name]), PER_DOC[name])
-              for name, parts in per_doc.items() if name in PER_DOC}
-    tables["actors"] = aggregate_actors(per_doc["actors"])
-    tables["cooccurrence"] = aggregate_cooccurrence(per_doc["cooccurrence"])
-    tables["stance_comparison"] = stance_comparison(tables["stance"])
-    docs = (pd.concat(docs_parts, ignore_index=True) if docs_parts
-            else schemas.empty(schemas.DOCUMENTS))
-    return Results(docs=docs, load_report=pd.DataFrame(report, columns=LOAD_REPORT),
-                   tables_=tables, settings=opts)
+        collector.add(docs_clean, tables)
+    return collector.results(report, opts)
 
 
-def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
-    """Analyse ``path`` streaming chunk by chunk into ``out``; returns the manifest."""
+def run(path: str | Path, out: str | Path, figures: bool = False, **settings: Any) -> dict:
+    """Analyse ``path`` streaming chunk by chunk into ``out``; returns the manifest.
+
+    ``figures=True`` also draws the figures and annotated articles (:func:`draw_figures`)
+    from the same pass; the tables are then kept in memory, so use it on corpora whose
+    figures you want to look at, not on archives.
+    """
     from .manifest import build_manifest, write_manifest
 
     opts = Settings(**settings)
+    collector = _Collector() if figures else None
     out = Path(out)
     tables_dir = writable_dir(out / "tables")
     parquet_dir = out / "parquet"
@@ -439,8 +460,10 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
     for path_ in csv_paths.values():
         path_.unlink(missing_ok=True)
     flags: dict[str, str] = {}
-    for index, (_docs, tables) in enumerate(_run_chunks(_chunks(path, opts, report), opts,
-                                                        need_docs=False)):
+    for index, (docs, tables) in enumerate(_run_chunks(_chunks(path, opts, report), opts,
+                                                       need_docs=figures)):
+        if collector is not None:
+            collector.add(docs, tables)
         flags.update(zip(tables["documents"]["doc_id"], tables["documents"]["quality_flags"],
                          strict=True))
         for name in PER_DOC:
@@ -468,16 +491,22 @@ def run(path: str | Path, out: str | Path, **settings: Any) -> dict:
         counts[name] = len(table)
     manifest = build_manifest(path, report, counts, opts, flags)
     write_manifest(manifest, out / "manifest.json")
+    if collector is not None:
+        draw_figures(collector.results(report, opts), out)
     return manifest
 
 
 def write_figures(path: str | Path, out: str | Path, **settings: Any) -> list[Path]:
+    """Analyse the corpus at ``path`` in memory and draw its figures and articles
+    (:func:`draw_figures`); ``run(path, out, figures=True)`` does both in one pass."""
+    return draw_figures(analyze(path, **settings), out)
+
+
+def draw_figures(results: Results, out: str | Path) -> list[Path]:
     """Draw the five figures (``out/figures``, PNG/SVG/PDF) and annotated articles
-    (``out/articles``) for the corpus at ``path``. The tables are recomputed in memory, which
-    the cache makes cheap after ``run`` (with ``cache="off"`` the corpus is annotated again)."""
+    (``out/articles``) of one analysis; returns the paths written."""
     from . import plots, report
 
-    results = analyze(path, **settings)
     fig_dir = writable_dir(Path(out) / "figures")
     written: list[Path] = []
     import matplotlib

@@ -70,3 +70,25 @@ def test_bad_option_value_is_one_line(tmp_path, option, message):
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_figures_come_from_the_same_pass(tmp_path, monkeypatch):
+    # with the cache off, a second analysis would annotate the article again
+    from kzcrisis import cli, nlp
+
+    annotated = []
+    real = nlp.annotate
+
+    def counting(docs, *args, **kwargs):
+        annotated.extend(docs["doc_id"])
+        return real(docs, *args, **kwargs)
+
+    monkeypatch.setattr(nlp, "annotate", counting)
+    assert cli.main(["analyze", str(DATA_RAW), "--out", str(tmp_path), "--cache", "off",
+                     "--figures"]) == 0
+    assert annotated == ["000_e4eda7b29b88d456"]
+    stems = {p.stem for p in (tmp_path / "figures").iterdir()}
+    assert {"stance_comparison", "mentions", "cooccurrence", "framing",
+            "statements_000_e4eda7b29b88d456"} <= stems
+    assert {p.suffix for p in (tmp_path / "figures").iterdir()} == {".png", ".svg", ".pdf"}
+    assert (tmp_path / "articles" / "000_e4eda7b29b88d456.html").exists()
