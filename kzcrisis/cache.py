@@ -229,19 +229,13 @@ RESULT_TABLES = {"documents": DOCUMENTS_TABLE, "cleaning_log": CLEANING_LOG,
                  "stance": STANCE, "framing": FRAMING}
 
 
-def _arrow_type(column: str) -> pa.DataType:
-    if column in INT_COLUMNS:
-        return pa.int64()
-    return pa.float64() if column in FLOAT_COLUMNS else pa.string()
-
-
 def _slots(columns: list[str]) -> dict[str, str]:
     """Column -> slot of the results long table: the table's text columns fill s0, s1 ...,
     its integer columns i0, i1 ..., its float columns f0 ... in declared order. A narrow
     long table reads several times faster than one with a column per distinct name."""
     slots, used = {}, {"s": 0, "i": 0, "f": 0}
     for col in columns:
-        kind = {pa.int64(): "i", pa.float64(): "f"}.get(_arrow_type(col), "s")
+        kind = "i" if col in INT_COLUMNS else "f" if col in FLOAT_COLUMNS else "s"
         slots[col] = f"{kind}{used[kind]}"
         used[kind] += 1
     return slots
@@ -256,11 +250,12 @@ _RESULTS_SCHEMA = pa.schema(
                           for slots in _RESULT_SLOTS.values()))])
 
 
-def analysis_identity(models: str | Path = "embedded") -> str:
+def analysis_identity(models: str | Path = "embedded", model_id: str | None = None) -> str:
     """A checksum of what decides the analysis tables besides the input: model files,
     package code and resource files, and the versions that can change a result (Python and
     its Unicode tables, which NFKC folding and regex classes follow; pandas, numpy,
-    pyahocorasick, stanza, torch)."""
+    pyahocorasick, stanza, torch). ``model_id`` spares re-hashing the model files when the
+    caller already has :func:`model_identity`."""
     import unicodedata
 
     from .paths import PACKAGE_DIR
@@ -269,7 +264,7 @@ def analysis_identity(models: str | Path = "embedded") -> str:
     h = hashlib.sha256()
     versions = sorted(environment().items())
     for part in (RESULTS_VERSION, unicodedata.unidata_version, repr(versions),
-                 model_identity(models)):
+                 model_id or model_identity(models)):
         h.update(part.encode() + b"\x00")
     files = [*PACKAGE_DIR.rglob("*.py"), *(PACKAGE_DIR / "resources").rglob("*")]
     for path in sorted(p for p in files if p.is_file() and "__pycache__" not in p.parts):

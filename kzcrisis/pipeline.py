@@ -53,7 +53,6 @@ TABLE_ORDER = ["documents", "cleaning_log", "sentences", "tokens", "entities", "
                "actors", "cooccurrence", "candidates", "statements", "stance",
                "stance_comparison", "framing"]
 _ASCII_STEM = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
-INT_COLUMNS = schemas.INT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def typed(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     table = schemas.conform(table, columns) if len(table.columns) else schemas.empty(columns)
     for col in columns:
         values = table[col]
-        if col in INT_COLUMNS:
+        if col in schemas.INT_COLUMNS:
             if values.dtype != "Int64":
                 table[col] = pd.array(pd.to_numeric(values), dtype="Int64")
         elif values.dtype != float:
@@ -120,15 +119,20 @@ def _annotate(docs: pd.DataFrame, settings: Settings):
     return nlp.Annotation(**split_long(list(zip(doc_ids, found, strict=True))))
 
 
-_MODEL_IDS: dict[str, str] = {}
-
-
+@functools.cache
 def _model_id(models: str) -> str:
+    """The model files' checksum, hashed once per process."""
     from .cache import model_identity
 
-    if models not in _MODEL_IDS:
-        _MODEL_IDS[models] = model_identity(models)
-    return _MODEL_IDS[models]
+    return model_identity(models)
+
+
+@functools.cache
+def _analysis_id(models: str) -> str:
+    """The results-cache identity (models, code, resources, versions), once per process."""
+    from .cache import analysis_identity
+
+    return analysis_identity(models, model_id=_model_id(models))
 
 
 @functools.cache
@@ -196,17 +200,6 @@ def process_chunk(docs: pd.DataFrame, settings: Settings, need_docs: bool = True
 
 def _rows(frame: pd.DataFrame | None) -> list[dict]:
     return [] if frame is None else frame.to_dict("records")
-
-
-_ANALYSIS_IDS: dict[str, str] = {}
-
-
-def _analysis_id(models: str) -> str:
-    from .cache import analysis_identity
-
-    if models not in _ANALYSIS_IDS:
-        _ANALYSIS_IDS[models] = analysis_identity(models)
-    return _ANALYSIS_IDS[models]
 
 
 def _with_corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
