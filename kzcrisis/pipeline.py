@@ -112,11 +112,20 @@ def _annotate(docs: pd.DataFrame, settings: Settings):
         pipe = nlp.load_pipeline(settings.models)
         fresh = nlp.annotate(docs.iloc[missing], pipeline=pipe, batch_size=settings.batch_size,
                              progress=settings.progress)
+        per_doc = _by_doc({name: getattr(fresh, name)
+                           for name in ("sentences", "tokens", "entities")})
         for i in missing:
-            found[i] = cache.put(keys[i], {
-                name: getattr(fresh, name)[getattr(fresh, name).doc_id == doc_ids[i]]
-                for name in ("sentences", "tokens", "entities")})
+            found[i] = cache.put(keys[i], per_doc(doc_ids[i]))
     return nlp.Annotation(**split_long(list(zip(doc_ids, found, strict=True))))
+
+
+def _by_doc(tables: dict[str, pd.DataFrame]) -> Any:
+    """``doc_id -> {name: that document's rows of each table}`` (empty tables where it has
+    none), grouping each table once rather than filtering it once per document."""
+    groups = {name: dict(iter(t.groupby("doc_id", sort=False))) if len(t) else {}
+              for name, t in tables.items()}
+    return lambda doc_id: {name: groups[name].get(doc_id, t.iloc[:0])
+                           for name, t in tables.items()}
 
 
 @functools.cache
@@ -175,12 +184,9 @@ def process_chunk(docs: pd.DataFrame, settings: Settings, need_docs: bool = True
     fresh_clean = None
     if missing:
         fresh_clean, fresh = _compute_chunk(docs.iloc[missing], settings)
-        by_doc = {name: dict(iter(t.groupby("doc_id", sort=False))) if len(t) else {}
-                  for name, t in fresh.items()}
+        per_doc = _by_doc(fresh)
         for i in missing:
-            doc_id = docs["doc_id"].iat[i]
-            found[i] = store.put(keys[i], {
-                name: by_doc[name].get(doc_id, fresh[name].iloc[:0]) for name in fresh})
+            found[i] = store.put(keys[i], per_doc(docs["doc_id"].iat[i]))
     tables = split_results(found)
     hits = sorted(set(range(len(docs))) - set(missing))
     for i in hits:  # computed documents warned in _compute_chunk
