@@ -100,12 +100,16 @@ def _to_long(tables: dict[str, pd.DataFrame]) -> pa.Table:
         table.insert(0, "table", name)
         parts.append(table.reindex(columns=_LONG))
     long = pd.concat(parts, ignore_index=True)
-    arrays = [pa.array([None if pd.isna(v) else int(v) for v in long[c]], pa.int64())
-              if c in _INT else
-              pa.array([None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-                        for v in long[c]], pa.string())
+    arrays = [_arrow_values(long[c], pa.int64() if c in _INT else pa.string())
               for c in _LONG]
     return pa.Table.from_arrays(arrays, schema=_SCHEMA)
+
+
+def _arrow_values(values: pd.Series, kind: pa.DataType) -> pa.Array:
+    """An integer or text column as Arrow: None, NA and NaN become nulls."""
+    cast = int if kind == pa.int64() else str
+    return pa.array([None if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                     else cast(v) for v in values.tolist()], kind)
 
 
 def split_long(parts: list[tuple[str, pa.Table]]) -> dict[str, pd.DataFrame]:
@@ -298,12 +302,8 @@ class ResultsCache(_EntryStore):
             columns = {"table": pa.array([name] * len(frame), pa.string())}
             for col, slot in slots.items():
                 kind = _SLOT_TYPES[slot[0]]
-                if kind == pa.float64():
-                    columns[slot] = pa.array(frame[col].to_numpy(dtype=float), kind)
-                else:
-                    columns[slot] = pa.array([None if v is None or v is pd.NA
-                                              else v if kind == pa.int64() else str(v)
-                                              for v in frame[col].tolist()], kind)
+                columns[slot] = (pa.array(frame[col].to_numpy(dtype=float), kind)
+                                 if kind == pa.float64() else _arrow_values(frame[col], kind))
             arrays = [columns.get(f.name, pa.nulls(len(frame), f.type)) for f in self.schema]
             parts.append(pa.Table.from_arrays(arrays, schema=self.schema))
         return self.put_long(key, pa.concat_tables(parts).combine_chunks())
