@@ -411,13 +411,18 @@ class _Collector:
         for name, table in tables.items():
             self.parts[name].append(table)
 
-    def results(self, report: list[tuple], opts: Settings) -> Results:
+    def results(self, report: list[tuple], opts: Settings,
+                corpus: dict[str, pd.DataFrame] | None = None) -> Results:
+        """Every table; ``corpus`` passes corpus-level tables a streamed run has already
+        reduced, so they are not computed again."""
         tables = {name: typed(pd.concat(parts, ignore_index=True), PER_DOC[name]) if parts
                   else typed(schemas.empty(PER_DOC[name]), PER_DOC[name])
                   for name, parts in self.parts.items() if name in PER_DOC}
-        tables["actors"] = aggregate_actors(self.parts["actors"])
-        tables["cooccurrence"] = aggregate_cooccurrence(self.parts["cooccurrence"])
-        tables["stance_comparison"] = stance_comparison(tables["stance"])
+        if corpus is None:
+            corpus = {"actors": aggregate_actors(self.parts["actors"]),
+                      "cooccurrence": aggregate_cooccurrence(self.parts["cooccurrence"]),
+                      "stance_comparison": stance_comparison(tables["stance"])}
+        tables.update(corpus)
         docs = (pd.concat(self.docs, ignore_index=True) if self.docs
                 else schemas.empty(schemas.DOCUMENTS))
         return Results(docs=docs, load_report=pd.DataFrame(report, columns=LOAD_REPORT),
@@ -491,7 +496,7 @@ def run(path: str | Path, out: str | Path, figures: bool = False, **settings: An
     manifest = build_manifest(path, report, counts, opts, flags)
     write_manifest(manifest, out / "manifest.json")
     if collector is not None:
-        draw_figures(collector.results(report, opts), out)
+        draw_figures(collector.results(report, opts, corpus), out)
     return manifest
 
 
