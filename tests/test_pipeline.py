@@ -5,6 +5,8 @@ import hashlib
 import json
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -239,9 +241,6 @@ def test_analysis_identity_follows_code_resources_and_versions(tmp_path, monkeyp
 
 def test_two_processes_share_one_cache(corpus, streamed, tmp_path):
     # both start on an empty cache, so they compute and write the same entries at once
-    import subprocess
-    import sys
-
     cache = tmp_path / "cache"
     procs = [subprocess.Popen([sys.executable, "-m", "kzcrisis", "analyze", str(corpus),
                                "--out", str(tmp_path / f"out{i}"), "--cache", str(cache)],
