@@ -51,12 +51,19 @@ SHORT = "ar_kzpud"            # UD_Arabic-KZPUD: PUD only (MWT model, first toke
 SHORT_TOK = "ar_kzcombo"      # UD_Arabic-KZCOMBO: PUD + detokenized ANERcorp (final tokenizer)
 NER_SHORT = "ar_kz"
 #: stable names of the packaged model files
+UD_SHORT = "ar_kzud"          # UD_Arabic-KZUD: PUD train + converted PADT v1 (tagger, parser)
+LEM_SHORT = "ar_kzlem"        # UD_Arabic-KZLEM: PUD only, lemmas without diacritics
 FILES = {
     "tokenize": "ar_tokenizer.pt",
     "mwt": "ar_mwt.pt",
     "ner": "ar_ner.pt",
     "pretrain": "ar_pretrain.pt",
+    "pos": "ar_pos.pt",
+    "lemma": "ar_lemma.pt",
+    "depparse": "ar_depparse.pt",
 }
+#: the word-frequency list from SaudiNewsNet that vetoes clitic splits of names
+FREQ_FILE = "ar_word_freq.tsv"
 
 _LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z\u0660-\u0669\u06F0-\u06F9]")
 _ATTACH_LEFT = set(".,،؛;:!?؟)]}»”%…")
@@ -199,6 +206,10 @@ def anercorp_extra(sents: list[list[tuple[str, str]]], expand, per_par: int = 4)
     for k, sent in enumerate(sents):
         tokens = [t for t, _ in sent]
         text, space_after = detokenize(tokens)
+        # a sentence followed by another in the same paragraph ends with a space: without it
+        # the tokenizer learnt sentences glued as ``الوزير.وصلت``
+        last_in_par = (k + 1) % per_par == 0 or k + 1 == len(sents)
+        space_after[-1] = not last_in_par
         lines = []
         if k % per_par == 0:
             lines.append("# newpar")
@@ -234,19 +245,35 @@ def _run(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> None:
         raise KzError(f"training step failed ({' '.join(args[:4])} ...); see {log}")
 
 
+#: torch threads of every training step (``--threads``); one is fastest on two shared cores
+THREADS = 1
+
+
 def _env(build: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(UDBASE=str(build / "ud"), DATA_ROOT=str(build / "data"),
                NERBASE=str(build / "ner_extern"), PYTHONHASHSEED=str(SEED),
-               OMP_NUM_THREADS=env.get("OMP_NUM_THREADS", "2"))
+               OMP_NUM_THREADS=str(THREADS), MKL_NUM_THREADS=str(THREADS))
     return env
+
+
+def _stanza(module: str, *args: str) -> list[str]:
+    """Command line of one Stanza entry point, started with explicit torch threads."""
+    return [sys.executable, "-m", "kzcrisis.models._launch", str(THREADS), module, *args]
 
 
 def _write_treebank(build: Path, name: str, short: str, split: dict[str, list[str]]) -> None:
     folder = build / "ud" / name
     folder.mkdir(parents=True, exist_ok=True)
     for part, sents in split.items():
-        (folder / f"{short}-ud-{part}.conllu").write_text("\n".join(sents), encoding="utf-8")
+        (folder / f"{short}-ud-{part}.conllu").write_text(conllu_file(sents), encoding="utf-8")
+
+
+def conllu_file(sents: list[str]) -> str:
+    """Sentences joined into one CoNLL-U file: one blank line after *every* sentence.
+
+    Stanza's readers drop a last sentence that is not followed by a blank line."""
+    return "".join(s.rstrip("\n") + "\n\n" for s in sents)
 
 
 def _check_corpora(corpora: Path) -> dict[str, Path]:
@@ -255,12 +282,14 @@ def _check_corpora(corpora: Path) -> dict[str, Path]:
         "aqmar": corpora / "aqmar",
         "aner_train": corpora / "anercorp" / "ANERCorp_CamelLab_train.txt",
         "aner_test": corpora / "anercorp" / "ANERCorp_CamelLab_test.txt",
+        "saudi": corpora / "saudinewsnet",
+        "padt": corpora / "ud_arabic_padt_v1" / "ar-ud-test.conllu",
     }
     for p in need.values():
         if not p.exists():
             raise KzError(f"corpus file {p} not found; get the corpora listed in "
                           "kzcrisis/models/ar/MODEL_CARD.md and pass --corpora")
-    return need
+    return need | {"root": corpora}
 
 
 # ------------------------------------------------------------------------------- stages
@@ -273,22 +302,20 @@ def stage_pud(c: dict[str, Path], build: Path) -> None:
 def stage_tokenizer(build: Path, log: Path, short: str, steps: int) -> Path:
     treebank = "UD_Arabic-" + short.split("_", 1)[1].upper()
     env = _env(build)
-    py = sys.executable
-    _run([py, "-m", "stanza.utils.datasets.prepare_tokenizer_treebank", treebank], env, build, log)
-    _run([py, "-m", "stanza.utils.training.run_tokenizer", treebank, "--steps", str(steps),
+    _run(_stanza("stanza.utils.datasets.prepare_tokenizer_treebank", treebank), env, build, log)
+    _run(_stanza("stanza.utils.training.run_tokenizer", treebank, "--steps", str(steps),
           "--seed", str(SEED), "--no_charlm", "--save_dir", str(build / "saved_models/tokenize"),
-          "--save_name", f"{short}_tokenizer.pt", "--force"],
+          "--save_name", f"{short}_tokenizer.pt", "--force"),
          env, build, log)
     return build / "saved_models/tokenize" / f"{short}_tokenizer.pt"
 
 
 def stage_mwt(build: Path, log: Path, epochs: int) -> Path:
     env = _env(build)
-    py = sys.executable
-    _run([py, "-m", "stanza.utils.datasets.prepare_mwt_treebank", "UD_Arabic-KZPUD"], env, build, log)
-    _run([py, "-m", "stanza.utils.training.run_mwt", "UD_Arabic-KZPUD", "--num_epoch", str(epochs),
+    _run(_stanza("stanza.utils.datasets.prepare_mwt_treebank", "UD_Arabic-KZPUD"), env, build, log)
+    _run(_stanza("stanza.utils.training.run_mwt", "UD_Arabic-KZPUD", "--num_epoch", str(epochs),
           "--seed", str(SEED), "--save_dir", str(build / "saved_models/mwt"),
-          "--save_name", f"{SHORT}_mwt_expander.pt", "--force"], env, build, log)
+          "--save_name", f"{SHORT}_mwt_expander.pt", "--force"), env, build, log)
     return build / "saved_models/mwt" / f"{SHORT}_mwt_expander.pt"
 
 
@@ -395,7 +422,7 @@ def stage_ner_data(c: dict[str, Path], build: Path, log: Path) -> None:
     with zipfile.ZipFile(aq_dir / "AQMAR_Arabic_NER_corpus-1.0.zip", "w") as z:
         for f in sorted(c["aqmar"].glob("*.txt")):
             z.write(f, f.name)
-    _run([sys.executable, "-m", "stanza.utils.datasets.ner.prepare_ner_dataset", "ar_aqmar"],
+    _run(_stanza("stanza.utils.datasets.ner.prepare_ner_dataset", "ar_aqmar"),
          _env(build), build, log)
     ner_dir = build / "data" / "ner"
     aq = {p: json.loads((ner_dir / f"ar_aqmar.{p}.json").read_text(encoding="utf-8"))
@@ -410,30 +437,135 @@ def stage_ner_data(c: dict[str, Path], build: Path, log: Path) -> None:
                                                     encoding="utf-8")
 
 
-def stage_vectors(c: dict[str, Path], build: Path, max_vocab: int, dim: int = 100) -> Path:
-    from gensim.models import Word2Vec  # noqa: PLC0415
-    from stanza.models.common.pretrain import Pretrain  # noqa: PLC0415
+#: word2vec settings of the shipped vectors (recorded in the model card)
+W2V = {"vector_size": 100, "window": 5, "min_count": 3, "sg": 1, "negative": 5,
+       "epochs": 5, "workers": 1, "seed": SEED}
 
-    ner_dir = build / "data" / "ner"
+
+def stage_news(c: dict[str, Path], build: Path) -> Path:
+    """SaudiNewsNet as one token file for word2vec, and the frequency list beside it."""
+    from kzcrisis.models import news  # noqa: PLC0415
+
+    out = build / "saudinewsnet.tok.txt"
+    counts = news.write_token_file(c["saudi"], out)
+    news.write_freq(counts, build / FREQ_FILE, top=60000)
+    return out
+
+
+def _training_sentences(c: dict[str, Path], build: Path) -> list[list[str]]:
+    """Token text of the training sides: NER corpora (tokens), PUD train (tokens and words),
+    converted PADT train (words)."""
+    from kzcrisis.models import ud  # noqa: PLC0415
+
     texts: list[list[str]] = []
+    ner_dir = build / "data" / "ner"
     for p in ("train", "dev"):
         for s in json.loads((ner_dir / f"ar_aqmar.{p}.json").read_text(encoding="utf-8")):
             texts.append([t["text"] for t in s])
     texts += [[t for t, _ in s] for s in read_bio(c["aner_train"])]
-    texts += [surface_tokens(sent) for sent in split_pud(c["pud"])["train"]]
-    model = Word2Vec(texts, vector_size=dim, window=5, min_count=2, sg=1, workers=1,
-                     seed=SEED, epochs=10)
-    words = model.wv.index_to_key[:max_vocab]
-    txt = build / "ar_word2vec.txt"
+    pud_train = split_pud(c["pud"])["train"]
+    texts += [surface_tokens(sent) for sent in pud_train]
+    texts += [syntactic_words(sent) for sent in pud_train + ud.padt_split(c["root"])["train"]]
+    return texts
+
+
+class _Corpus:
+    """Re-iterable sentences: the news token file, then the training sides (for gensim)."""
+
+    def __init__(self, news_file: Path, extra: list[list[str]]) -> None:
+        self.news_file, self.extra = news_file, extra
+
+    def __iter__(self):
+        with self.news_file.open(encoding="utf-8") as fh:
+            for line in fh:
+                yield line.split()
+        yield from self.extra
+
+
+def stage_vectors(c: dict[str, Path], build: Path, vocab_sizes: list[int]) -> dict[int, Path]:
+    """word2vec on SaudiNewsNet + the training sides, pruned to each vocabulary size."""
+    from gensim.models import Word2Vec  # noqa: PLC0415
+
+    news_file = build / "saudinewsnet.tok.txt"
+    if not news_file.exists():
+        stage_news(c, build)
+    model = Word2Vec(_Corpus(news_file, _training_sentences(c, build)), **W2V)
+    model.save(str(build / "ar_word2vec.model"))
+    return {n: write_pretrain(model.wv, build, n) for n in vocab_sizes}
+
+
+def write_pretrain(wv, build: Path, max_vocab: int) -> Path:
+    """The ``max_vocab`` most frequent words as a Stanza pretrain file."""
+    from stanza.models.common.pretrain import Pretrain  # noqa: PLC0415
+
+    words = wv.index_to_key[:max_vocab]
+    txt = build / f"ar_word2vec_{max_vocab}.txt"
     with txt.open("w", encoding="utf-8") as fh:
-        fh.write(f"{len(words)} {dim}\n")
+        fh.write(f"{len(words)} {wv.vector_size}\n")
         for w in words:
-            fh.write(w + " " + " ".join(f"{x:.5f}" for x in model.wv[w]) + "\n")
-    pt = build / "ar_pretrain.pt"
+            fh.write(w + " " + " ".join(f"{x:.5f}" for x in wv[w]) + "\n")
+    pt = build / f"ar_pretrain_{max_vocab}.pt"
     if pt.exists():
         pt.unlink()
-    Pretrain(str(pt), str(txt)).load()
+    Pretrain(str(pt), str(txt), max_vocab=max_vocab).load()
     return pt
+
+
+def syntactic_words(sent: str) -> list[str]:
+    """Syntactic words of one CoNLL-U sentence (the parts of multi-word tokens)."""
+    return [ln.split("\t")[1] for ln in sent.split("\n")
+            if ln and not ln.startswith("#") and ln.split("\t")[0].isdigit()]
+
+
+# ----------------------------------------------------------- tagger, lemmatizer, parser
+
+
+def stage_ud(c: dict[str, Path], build: Path) -> None:
+    """UD_Arabic-KZUD (PUD train + PADT v1 train; PUD dev; PUD test) and UD_Arabic-KZLEM."""
+    from kzcrisis.models import ud  # noqa: PLC0415
+
+    pud = {k: [ud.pud_for_tagging(s) for s in v] for k, v in split_pud(c["pud"]).items()}
+    padt = ud.padt_split(c["root"])
+    train = pud["train"] + padt["train"]
+    random.Random(SEED).shuffle(train)
+    _write_treebank(build, "UD_Arabic-KZUD", UD_SHORT,
+                    {"train": train, "dev": pud["dev"], "test": pud["test"]})
+    _write_treebank(build, "UD_Arabic-KZLEM", LEM_SHORT, pud)
+    (build / "padt_heldout.conllu").write_text(conllu_file(padt["test"]), encoding="utf-8")
+
+
+def stage_pos(build: Path, log: Path, pretrain: Path, steps: int) -> Path:
+    env = _env(build)
+    _run(_stanza("stanza.utils.datasets.prepare_pos_treebank", "UD_Arabic-KZUD"), env, build, log)
+    _run(_stanza("stanza.utils.training.run_pos", "UD_Arabic-KZUD", "--no_charlm",
+                 "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps),
+                 "--eval_interval", "200", "--seed", str(SEED),
+                 "--save_dir", str(build / "saved_models/pos"), "--save_name", "ar_kz_tagger.pt"),
+         env, build, log)
+    return build / "saved_models/pos" / "ar_kz_tagger.pt"
+
+
+def stage_lemma(build: Path, log: Path, epochs: int) -> Path:
+    env = _env(build)
+    _run(_stanza("stanza.utils.datasets.prepare_lemma_treebank", "UD_Arabic-KZLEM"), env, build, log)
+    _run(_stanza("stanza.utils.training.run_lemma", "UD_Arabic-KZLEM", "--no_charlm",
+                 "--no_lemma_classifier", "--num_epoch", str(epochs), "--seed", str(SEED),
+                 "--save_dir", str(build / "saved_models/lemma"),
+                 "--save_name", "ar_kz_lemmatizer.pt"), env, build, log)
+    return build / "saved_models/lemma" / "ar_kz_lemmatizer.pt"
+
+
+def stage_depparse(build: Path, log: Path, pretrain: Path, steps: int) -> Path:
+    env = _env(build)
+    # gold tags for training: the predicted-tag retagger would need an official tagger download
+    _run(_stanza("stanza.utils.datasets.prepare_depparse_treebank", "UD_Arabic-KZUD", "--gold"),
+         env, build, log)
+    _run(_stanza("stanza.utils.training.run_depparse", "UD_Arabic-KZUD", "--no_charlm",
+                 "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps),
+                 "--eval_interval", "200", "--seed", str(SEED),
+                 "--save_dir", str(build / "saved_models/depparse"),
+                 "--save_name", "ar_kz_parser.pt"), env, build, log)
+    return build / "saved_models/depparse" / "ar_kz_parser.pt"
 
 
 def surface_tokens(sent: str) -> list[str]:
@@ -453,10 +585,11 @@ def surface_tokens(sent: str) -> list[str]:
 
 
 def stage_ner(build: Path, log: Path, pretrain: Path, steps: int, finetune: bool) -> Path:
-    args = [sys.executable, "-m", "stanza.utils.training.run_ner", NER_SHORT,
-            "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps),
-            "--seed", str(SEED), "--save_dir", str(build / "saved_models/ner"),
-            "--save_name", "ar_kz_nertagger.pt", "--no_charlm", "--eval_interval", "250", "--force"]
+    args = _stanza("stanza.utils.training.run_ner", NER_SHORT,
+                   "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps),
+                   "--seed", str(SEED), "--save_dir", str(build / "saved_models/ner"),
+                   "--save_name", "ar_kz_nertagger.pt", "--no_charlm", "--eval_interval", "250",
+                   "--force")
     # fine-tuning only the words of the pretrain keeps the delta embedding (saved in the
     # model file) to the pretrain's size: all training words would add ~15 MB
     args.append("--emb_finetune_known_only" if finetune else "--no_emb_finetune")
@@ -472,46 +605,74 @@ def install(src: Path, kind: str, out: Path = MODELS_DIR) -> Path:
     return dest
 
 
+STAGES = ["pud", "tok0", "mwt", "tok", "nerdata", "news", "vectors", "ud", "ner", "pos",
+          "lemma", "depparse", "checksums"]
+
+
 def main(argv: list[str] | None = None) -> int:
+    global THREADS
     ap = argparse.ArgumentParser(prog="python -m kzcrisis.models.train", description=__doc__.split("\n")[0])
     ap.add_argument("--corpora", type=Path, default=CORPORA)
     ap.add_argument("--build", type=Path, default=ROOT / "build" / "models")
     ap.add_argument("--out", type=Path, default=MODELS_DIR)
-    ap.add_argument("--stage", default="all",
-                    choices=["all", "pud", "tok0", "mwt", "tok", "nerdata", "vectors", "ner", "checksums"])
+    ap.add_argument("--stage", default="all", help="all, or a comma-separated list of: " + ", ".join(STAGES))
+    ap.add_argument("--threads", type=int, default=THREADS, help="torch threads per training step")
     ap.add_argument("--tok0-steps", type=int, default=600)
     ap.add_argument("--tok-steps", type=int, default=1000)
     ap.add_argument("--mwt-epochs", type=int, default=30)
-    ap.add_argument("--ner-steps", type=int, default=4500)
-    ap.add_argument("--max-vocab", type=int, default=20000)
+    ap.add_argument("--ner-steps", type=int, default=6000)
+    ap.add_argument("--pos-steps", type=int, default=3000)
+    ap.add_argument("--lemma-epochs", type=int, default=30)
+    ap.add_argument("--depparse-steps", type=int, default=3000)
+    ap.add_argument("--vocab", type=int, nargs="+", default=[50000, 100000],
+                    help="pretrain sizes to write; the first is shipped")
     ap.add_argument("--no-emb-finetune", action="store_true")
     a = ap.parse_args(argv)
+    THREADS = a.threads
     c = _check_corpora(a.corpora.resolve())
     build = a.build.resolve()
     build.mkdir(parents=True, exist_ok=True)
     log = build / "train.log"
-    st = a.stage
+    wanted = STAGES if a.stage == "all" else a.stage.split(",")
+    bad = [w for w in wanted if w not in STAGES]
+    if bad:
+        raise KzError(f"unknown stage {bad[0]!r}; choose from {', '.join(STAGES)}")
     saved = build / "saved_models"
-    if st in ("all", "pud"):
-        stage_pud(c, build)
-    if st in ("all", "tok0"):
-        stage_tokenizer(build, log, SHORT, a.tok0_steps)
-    if st in ("all", "mwt"):
-        install(stage_mwt(build, log, a.mwt_epochs), "mwt", a.out)
-    if st in ("all", "tok"):
-        stage_extra_tok(c, build, saved / "tokenize" / f"{SHORT}_tokenizer.pt",
-                        saved / "mwt" / f"{SHORT}_mwt_expander.pt")
-        install(stage_tokenizer(build, log, SHORT_TOK, a.tok_steps), "tokenize", a.out)
-    if st in ("all", "nerdata"):
-        stage_ner_data(c, build, log)
-    if st in ("all", "vectors"):
-        install(stage_vectors(c, build, a.max_vocab), "pretrain", a.out)
-    if st in ("all", "ner"):
-        install(stage_ner(build, build / "train_ner.log", a.out / FILES["pretrain"], a.ner_steps,
-                          not a.no_emb_finetune), "ner", a.out)
-    if st in ("all", "checksums"):
-        from kzcrisis.models import write_checksums  # noqa: PLC0415
-        write_checksums(a.out)
+    pretrain = a.out / FILES["pretrain"]
+    for st in wanted:
+        if st == "pud":
+            stage_pud(c, build)
+        elif st == "tok0":
+            stage_tokenizer(build, log, SHORT, a.tok0_steps)
+        elif st == "mwt":
+            install(stage_mwt(build, log, a.mwt_epochs), "mwt", a.out)
+        elif st == "tok":
+            stage_extra_tok(c, build, saved / "tokenize" / f"{SHORT}_tokenizer.pt",
+                            saved / "mwt" / f"{SHORT}_mwt_expander.pt")
+            install(stage_tokenizer(build, log, SHORT_TOK, a.tok_steps), "tokenize", a.out)
+        elif st == "nerdata":
+            stage_ner_data(c, build, log)
+        elif st == "news":
+            stage_news(c, build)
+            shutil.copyfile(build / FREQ_FILE, a.out / FREQ_FILE)
+        elif st == "vectors":
+            pts = stage_vectors(c, build, a.vocab)
+            install(pts[a.vocab[0]], "pretrain", a.out)
+        elif st == "ud":
+            stage_ud(c, build)
+        elif st == "ner":
+            install(stage_ner(build, build / "train_ner.log", pretrain, a.ner_steps,
+                              not a.no_emb_finetune), "ner", a.out)
+        elif st == "pos":
+            install(stage_pos(build, build / "train_pos.log", pretrain, a.pos_steps), "pos", a.out)
+        elif st == "lemma":
+            install(stage_lemma(build, build / "train_lemma.log", a.lemma_epochs), "lemma", a.out)
+        elif st == "depparse":
+            install(stage_depparse(build, build / "train_depparse.log", pretrain,
+                                   a.depparse_steps), "depparse", a.out)
+        elif st == "checksums":
+            from kzcrisis.models import write_checksums  # noqa: PLC0415
+            write_checksums(a.out)
     return 0
 
 
