@@ -45,14 +45,15 @@ from .schemas import (
     STANCE,
     STATEMENTS,
     TOKENS,
+    WORDS,
 )
 
 #: Bump when the annotation tables change shape or meaning: old entries then miss.
-SCHEMA_VERSION = "2"
-_TABLES = {"sentences": SENTENCES, "tokens": TOKENS, "entities": ENTITIES}
-_LONG = ["table", "sent_id", "token_id", "ent_id", "text", "type", "start_char", "end_char",
-         "words"]
-_INT = ["sent_id", "token_id", "ent_id", "start_char", "end_char"]
+SCHEMA_VERSION = "3"
+_TABLES = {"sentences": SENTENCES, "tokens": TOKENS, "words": WORDS, "entities": ENTITIES}
+_LONG = ["table", "sent_id", "token_id", "ent_id", "word_id", "text", "type", "start_char",
+         "end_char", "words", "lemma", "upos", "feats", "head", "deprel"]
+_INT = ["sent_id", "token_id", "ent_id", "word_id", "head", "start_char", "end_char"]
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.parquet")
 
 
@@ -113,7 +114,7 @@ def _arrow_values(values: pd.Series, kind: pa.DataType) -> pa.Array:
 
 
 def split_long(parts: list[tuple[str, pa.Table]]) -> dict[str, pd.DataFrame]:
-    """Turn per-document long tables ``[(doc_id, table), ...]`` into the three tables."""
+    """Turn per-document long tables ``[(doc_id, table), ...]`` into the annotation tables."""
     if not parts:
         return {name: pd.DataFrame(columns=cols) for name, cols in _TABLES.items()}
     long = pa.concat_tables([t.replace_schema_metadata(None).append_column(
@@ -228,7 +229,7 @@ RESULTS_VERSION = "1"
 RECORD_FIELDS = ("doc_id", "title", "outlet", "date", "url", "language", "encoding",
                  "text_raw")
 RESULT_TABLES = {"documents": DOCUMENTS_TABLE, "cleaning_log": CLEANING_LOG,
-                 "sentences": SENTENCES, "tokens": TOKENS, "entities": ENTITIES,
+                 "sentences": SENTENCES, "tokens": TOKENS, "words": WORDS, "entities": ENTITIES,
                  "mentions": MENTIONS, "candidates": CANDIDATES, "statements": STATEMENTS,
                  "stance": STANCE, "framing": FRAMING}
 

@@ -41,6 +41,19 @@ def model_files(models: str) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def model_stages(models: str) -> dict[str, str]:
+    """Which processors a model set runs and, following from it, how statements are found:
+    ``parse`` (speakers from the dependency tree) or ``surface`` (the regex rules, for a model
+    set without a tagger and parser)."""
+    from .nlp import _default_processors
+
+    procs = _default_processors(models)
+    parse = all(p in procs.split(",") for p in ("pos", "lemma", "depparse"))
+    return {"processors": procs,
+            "attribution": "parse" if parse else
+            "surface (this model set has no tagger/lemmatizer/parser: regex speaker rules)"}
+
+
 def build_manifest(path: str | Path, report: list[tuple], counts: dict[str, int],
                    settings: Any, flags: dict[str, str] | None = None) -> dict:
     """The manifest of one run (deterministic: no clock times, paths as given).
@@ -76,7 +89,8 @@ def build_manifest(path: str | Path, report: list[tuple], counts: dict[str, int]
         "n_documents": {"loaded": int(loaded), "skipped": int(skipped)},
         "tables": counts,
         "versions": environment(),
-        "models": {"spec": str(settings.models), "files": model_files(str(settings.models))},
+        "models": {"spec": str(settings.models), "files": model_files(str(settings.models)),
+                   **model_stages(str(settings.models))},
         "settings": {k: v for k, v in asdict(settings).items() if k != "progress"},
     }
 

@@ -1,11 +1,25 @@
-"""Stanza's Arabic pipeline (tokenize, mwt, ner), offline: the only module that imports stanza.
+"""Stanza's Arabic pipeline (tokenize, mwt, pos, lemma, depparse, ner), offline: the only
+module that imports stanza.
 
 * :func:`load_pipeline` loads the package's embedded models (``kzcrisis/models/ar``, trained
   by ``make models`` from public corpora, checked against their sha256), Stanza's official
   models (``models="official"``, needs the internet once) or a folder of Stanza models.
 * :func:`annotate` runs it in batches over a cleaned corpus and returns an
-  :class:`Annotation` with the ``sentences``, ``tokens`` and ``entities`` tables
-  (``schemas.SENTENCES``/``TOKENS``/``ENTITIES``). Offsets index ``text_clean``.
+  :class:`Annotation` with the ``sentences``, ``tokens``, ``words`` and ``entities`` tables
+  (``schemas.SENTENCES``/``TOKENS``/``WORDS``/``ENTITIES``). Offsets index ``text_clean``.
+
+Words: one row per syntactic word (after clitic expansion) with its lemma (without
+diacritics), UPOS, features, head and relation. ``word_id`` and ``head`` are CoNLL-U ids within
+the sentence (1, 2, ...; head 0 is the root); a word inside a multi-word token carries the
+token's offsets. A model set without a tagger/parser (``--models PATH`` holding only
+tokenize/mwt/ner) gives the words with empty lemma/upos/feats/deprel and head -1, and
+:func:`has_parse` tells later stages to fall back to their surface rules.
+
+Clitic splits of names: the MWT model learnt from PUD splits some words after a leading
+letter that is only *written* like a proclitic (``ب|لينكن``, ``و|زارة``, ``ل|بنان``).
+:func:`clitic_veto` (a Stanza tokenize postprocessor) keeps such a token whole when its rest
+is not a word of 10 M words of news (SaudiNewsNet, ``ar_word_freq.tsv``) or is far rarer than
+the whole token; a pronoun suffix it may carry is still split off (``وزارته`` -> ``وزارت|ه``).
 
 Paragraphs: Stanza's tokenizer cuts the text at every blank line (``\\n\\n``) before splitting
 sentences, so the paragraph breaks kept by cleaning bound every sentence.
@@ -36,8 +50,11 @@ from kzcrisis.errors import KzError
 from kzcrisis.models import MODEL_FILES, verify_models
 from kzcrisis.paths import MODELS_DIR
 
-DEFAULT_PROCESSORS = "tokenize,mwt,ner"
-_KNOWN_PROCESSORS = ("tokenize", "mwt", "ner")
+DEFAULT_PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
+_KNOWN_PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
+#: Stanza's own requirements, made explicit (depparse reads tags and lemmas)
+_REQUIRES = {"depparse": ("pos", "lemma"), "lemma": ("pos",), "pos": ("mwt",), "ner": ("mwt",)}
+_PRETRAINED = ("pos", "depparse", "ner")
 #: proclitic words dropped from the start of an entity (conjunctions, prepositions, future)
 PROCLITICS = frozenset({"و", "ف", "ب", "ك", "ل", "س"})
 _ENV = "KZCRISIS_MODELS"
@@ -51,10 +68,11 @@ class Annotation:
     sentences: pd.DataFrame = field(default_factory=lambda: schemas.empty(schemas.SENTENCES))
     tokens: pd.DataFrame = field(default_factory=lambda: schemas.empty(schemas.TOKENS))
     entities: pd.DataFrame = field(default_factory=lambda: schemas.empty(schemas.ENTITIES))
+    words: pd.DataFrame = field(default_factory=lambda: schemas.empty(schemas.WORDS))
 
     def __repr__(self) -> str:
         return (f"Annotation({len(self.sentences)} sentences, {len(self.tokens)} tokens, "
-                f"{len(self.entities)} entities)")
+                f"{len(self.words)} words, {len(self.entities)} entities)")
 
 
 # --------------------------------------------------------------------------- loading
@@ -67,46 +85,162 @@ def _processors(processors: str | Iterable[str]) -> str:
     if bad or not names or "tokenize" not in names:
         raise KzError(f"processors must be taken from {','.join(_KNOWN_PROCESSORS)} and include "
                       f"tokenize; got {','.join(names) or '(none)'}")
-    # Stanza adds mwt for Arabic by itself; name it whenever ner needs the words
-    if "ner" in names and "mwt" not in names:
-        names.insert(names.index("tokenize") + 1, "mwt")
-    return ",".join(p for p in _KNOWN_PROCESSORS if p in names)
+    # Stanza adds mwt for Arabic by itself: name it, and every processor a named one needs
+    wanted = set(names)
+    for proc in reversed(_KNOWN_PROCESSORS):
+        if proc in wanted:
+            wanted.update(_REQUIRES.get(proc, ()))
+    return ",".join(p for p in _KNOWN_PROCESSORS if p in wanted)
+
+
+def available_processors(folder: Path) -> str:
+    """The processors whose model files a folder holds, in pipeline order.
+
+    >>> available_processors(MODELS_DIR)
+    'tokenize,mwt,pos,lemma,depparse,ner'
+    """
+    have = {p for p in _KNOWN_PROCESSORS if (Path(folder) / MODEL_FILES[p]).exists()}
+    if any(p in have for p in _PRETRAINED) and not (Path(folder) / MODEL_FILES["pretrain"]).exists():
+        have -= set(_PRETRAINED)
+    for proc in _KNOWN_PROCESSORS:  # drop a processor whose requirements are missing
+        if proc in have and not all(r in have for r in _REQUIRES.get(proc, ())):
+            have.discard(proc)
+    return ",".join(p for p in _KNOWN_PROCESSORS if p in have)
+
+
+def has_parse(pipeline: Any) -> bool:
+    """Whether a pipeline tags, lemmatizes and parses (else stages use surface rules)."""
+    procs = getattr(pipeline, "processors", {}) or {}
+    return all(p in procs for p in ("pos", "lemma", "depparse"))
 
 
 def _local_kwargs(folder: Path, processors: str) -> dict[str, Any]:
     """Stanza keyword arguments for a folder holding the stable model file names."""
     kw: dict[str, Any] = {"dir": str(folder)}
-    paths = {"tokenize": "tokenize_model_path", "mwt": "mwt_model_path",
-             "ner": "ner_model_path"}
     for proc in processors.split(","):
-        kw[paths[proc]] = str(folder / MODEL_FILES[proc])
-    if "ner" in processors:
-        kw["ner_pretrain_path"] = str(folder / MODEL_FILES["pretrain"])
+        kw[f"{proc}_model_path"] = str(folder / MODEL_FILES[proc])
+        if proc in _PRETRAINED:
+            kw[f"{proc}_pretrain_path"] = str(folder / MODEL_FILES["pretrain"])
+    freq = folder / MODEL_FILES["freq"]
+    if "mwt" in processors and freq.exists():
+        kw["tokenize_postprocessor"] = CliticVeto(load_freq(freq))
     return kw
 
 
 def _needed_files(processors: str) -> list[str]:
     files = [MODEL_FILES[p] for p in processors.split(",")]
-    if "ner" in processors:
+    if any(p in processors.split(",") for p in _PRETRAINED):
         files.append(MODEL_FILES["pretrain"])
     return files
 
 
+# ------------------------------------------------------------------- clitic-split veto
+
+#: letters that may be a proclitic word (و ف ب ل ك) and the pronoun suffixes of a host
+_PROCLITIC_LETTERS = frozenset("وفبلك")
+_SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ني", "ه", "ك", "ي")
+#: suffixes trusted after a leading letter (not ك/كن/ني/ي, which end many foreign names)
+_REST_SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "كم", "نا")
+#: a proclitic split stands only if the rest is at least this share of the whole token's count
+VETO_RATIO = 0.1
+_ARABIC_WORD = frozenset(chr(c) for c in range(0x0621, 0x064B))
+
+
+def load_freq(path: Path) -> dict[str, int]:
+    """``token -> count`` of the news word-frequency list (``ar_word_freq.tsv``)."""
+    out: dict[str, int] = {}
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or line.startswith("token\t"):
+                continue
+            tok, _, n = line.rstrip("\n").partition("\t")
+            out[tok] = int(n)
+    return out
+
+
+def _host(word: str, freq: dict[str, int]) -> bool:
+    """A host word is in the news list as written, or with ة for a ت before a suffix."""
+    return bool(freq.get(word) or (word.endswith("ت") and freq.get(word[:-1] + "ة")))
+
+
+def _rest_is_word(token: str, freq: dict[str, int]) -> bool:
+    """Whether what follows a leading و/ف/ب/ل/ك is a word, so the letter is a clitic.
+
+    ``بالطبع`` (the article follows), ``للانضمام`` (ل + الانضمام written لل), ``وقال`` (قال is
+    common), ``بسياساتها`` (سياسات + ها) -> yes; ``بلينكن``, ``لبنان`` (بنان is far rarer
+    than لبنان), ``وزارة`` -> no."""
+    rest = token[1:]
+    if rest.startswith("ال") and len(rest) >= 4:
+        return True
+    if token.startswith("لل") and freq.get("ا" + rest, 0):
+        return True
+    n = freq.get(rest, 0)
+    if n and n >= VETO_RATIO * freq.get(token, 0):
+        return True
+    return any(rest.endswith(suf) and len(rest) - len(suf) >= 2 and _host(rest[:-len(suf)], freq)
+               for suf in _REST_SUFFIXES)
+
+
+def clitic_veto(token: str, freq: dict[str, int]) -> str | tuple[str, bool] | tuple[str, list[str]]:
+    """What the MWT step may do with a token the tokenizer marked multi-word.
+
+    Returns the token (keep whole), ``(token, True)`` (let the MWT model expand it) or
+    ``(token, [host, suffix])`` (only the pronoun suffix split off). A leading و/ف/ب/ل/ك is
+    taken for a clitic only when :func:`_rest_is_word`: ``وقال`` -> expand; ``بلينكن``,
+    ``لبنان`` -> whole; ``وزارته`` -> ``(وزارته, [وزارت, ه])``; ``لديها`` -> ``[لدي, ها]``.
+    """
+    if len(token) < 4 or token[0] not in _PROCLITIC_LETTERS or not set(token) <= _ARABIC_WORD:
+        return token, True
+    if _rest_is_word(token, freq):
+        return token, True
+    for suf in _SUFFIXES:
+        host = token[:-len(suf)]
+        if token.endswith(suf) and len(host) >= 2 and _host(host, freq):
+            return token, [host, suf]
+    return token
+
+
+class CliticVeto:
+    """Stanza ``tokenize_postprocessor``: :func:`clitic_veto` on every multi-word token."""
+
+    def __init__(self, freq: dict[str, int]) -> None:
+        self.freq = freq
+
+    def __call__(self, sentences: list[list[Any]]) -> list[list[Any]]:
+        return [[clitic_veto(w[0], self.freq) if isinstance(w, tuple) and w[1] is True else w
+                 for w in sent] for sent in sentences]
+
+
+def _default_processors(models: str | os.PathLike) -> str:
+    """Every processor the model set has: all for the embedded and official models, what
+    the files provide for a folder (a folder without a parser gives tokenize,mwt,ner)."""
+    if str(models) in ("embedded", "official"):
+        return DEFAULT_PROCESSORS
+    folder = Path(models).expanduser()
+    if folder.is_dir() and (folder / MODEL_FILES["tokenize"]).exists():
+        return available_processors(folder) or "tokenize"
+    return DEFAULT_PROCESSORS
+
+
 def load_pipeline(models: str | os.PathLike | None = None,
-                  processors: str = DEFAULT_PROCESSORS,
+                  processors: str | None = None,
                   use_gpu: bool | None = None) -> Any:
     """A ``stanza.Pipeline`` for Arabic, cached per process.
 
     ``models``: ``"embedded"`` (default, or the ``KZCRISIS_MODELS`` variable): the package's
     models, checked against their sha256, loaded without any network access;
     ``"official"``: Stanza's official Arabic models via ``stanza.download`` (internet);
-    a folder path: either a folder with ``ar_tokenizer.pt``, ``ar_mwt.pt``, ``ar_ner.pt``,
-    ``ar_pretrain.pt`` and ``resources.json`` (like ``kzcrisis/models/ar``) or a
-    ``stanza_resources`` folder holding ``resources.json`` and ``ar/``.
+    a folder path: either a folder with the stable file names of ``kzcrisis/models/ar``
+    (``ar_tokenizer.pt``, ``ar_mwt.pt``, ``ar_pos.pt``, ``ar_lemma.pt``, ``ar_depparse.pt``,
+    ``ar_ner.pt``, ``ar_pretrain.pt``, ``resources.json``; the processors are those whose files
+    are there) or a ``stanza_resources`` folder holding ``resources.json`` and ``ar/``.
+    ``processors`` (default: all the model set has) names a subset, e.g. ``"tokenize,mwt"``.
     ``use_gpu=None`` lets Stanza use a GPU when there is one.
     """
     if models is None:
         models = os.environ.get(_ENV, "").strip() or "embedded"
+    if processors is None:
+        processors = _default_processors(models)
     procs = _processors(processors)
     key = (str(models), procs, use_gpu)
     if key not in _CACHE:
@@ -129,7 +263,8 @@ def _load(models: str | os.PathLike, procs: str, use_gpu: bool | None) -> Any:
     if use_gpu is not None:
         common["use_gpu"] = use_gpu
     if models == "embedded":
-        verify_models(MODELS_DIR, _needed_files(procs))
+        # the frequency list is part of the embedded set (a folder may go without it)
+        verify_models(MODELS_DIR, _needed_files(procs) + ["ar_word_freq.tsv"] * ("mwt" in procs))
         kw = _local_kwargs(MODELS_DIR, procs)
         return _pipeline(stanza, download_method=None, **common, **kw)
     if models == "official":
@@ -139,7 +274,7 @@ def _load(models: str | os.PathLike, procs: str, use_gpu: bool | None) -> Any:
             raise KzError("cannot download Stanza's official Arabic models "
                           f"({type(err).__name__}; offline?): use models='embedded' (the default) "
                           "or a folder of Stanza models") from None
-        return _pipeline(stanza, download_method=None, **common)
+        return _pipeline(stanza, download_method=None, **common, **_official_kwargs(procs))
     folder = Path(models).expanduser()
     if not folder.is_dir():
         raise KzError(f"models={str(models)!r} is neither 'embedded', 'official' nor a folder")
@@ -155,6 +290,14 @@ def _load(models: str | os.PathLike, procs: str, use_gpu: bool | None) -> Any:
         return _pipeline(stanza, download_method=None, dir=str(folder), **common)
     raise KzError(f"model folder {folder} holds neither {MODEL_FILES['tokenize']} "
                   "nor a stanza_resources layout (resources.json + ar/)")
+
+
+def _official_kwargs(procs: str) -> dict[str, Any]:
+    """Stanza's official Arabic models with the clitic veto of the embedded frequency list."""
+    freq = MODELS_DIR / MODEL_FILES["freq"]
+    if "mwt" in procs.split(",") and freq.exists():
+        return {"tokenize_postprocessor": CliticVeto(load_freq(freq))}
+    return {}
 
 
 def _pipeline(stanza: Any, **kw: Any) -> Any:
@@ -227,6 +370,13 @@ def _entity_span(ent: Any, text: str, known: Any = None) -> tuple[int, int]:
     return start, end
 
 
+def _word_row(doc_id: str, sent_id: int, token_id: int, tok: Any, w: Any) -> tuple:
+    """One ``words`` row; lemmas lose diacritics (the model learnt them without)."""
+    head = w.head if w.head is not None else -1
+    return (doc_id, sent_id, token_id, w.id, w.text, w.lemma or "", w.upos or "", w.feats or "",
+            head, w.deprel or "", tok.start_char, tok.end_char)
+
+
 def _tables(doc_id: str, text: str, doc: Any, rows: dict[str, list], known: Any) -> None:
     token_id = ent_id = 0
     for sent_id, sent in enumerate(doc.sentences):
@@ -235,6 +385,7 @@ def _tables(doc_id: str, text: str, doc: Any, rows: dict[str, list], known: Any)
         for tok in sent.tokens:
             rows["tokens"].append((doc_id, sent_id, token_id, tok.text, tok.start_char,
                                    tok.end_char, "|".join(w.text for w in tok.words)))
+            rows["words"].extend(_word_row(doc_id, sent_id, token_id, tok, w) for w in tok.words)
             token_id += 1
         for ent in sent.ents:
             start, end = _entity_span(ent, text, known)
@@ -247,7 +398,7 @@ def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     if not rows:
         return schemas.empty(columns)
     df = pd.DataFrame(rows, columns=columns)
-    for col in ("sent_id", "token_id", "ent_id", "start_char", "end_char"):
+    for col in ("sent_id", "token_id", "ent_id", "word_id", "head", "start_char", "end_char"):
         if col in df.columns:
             df[col] = df[col].astype("int64")
     return df
@@ -255,7 +406,7 @@ def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
 
 def annotate(docs_or_text: pd.DataFrame | str, pipeline: Any = None, batch_size: int = 32,
              progress: bool | None = None) -> Annotation:
-    """Tokens (with their MWT expansion), sentences and entities of cleaned documents.
+    """Tokens (with their MWT expansion), words (lemma, tags, tree), sentences and entities.
 
     ``docs_or_text``: a DataFrame with ``doc_id`` and ``text_clean`` (``kz.clean_corpus``), or
     one text (``doc_id`` ``"doc"``). ``pipeline``: a ``stanza.Pipeline`` (default
@@ -270,7 +421,7 @@ def annotate(docs_or_text: pd.DataFrame | str, pipeline: Any = None, batch_size:
 
     if progress is None:
         progress = len(texts) > 1
-    rows: dict[str, list] = {"sentences": [], "tokens": [], "entities": []}
+    rows: dict[str, list] = {"sentences": [], "tokens": [], "words": [], "entities": []}
     known = _known_words(nlp)
     from tqdm import tqdm  # noqa: PLC0415 (plain bar: tqdm.auto warns without ipywidgets)
 
@@ -287,4 +438,5 @@ def annotate(docs_or_text: pd.DataFrame | str, pipeline: Any = None, batch_size:
         sentences=_frame(rows["sentences"], schemas.SENTENCES),
         tokens=_frame(rows["tokens"], schemas.TOKENS),
         entities=_frame(rows["entities"], schemas.ENTITIES),
+        words=_frame(rows["words"], schemas.WORDS),
     )

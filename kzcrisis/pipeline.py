@@ -36,6 +36,7 @@ PER_DOC = {
     "cleaning_log": schemas.CLEANING_LOG,
     "sentences": schemas.SENTENCES,
     "tokens": schemas.TOKENS,
+    "words": schemas.WORDS,
     "entities": schemas.ENTITIES,
     "mentions": schemas.MENTIONS,
     "candidates": schemas.CANDIDATES,
@@ -49,7 +50,7 @@ CORPUS = {
     "cooccurrence": schemas.COOCCURRENCE,
     "stance_comparison": schemas.STANCE_COMPARISON,
 }
-TABLE_ORDER = ["documents", "cleaning_log", "sentences", "tokens", "entities", "mentions",
+TABLE_ORDER = ["documents", "cleaning_log", "sentences", "tokens", "words", "entities", "mentions",
                "actors", "cooccurrence", "candidates", "statements", "stance",
                "stance_comparison", "framing"]
 _ASCII_STEM = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
@@ -113,7 +114,7 @@ def _annotate(docs: pd.DataFrame, settings: Settings):
         fresh = nlp.annotate(docs.iloc[missing], pipeline=pipe, batch_size=settings.batch_size,
                              progress=settings.progress)
         per_doc = _by_doc({name: getattr(fresh, name)
-                           for name in ("sentences", "tokens", "entities")})
+                           for name in ("sentences", "tokens", "words", "entities")})
         for i in missing:
             found[i] = cache.put(keys[i], per_doc(doc_ids[i]))
     return nlp.Annotation(**split_long(list(zip(doc_ids, found, strict=True))))
@@ -243,7 +244,8 @@ def _compute_chunk(docs: pd.DataFrame, settings: Settings
     tables = {
         "documents": documents, "cleaning_log": log,
         "sentences": annotation.sentences, "tokens": annotation.tokens,
-        "entities": annotation.entities, "mentions": actor_tables.mentions,
+        "words": annotation.words, "entities": annotation.entities,
+        "mentions": actor_tables.mentions,
         "candidates": actor_tables.candidates, "statements": statements, "stance": stance,
         "framing": framing,
     }
@@ -317,7 +319,8 @@ class Results:
     def annotation(self):
         from .nlp import Annotation
 
-        return Annotation(sentences=self.sentences, tokens=self.tokens, entities=self.entities)
+        return Annotation(sentences=self.sentences, tokens=self.tokens, words=self.words,
+                          entities=self.entities)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Tables in the order they are written, as ``{name: DataFrame}``."""

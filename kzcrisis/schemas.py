@@ -11,6 +11,10 @@ CLEANING_LOG = ["doc_id", "rule", "raw_start", "raw_end", "removed", "replacemen
 SENTENCES = ["doc_id", "sent_id", "start_char", "end_char", "text"]
 TOKENS = ["doc_id", "sent_id", "token_id", "text", "start_char", "end_char", "words"]
 ENTITIES = ["doc_id", "sent_id", "ent_id", "text", "type", "start_char", "end_char"]
+#: one row per syntactic word; word_id/head are CoNLL-U ids within the sentence (head 0 =
+#: root, -1 = no parse); offsets are those of the word's token
+WORDS = ["doc_id", "sent_id", "token_id", "word_id", "text", "lemma", "upos", "feats", "head",
+         "deprel", "start_char", "end_char"]
 MENTIONS = ["doc_id", "sent_id", "actor_id", "group", "surface", "start_char", "end_char",
             "raw_start", "raw_end", "method"]
 ACTORS = ["actor_id", "name_en", "name_ar", "group", "wikidata", "n_mentions", "first_sent"]
@@ -19,14 +23,16 @@ CANDIDATES = ["doc_id", "sent_id", "text", "type", "start_char", "end_char", "ra
               "raw_end"]
 STATEMENTS = ["statement_id", "doc_id", "sent_id", "speaker_actor_id", "group", "speaker_text",
               "cue", "cue_lemma", "kind", "content", "start_char", "end_char", "raw_start",
-              "raw_end", "channel", "addressee"]
+              "raw_end", "channel", "addressee", "speaker_start", "speaker_end", "speaker_type",
+              "speaker_rule", "link_rule", "is_headline"]
 STANCE = ["statement_id", "doc_id", "group", "target", "label", "score", "evidence"]
 STANCE_COMPARISON = ["doc_id", "group", "target", "label", "score", "n_statements", "evidence"]
 FRAMING = ["doc_id", "speaker_group", "term_id", "term_class", "target", "n"]
 #: Column types shared by every table: these are integers (nullable), these floats, the
 #: rest text ("" when missing).
-INT_COLUMNS = frozenset({"sent_id", "token_id", "ent_id", "start_char", "end_char",
+INT_COLUMNS = frozenset({"sent_id", "token_id", "ent_id", "word_id", "head", "start_char", "end_char",
                          "raw_start", "raw_end", "n_mentions", "weight", "n_statements", "n",
+                         "speaker_start", "speaker_end", "is_headline",
                          "n_chars", "n_chars_clean"})
 FLOAT_COLUMNS = frozenset({"score"})
 

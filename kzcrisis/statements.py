@@ -1005,15 +1005,65 @@ def _person_ids(actor_ids: set[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def has_parse(annotation) -> bool:
+    """Whether an annotation carries a dependency parse (a words table with heads)."""
+    words = getattr(annotation, "words", None)
+    return isinstance(words, pd.DataFrame) and len(words) > 0 and bool((words["head"] >= 0).all())
+
+
 def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFrame | None = None,
-                       lexicon: StatementLexicon | None = None) -> pd.DataFrame:
+                       lexicon: StatementLexicon | None = None,
+                       cue_lemmas: str | Path | None = None) -> pd.DataFrame:
     """Statements (claims) of each cleaned document, as table ``schemas.STATEMENTS``.
 
     ``docs`` needs doc_id and text_clean (from :func:`kzcrisis.clean.clean_corpus`);
-    ``annotation`` gives the sentences (without it, sentences are split on punctuation);
-    ``mentions`` (from :func:`kzcrisis.extract_actors`) gives the speakers. Raw offsets are
-    added when ``docs`` carries the cleaning provenance.
+    ``annotation`` (from :func:`kzcrisis.annotate`) gives the sentences and the parse;
+    ``mentions`` (from :func:`kzcrisis.extract_actors`) gives the speakers. With a parse the
+    rules of :mod:`kzcrisis.attribution` run (cues by lemma, speakers from the tree, every row
+    naming its ``speaker_rule`` and ``link_rule``); without one (a model set without a parser,
+    or no annotation) the surface rules of this module do, and ``speaker_rule`` says so
+    (``surface:...``). Raw offsets are added when ``docs`` carries the cleaning provenance.
+
+    >>> docs, _ = kz.clean_corpus(kz.load_corpus("data/raw"))          # doctest: +SKIP
+    >>> ann = kz.annotate(docs)                                           # doctest: +SKIP
+    >>> kz.extract_statements(docs, ann, kz.extract_actors(docs, ann).mentions)  # doctest: +SKIP
     """
+    if has_parse(annotation) and isinstance(docs, pd.DataFrame) \
+            and {"doc_id", "text_clean"} <= set(docs.columns):
+        return _from_parse(docs, annotation, mentions, cue_lemmas)
+    return _from_surface(docs, annotation, mentions, lexicon)
+
+
+def _from_parse(docs: pd.DataFrame, annotation, mentions: pd.DataFrame | None,
+                cue_lemmas: str | Path | None) -> pd.DataFrame:
+    from .attribution import attribute, load_cue_lemmas
+
+    lex = load_cue_lemmas(str(cue_lemmas) if cue_lemmas else None)
+    rows = attribute(docs, annotation.words, annotation.sentences, annotation.entities,
+                     mentions, lex)
+    n: dict[str, int] = {}
+    for r in rows:
+        n[r["doc_id"]] = n.get(r["doc_id"], 0) + 1
+        r["statement_id"] = f"{r['doc_id']}:s{n[r['doc_id']]:03d}"
+        r.pop("_head", None)
+    return _finish_table(pd.DataFrame(rows, columns=[c for c in schemas.STATEMENTS
+                                                     if c not in ("raw_start", "raw_end")]), docs)
+
+
+def _finish_table(table: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    if "provenance" in docs.columns and len(table):
+        from .clean import add_raw_offsets
+
+        table = add_raw_offsets(table, docs)
+    else:
+        table["raw_start"] = pd.Series(dtype=object)
+        table["raw_end"] = pd.Series(dtype=object)
+    return schemas.conform(table, schemas.STATEMENTS)
+
+
+def _from_surface(docs: pd.DataFrame, annotation, mentions: pd.DataFrame | None,
+                  lexicon: StatementLexicon | None) -> pd.DataFrame:
+    """The surface rules (module docstring): used where the parse is missing."""
     if not isinstance(docs, pd.DataFrame) or not {"doc_id", "text_clean"} <= set(docs.columns):
         raise KzError("extract_statements needs the cleaned documents (doc_id, text_clean); "
                       "run kz.clean_corpus first")
@@ -1063,24 +1113,20 @@ def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFra
                     "direct" if c.direct else "indirect")
             sid = doc.sentence(c.s)[0]
             n += 1
+            ss, se = doc.to_c(*c.speaker_span) if c.speaker_span else (None, None)
             rows.append({
                 "statement_id": f"{doc_id}:s{n:03d}", "doc_id": doc_id, "sent_id": sid,
                 "speaker_actor_id": sp.actor_id if sp else "", "group": sp.group if sp else "",
-                "speaker_text": speaker_text, "cue": cue, "cue_lemma": lemma, "kind": kind,
+                "speaker_text": speaker_text, "speaker_start": ss, "speaker_end": se,
+                "speaker_type": "", "speaker_rule": f"surface:{c.how or 'none'}",
+                "link_rule": "surface", "cue": cue, "cue_lemma": lemma, "kind": kind,
                 "content": text[cs:ce_trim], "start_char": cs, "end_char": ce_trim,
                 "channel": "؛ ".join(dict.fromkeys(x for x in c.channel if x)),
-                "addressee": c.addressee,
+                "addressee": c.addressee, "is_headline": 0,
             })
     table = pd.DataFrame(rows, columns=[c for c in schemas.STATEMENTS
                                         if c not in ("raw_start", "raw_end")])
-    if "provenance" in docs.columns and len(table):
-        from .clean import add_raw_offsets
-
-        table = add_raw_offsets(table, docs)
-    else:
-        table["raw_start"] = pd.Series(dtype=object)
-        table["raw_end"] = pd.Series(dtype=object)
-    return schemas.conform(table, schemas.STATEMENTS)
+    return _finish_table(table, docs)
 
 
 def evaluate_statements(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:

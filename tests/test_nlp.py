@@ -40,9 +40,9 @@ def test_model_card_lists_the_same_checksums():
         assert f"`{name}`" in card and digest in card
 
 
-def test_models_total_at_most_25_mb():
+def test_models_total_at_most_60_mb():
     total = sum((MODELS_DIR / f).stat().st_size for f in MODEL_FILES.values())
-    assert total <= 25 * 1024 * 1024
+    assert total <= 60 * 1024 * 1024
 
 
 def test_tampered_model_file_is_refused(tmp_path, monkeypatch):
@@ -132,12 +132,28 @@ def test_unknown_models_argument(monkeypatch, models):
     ("tokenize,ner", "tokenize,mwt,ner"),
     ("ner,tokenize", "tokenize,mwt,ner"),
     ("tokenize", "tokenize"),
+    ("tokenize,pos", "tokenize,mwt,pos"),
+    ("tokenize,depparse", "tokenize,mwt,pos,lemma,depparse"),
+    ("depparse,ner,tokenize", "tokenize,mwt,pos,lemma,depparse,ner"),
 ])
 def test_processor_lists(processors, expected):
     assert nlp._processors(processors) == expected
 
 
-@pytest.mark.parametrize("processors", ["ner", "tokenize,pos", "", "lemma"])
+@pytest.mark.parametrize(("files", "expected"), [
+    (["tokenize", "mwt", "ner", "pretrain"], "tokenize,mwt,ner"),
+    (["tokenize", "mwt", "pos", "lemma", "depparse", "ner", "pretrain"],
+     "tokenize,mwt,pos,lemma,depparse,ner"),
+    (["tokenize", "mwt", "pos", "depparse", "pretrain"], "tokenize,mwt,pos"),  # no lemma
+    (["tokenize", "mwt", "ner"], "tokenize,mwt"),  # NER without its vectors
+])
+def test_available_processors_follow_the_files(tmp_path, files, expected):
+    for proc in files:
+        (tmp_path / MODEL_FILES[proc]).write_bytes(b"x")
+    assert nlp.available_processors(tmp_path) == expected
+
+
+@pytest.mark.parametrize("processors", ["ner", "", "lemma", "tokenize,parse"])
 def test_bad_processor_lists(processors):
     with pytest.raises(KzError):
         nlp._processors(processors)
@@ -383,3 +399,47 @@ def test_pud_clitic_runs_become_multiword_tokens():
     conllu = train.to_padt_style(["# text = وقال كلامه, 12%"], rows)
     assert "1-2\tوقال" in conllu and "3-4\tكلامه" in conllu
     assert "3-4\tكلامه\t_\t_\t_\t_\t_\t_\t_\tSpaceAfter=No" in conllu
+
+
+# ------------------------------------------------------------------ clitic-split veto
+
+#: a small frequency table in the shape of ar_word_freq.tsv (counts as in news text)
+FREQ = {"وقال": 12000, "قال": 5800, "وزارة": 6300, "لبنان": 900, "بنان": 10, "موسكو": 480,
+        "بموسكو": 40, "بكين": 360, "كين": 30, "وزارته": 200, "والرئيس": 3000, "الرئيس": 20000,
+        "وزير": 9000, "زير": 3, "ولافروف": 5, "لافروف": 240, "فرنسا": 800,
+        "الانضمام": 300, "قول": 900, "لدي": 50, "لديها": 400}
+
+
+@pytest.mark.parametrize(("token", "expected"), [
+    ("وقال", ("وقال", True)),            # قال is common: the MWT model may split و|قال
+    ("والرئيس", ("والرئيس", True)),
+    ("بموسكو", ("بموسكو", True)),
+    ("ولافروف", ("ولافروف", True)),
+    ("بلينكن", "بلينكن"),                # لينكن is no news word: ب is part of the name
+    ("لبنان", "لبنان"),                  # بنان is 90 times rarer than لبنان
+    ("بكين", "بكين"),
+    ("وزير", "وزير"),
+    ("فرنسا", "فرنسا"),
+    ("وزارته", ("وزارته", ["وزارت", "ه"])),  # no و|زارته, but the suffix still splits
+    ("بالحكومة", ("بالحكومة", True)),     # the article follows: ب is a clitic
+    ("للانضمام", ("للانضمام", True)),     # ل + الانضمام written لل
+    ("بقوله", ("بقوله", True)),           # قول + ه
+    ("لديها", ("لديها", ["لدي", "ها"])),
+    ("ولي", ("ولي", True)),              # too short to judge: the model decides
+    ("Blinken", ("Blinken", True)),
+])
+def test_clitic_veto(token, expected):
+    assert nlp.clitic_veto(token, FREQ) == expected
+
+
+def test_clitic_veto_postprocessor_keeps_plain_tokens():
+    veto = nlp.CliticVeto(FREQ)
+    out = veto([["قال", ("بلينكن", True), ("وقال", True)], [("لبنان", True)]])
+    assert out == [["قال", "بلينكن", ("وقال", True)], ["لبنان"]]
+
+
+def test_frequency_list_is_the_shipped_news_counts():
+    freq = nlp.load_freq(MODELS_DIR / MODEL_FILES["freq"])
+    assert len(freq) > 100_000
+    assert freq["في"] > freq["قال"] > freq["لافروف"] > 0
+    assert "لينكن" not in freq

@@ -7,6 +7,12 @@
   multi-word tokens as gold, see :mod:`kzcrisis.models.train`);
 * NER entity-level F1 (Stanza's own ``ner_tagger --mode predict`` scorer, gold tokens) on
   Stanza's AQMAR test split and on the ANERcorp (CAMeL Lab) test split;
+* UPOS, UFeats, lemma accuracy, UAS and LAS of the tagger, lemmatizer and parser on gold
+  tokenization (the CoNLL 2018 scorer), on the held-out PUD tenth and the held-out tenth of
+  PADT v1 (converted as for training, :mod:`kzcrisis.models.ud`); lemmas are compared without
+  diacritics (the models learn them so);
+* attachment F1 of ``nsubj``/``obj``/``ccomp`` dependents of verbs (the relations statement
+  attribution relies on): a predicted arc counts when dependent, head and relation match gold;
 * the people of the seed article found as PER (a check, not a benchmark).
 
 Writes the CSV (model, data, split, metric, value, reference) and the score table of
@@ -79,6 +85,88 @@ def score_tokenizer(corpora: Path, models: Path) -> dict[str, float]:
     return {k: 100 * ev[k].f1 for k in ("Tokens", "Sentences", "Words")}
 
 
+#: relations of verbs that statement attribution reads (subtypes folded: nsubj:pass -> nsubj)
+VERB_RELATIONS = ("nsubj", "obj", "ccomp")
+
+
+def _gold_rows(sent: str) -> list[list[str]]:
+    return [ln.split("\t") for ln in sent.split("\n")
+            if ln and not ln.startswith("#") and ln.split("\t")[0].isdigit()]
+
+
+def _gold_conllu(sents: list[str]) -> str:
+    """Gold sentences as plain word lines (no multi-word tokens), lemmas without diacritics."""
+    from kzcrisis.models.news import strip_marks  # noqa: PLC0415
+
+    out = []
+    for sent in sents:
+        rows = []
+        for r in _gold_rows(sent):
+            r = list(r)
+            r[2] = strip_marks(r[2]) if r[2] != "_" else "_"
+            r[4], r[8], r[9] = "_", "_", "_"
+            rows.append("\t".join(r))
+        out.append("\n".join(rows) + "\n")
+    return "\n".join(out) + "\n"
+
+
+def parse_gold_words(sents: list[str], models: Path) -> str:
+    """The tagger, lemmatizer and parser run on the gold words of each sentence (CoNLL-U)."""
+    from kzcrisis.nlp import _import_stanza, _local_kwargs  # noqa: PLC0415
+
+    stanza = _import_stanza()
+    kw = _local_kwargs(models, "tokenize,pos,lemma,depparse")
+    kw.pop("tokenize_postprocessor", None)
+    nlp = stanza.Pipeline("ar", processors="tokenize,pos,lemma,depparse", tokenize_pretokenized=True,
+                          download_method=None, logging_level="WARN", use_gpu=False, **kw)
+    doc = nlp([[r[1] for r in _gold_rows(s)] for s in sents])
+    out = []
+    for sent in doc.sentences:
+        rows = [f"{w.id}\t{w.text}\t{w.lemma or '_'}\t{w.upos or '_'}\t_\t{w.feats or '_'}\t"
+                f"{w.head}\t{w.deprel or '_'}\t_\t_" for w in sent.words]
+        out.append("\n".join(rows) + "\n")
+    return "\n".join(out) + "\n"
+
+
+def verb_arcs(conllu: str) -> set[tuple[int, int, int, str]]:
+    """(sentence, dependent, head, relation) of every nsubj/obj/ccomp whose head is a VERB."""
+    arcs = set()
+    for k, block in enumerate(conllu.strip().split("\n\n")):
+        rows = [ln.split("\t") for ln in block.split("\n") if ln and ln.split("\t")[0].isdigit()]
+        upos = {int(r[0]): r[3] for r in rows}
+        for r in rows:
+            rel = r[7].split(":")[0]
+            if rel in VERB_RELATIONS and upos.get(int(r[6])) == "VERB":
+                arcs.add((k, int(r[0]), int(r[6]), rel))
+    return arcs
+
+
+def arc_f1(gold: set, system: set, rel: str) -> float:
+    g = {a for a in gold if a[3] == rel}
+    s = {a for a in system if a[3] == rel}
+    if not g or not s:
+        return 0.0
+    tp = len(g & s)
+    p, r = tp / len(s), tp / len(g)
+    return 100 * 2 * p * r / (p + r) if tp else 0.0
+
+
+def score_parser(sents: list[str], models: Path) -> dict[str, float]:
+    """UPOS, UFeats, Lemmas, UAS, LAS (CoNLL 2018 scorer) and verb-argument F1, gold words."""
+    from udtools import udeval  # noqa: PLC0415
+
+    gold_text, system_text = _gold_conllu(sents), parse_gold_words(sents, models)
+    with tempfile.TemporaryDirectory() as tmp:
+        gold, system = Path(tmp) / "gold.conllu", Path(tmp) / "system.conllu"
+        gold.write_text(gold_text, encoding="utf-8")
+        system.write_text(system_text, encoding="utf-8")
+        ev = udeval.evaluate(udeval.load_conllu_file(str(gold)), udeval.load_conllu_file(str(system)))
+    scores = {k: 100 * ev[k].f1 for k in ("UPOS", "UFeats", "Lemmas", "UAS", "LAS")}
+    g, s = verb_arcs(gold_text), verb_arcs(system_text)
+    scores.update({f"{rel} of verbs F1": arc_f1(g, s, rel) for rel in VERB_RELATIONS})
+    return scores
+
+
 def score_ner(eval_json: Path, models: Path) -> dict[str, float]:
     """Entity-level F1 (all types, and per type) with Stanza's own NER scorer."""
     args = [sys.executable, "-m", "stanza.models.ner_tagger", "--mode", "predict",
@@ -149,6 +237,16 @@ def main(argv: list[str] | None = None) -> int:
             "Sentences": "Stanza official on PADT: 83.56"}
     for k, v in tok.items():
         add("tokenize+mwt", "UD Arabic-PUD", "held-out 100 sentences", f"{k} F1", v, refs[k])
+    from kzcrisis.models import ud  # noqa: PLC0415
+
+    parser_refs = {"UPOS": "target >= 93", "Lemmas": "target >= 90", "LAS": "target >= 70",
+                   "nsubj of verbs F1": "target >= 80"}
+    held_out = {"UD Arabic-PUD": ("held-out 100 sentences", tr.split_pud(c["pud"])["test"]),
+                "UD Arabic-PADT v1": ("held-out 71 test sentences", ud.padt_split(corpora)["test"])}
+    for data, (split, sents) in held_out.items():
+        for k, v in score_parser(sents, models).items():
+            add("pos+lemma+depparse", data, split, f"{k} (gold words)", v,
+                parser_refs.get(k, "") if data == "UD Arabic-PUD" else "")
     aq = score_ner(ner_dir / "ar_aqmar.test.json", models)
     for k, v in aq.items():
         add("ner", "AQMAR", "Stanza test split", f"entity {k}", v,
@@ -168,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         w.writerows(rows)
     write_card_scores(rows, models / "MODEL_CARD.md")
     for r in rows:
-        print(f"{r['model']:13} {r['data']:14} {r['metric']:24} {r['value']}")
+        print(f"{r['model']:18} {r['data']:17} {r['metric']:32} {r['value']:>8}  {r['reference']}")
     return 0
 
 

@@ -10,6 +10,11 @@ multi-word-token lines. :func:`padt_v2_row` converts one row to UD v2 convention
   ``csubj:pass``, ``auxpass`` -> ``aux:pass``, ``name`` -> ``flat``, ``mwe`` -> ``fixed``,
   ``foreign`` -> ``flat:foreign``, ``remnant`` -> ``orphan``, ``neg`` -> ``advmod`` with
   ``Polarity=Neg``; feature ``Negative`` -> ``Polarity``;
+* ``nmod`` under a verb becomes ``obl`` (UD v2 keeps ``nmod`` for dependents of nominals;
+  PUD follows it): :func:`nmod_to_obl`;
+* a sentence-initial conjunction as root (PADT v1: ``وَ`` root, ``قالت`` parataxis under it)
+  is re-attached as UD v2 does: its first predicate child becomes the root and the
+  conjunction its ``cc`` (:func:`promote_conjunction_root`);
 * forms without diacritics (``اَلأَمِيرِكِيِّينَ`` -> ``الأميركيين``), lemma ``_`` (PADT v1 has
   none: lemmas are learnt from PUD only), XPOS ``_`` (the two treebanks use different XPOS
   tag sets; kzcrisis uses UPOS and features only).
@@ -46,7 +51,37 @@ def padt_v2_row(row: list[str]) -> list[str]:
         upos = "CCONJ"
     elif upos == "X" and "Abbr=Yes" not in feats:
         upos = _X_BY_DEPREL.get(base, "PROPN")
-    return [idx, strip_marks(form), "_", upos, "_", _feats(feats, extra), head, new_rel, "_", "_"]
+    return [idx, strip_marks(form) or form, "_", upos, "_", _feats(feats, extra), head, new_rel, "_", "_"]
+
+
+def promote_conjunction_root(rows: list[list[str]]) -> list[list[str]]:
+    """``و`` (root) <- ``قالت`` (parataxis) becomes ``قالت`` (root) <- ``و`` (cc).
+
+    The conjunction's other children move to the new root; nothing changes when the root is
+    not a conjunction or has no child to promote."""
+    root = next((r for r in rows if r[6] == "0"), None)
+    if root is None or root[3] != "CCONJ":
+        return rows
+    kids = [r for r in rows if r[6] == root[0] and r[7] != "punct"]
+    if not kids:
+        return rows
+    new = next((r for r in kids if r[7] == "parataxis"), kids[0])
+    for r in rows:
+        if r[6] == root[0] and r is not new:
+            r[6] = new[0]
+    new[6], new[7] = "0", "root"
+    root[6], root[7] = new[0], "cc"
+    return rows
+
+
+def nmod_to_obl(rows: list[list[str]]) -> list[list[str]]:
+    """``قال ... في بيان`` : ``بيان`` nmod of the verb (UD v1) -> obl (UD v2)."""
+    upos = {r[0]: r[3] for r in rows}
+    for r in rows:
+        base, _, sub = r[7].partition(":")
+        if base == "nmod" and upos.get(r[6]) == "VERB":
+            r[7] = "obl" + (":" + sub if sub else "")
+    return rows
 
 
 def padt_sentences(path: Path) -> list[str]:
@@ -55,7 +90,8 @@ def padt_sentences(path: Path) -> list[str]:
 
     out = []
     for comments, rows in read_conllu(path):
-        new = [padt_v2_row(r) for r in rows if r and r[0].isdigit()]
+        new = nmod_to_obl(promote_conjunction_root(
+            [padt_v2_row(r) for r in rows if r and r[0].isdigit()]))
         sid = next((c for c in comments if c.startswith("# sent_id")), None)
         head = [sid] if sid else []
         head.append("# text = " + " ".join(r[1] for r in new))

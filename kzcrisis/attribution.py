@@ -1,0 +1,625 @@
+"""Statement attribution on the dependency parse: cues by lemma, speakers from the tree.
+
+This is the attribution that :func:`kzcrisis.statements.extract_statements` runs when the
+annotation has a parse (``kz.annotate`` with the embedded models); the surface rules of
+``statements.py`` remain only for model sets without a tagger and parser, and the manifest
+says which ran.
+
+The way of textacy's ``direct_quotations`` and citron, for Arabic newswire:
+
+* **Cues by lemma** (``resources/cues_lemma.csv``): a word whose lemma and POS fit a row,
+  whatever its inflection, clitics or voice: ``وقالت``, ``يقول``, ``قالوا`` -> قال; participles
+  in a reporting frame (``مضيفاً أن`` -> أضاف) and the negator attached to the cue
+  (``لم يستبعد``).
+* **Speaker rules**, tried in order (:data:`SPEAKER_RULES`); each is a small function over the
+  tree and names itself in ``speaker_rule``: ``subject`` (nsubj of the cue, before or after
+  it), ``relay`` (``نقل عن X``: X), ``kana`` (``وكان الوزير ... قد صرح``), ``topic``
+  (``أما الوزارة فحذرت``), ``conj`` and ``participle`` (a cue coordinated with or depending on
+  another cue shares its speaker), ``passive`` (no speaker), ``continuation`` (pro-drop: the
+  latest speaker whose gender and number agree with the verb).
+* **Speaker phrase**: the subject with its noun phrase (flat names, appositions, nmod,
+  adjectives), offsets without proclitics: ``speaker_text``/``speaker_start``/``speaker_end``.
+* **Linking** (``link_rule``): an actor mention *inside* the phrase (``inside``); a bare office
+  noun (``الوزير``) to the latest earlier speaker headed by the same noun (``office``);
+  otherwise none (the phrase is kept with its NER type and an empty group), never the
+  nearest mention elsewhere.
+* **Content**: the quotation (``direct``), the ``ccomp`` clause after أن/إن, or the object of
+  the cue's frame (``دعا ... إلى``، ``حذر من``), else the rest of the clause.
+* **Source markers** (``بحسب``، ``وفقاً لـ``، ``نقلاً عن``) are statements only when their object
+  holds an actor mention; otherwise they become the channel of a statement of the sentence.
+* **Headlines**: a sentence that is a whole short line without final punctuation is
+  ``is_headline``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import grammar
+from .errors import ResourceError
+from .paths import resource
+from .resource_files import read_resource_csv
+from .syntax import Tree, Word, sentence_trees
+
+CUE_FILE = "cues_lemma.csv"
+CUE_CLASSES = ("speech", "action")
+POLARITIES = ("neutral", "endorse", "reject", "deny", "warn")
+FRAMES = ("that", "quote", "ila", "min", "ala", "an", "obj", "li")
+_FRAME_PREPS = {"ila": "الي", "min": "من", "ala": "علي", "an": "عن", "li": "ل"}
+_QUOTES = {"“": "”", "«": "»", '"': '"', "‘": "’", "„": "“"}
+_FINAL = re.compile(r"[.!?؟:…»”\"]\s*$")
+_TRAIL = re.compile(r"[\s،,;؛.:!?؟\-–]+$")
+_LEAD = re.compile(r"^[\s،,;؛:\-–]+")
+HEADLINE_MAX_WORDS = 14
+
+
+def _fold(text: str) -> str:
+    from .clean import normalize_for_matching
+
+    return normalize_for_matching(text)
+
+
+# ------------------------------------------------------------------------ cue lexicon
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One row of the cue lexicon."""
+
+    lemma: str
+    verb: str
+    pos: str
+    cls: str
+    polarity: str
+    frames: frozenset[str]
+    object: str
+
+
+@lru_cache(maxsize=8)
+def load_cue_lemmas(path: str | None = None) -> dict[str, list[Cue]]:
+    """``folded lemma -> cue rows`` of ``resources/cues_lemma.csv`` (or ``path``)."""
+    file = Path(path) if path else resource(CUE_FILE)
+    out: dict[str, list[Cue]] = {}
+    for line, row in read_resource_csv(file, ["lemma", "verb", "pos", "class", "polarity",
+                                              "frames", "object"]):
+        where = f"{file}: line {line}"
+        if not row["lemma"] or not row["verb"]:
+            raise ResourceError(f"{where}: lemma and verb must not be empty")
+        if row["class"] not in CUE_CLASSES:
+            raise ResourceError(f"{where}: class {row['class']!r} not in {CUE_CLASSES}")
+        if row["polarity"] not in POLARITIES:
+            raise ResourceError(f"{where}: polarity {row['polarity']!r} not in {POLARITIES}")
+        frames = frozenset(f for f in row["frames"].split("|") if f)
+        if frames - set(FRAMES):
+            raise ResourceError(f"{where}: unknown frame {sorted(frames - set(FRAMES))[0]!r}; "
+                                f"frames are {', '.join(FRAMES)}")
+        if row["object"] not in ("", "addressee", "source"):
+            raise ResourceError(f"{where}: object must be empty, 'addressee' or 'source'")
+        cue = Cue(row["lemma"], row["verb"], row["pos"] or "VERB", row["class"], row["polarity"],
+                  frames, row["object"])
+        out.setdefault(_fold(row["lemma"]), []).append(cue)
+    return out
+
+
+def match_cue(w: Word, lexicon: dict[str, list[Cue]]) -> Cue | None:
+    """The cue row a word realises, by its lemma and POS.
+
+    ``قالت`` (lemma قال, VERB) -> قال; ``مضيفاً`` (lemma مضيف, ADJ) -> the participle row of
+    أضاف; ``قول`` (NOUN) -> none (a noun is a cue only through a participle/noun row)."""
+    rows = lexicon.get(_fold(w.lemma), [])
+    for cue in rows:
+        if cue.pos == "VERB" and w.upos in ("VERB", "AUX"):
+            return cue
+        if cue.pos != "VERB" and w.upos in ("ADJ", "NOUN", "VERB"):
+            return cue
+    return None
+
+
+# ------------------------------------------------------------------------ the sentence
+
+
+@dataclass
+class Sent:
+    """One parsed sentence with what the rules need around it."""
+
+    tree: Tree
+    text: str  # the document's text_clean
+    start: int
+    end: int
+    offsets: dict[int, tuple[int, int]] = field(default_factory=dict)
+    headline: bool = False
+
+    def __post_init__(self) -> None:
+        self.offsets = word_offsets(self.tree, self.text)
+
+    def span(self, ids: list[int]) -> tuple[int, int]:
+        """Offsets of some words, proclitics and suffix pronouns of the edge tokens excluded."""
+        return (min(self.offsets[i][0] for i in ids), max(self.offsets[i][1] for i in ids))
+
+
+def word_offsets(tree: Tree, text: str) -> dict[int, tuple[int, int]]:
+    """Offsets of each word inside its token: ``والرئيس`` = و (0-1) + الرئيس (1-7) when the
+    words spell the token; otherwise every word gets the token's offsets."""
+    by_token: dict[int, list[Word]] = {}
+    for w in sorted(tree.words.values(), key=lambda w: w.id):
+        by_token.setdefault(w.token_id, []).append(w)
+    out = {}
+    for ws in by_token.values():
+        s, e = ws[0].start, ws[0].end
+        if len(ws) > 1 and "".join(w.text for w in ws) == text[s:e]:
+            pos = s
+            for w in ws:
+                out[w.id] = (pos, pos + len(w.text))
+                pos += len(w.text)
+        else:
+            for w in ws:
+                out[w.id] = (s, e)
+    return out
+
+
+def is_headline(text: str, start: int, end: int) -> bool:
+    """A sentence that is a whole line of at most ``HEADLINE_MAX_WORDS`` words, ends without
+    final punctuation and is followed by more text: ``موسكو ترسل قوات إلى كازاخستان``."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    le = len(text) if le < 0 else le
+    line = text[ls:le].strip()
+    if text[ls:start].strip() or text[end:le].strip():
+        return False
+    return (bool(line) and len(line.split()) <= HEADLINE_MAX_WORDS and not _FINAL.search(line)
+            and bool(text[le:].strip()))
+
+
+# ------------------------------------------------------------------------ statements
+
+
+@dataclass
+class Claim:
+    """A statement being built; rules fill its fields."""
+
+    sent: Sent
+    cue_word: Word
+    cue: Cue
+    speaker_ids: list[int] = field(default_factory=list)
+    speaker_rule: str = ""
+    inherited: Claim | None = None
+    channel: list[str] = field(default_factory=list)
+    content: tuple[int, int] | None = None
+    kind: str = ""
+    negator: str = ""
+
+    @property
+    def speaker_span(self) -> tuple[int, int] | None:
+        if self.speaker_ids:
+            return self.sent.span(self.speaker_ids)
+        if self.inherited is not None:
+            return self.inherited.speaker_span
+        return None
+
+    @property
+    def speaker_head(self) -> Word | None:
+        if self.speaker_ids:
+            heads = [self.sent.tree.words[i] for i in self.speaker_ids
+                     if self.sent.tree.words[i].head not in self.speaker_ids]
+            return heads[0] if heads else None
+        return self.inherited.speaker_head if self.inherited is not None else None
+
+
+def _phrase(sent: Sent, w: Word) -> list[int]:
+    ids = sent.tree.phrase(w.id)
+    return [i for i in ids if sent.tree.words[i].upos != "PUNCT"] or [w.id]
+
+
+# Speaker rules: each takes the claim and the claims before it in the document, fills the
+# speaker and returns True when it applies.
+
+
+def rule_relay(c: Claim, before: list[Claim]) -> bool:
+    """``نقلت وكالة إنترفاكس عن وزارة الداخلية قولها إن ...``: the source after عن speaks, the
+    relaying subject is the channel."""
+    if c.cue.object != "source":
+        return False
+    for kid in c.sent.tree.kids(c.cue_word.id, "obl", "nmod"):
+        if any(_fold(k.lemma or k.text) == "عن" for k in c.sent.tree.kids(kid.id, "case")):
+            for subj in c.sent.tree.kids(c.cue_word.id, "nsubj"):
+                s, e = c.sent.span(_phrase(c.sent, subj))
+                c.channel.append(c.sent.text[s:e])
+            c.speaker_ids, c.speaker_rule = _phrase(c.sent, kid), "relay"
+            return True
+    return False
+
+
+def rule_subject(c: Claim, before: list[Claim]) -> bool:
+    """``وقال وزير الخارجية التركي مولود جاووش أوغلو إن ...`` / ``الرئيس الفرنسي قال``: the
+    nsubj of an active cue, with its whole noun phrase."""
+    if c.cue_word.feat("Voice") == "Pass":
+        return False
+    subj = c.sent.tree.kids(c.cue_word.id, "nsubj")
+    if not subj:
+        return False
+    c.speaker_ids, c.speaker_rule = _phrase(c.sent, subj[0]), "subject"
+    return True
+
+
+def rule_kana(c: Claim, before: list[Claim]) -> bool:
+    """``وكان وزير الخارجية الروسي قد صرح ...``: the subject sits on كان, the cue below it."""
+    tree = c.sent.tree
+    kana = [w for w in tree.ancestors(c.cue_word.id)[:1] if _fold(w.lemma) == "كان"]
+    kana += [w for w in tree.kids(c.cue_word.id, "aux", "cop") if _fold(w.lemma) == "كان"]
+    for k in kana:
+        subj = tree.kids(k.id, "nsubj")
+        if subj:
+            c.speaker_ids, c.speaker_rule = _phrase(c.sent, subj[0]), "kana"
+            return True
+    return False
+
+
+def rule_topic(c: Claim, before: list[Claim]) -> bool:
+    """``أما وزارة الخارجية الصينية فحذرت من ...``: the noun phrase after أما."""
+    tree = c.sent.tree
+    for w in sorted(tree.words.values(), key=lambda w: w.id):
+        if w.id >= c.cue_word.id:
+            break
+        if _fold(w.text) in grammar.words("topic") and w.id + 1 in tree.words:
+            nxt = tree.words[w.id + 1]
+            ids = [i for i in tree.phrase(nxt.id) if i < c.cue_word.id]
+            if ids:
+                c.speaker_ids, c.speaker_rule = ids, "topic"
+                return True
+    return False
+
+
+def _claim_of(word_id: int, c: Claim, before: list[Claim]) -> Claim | None:
+    return next((b for b in reversed(before)
+                 if b.sent is c.sent and b.cue_word.id == word_id), None)
+
+
+def rule_conj(c: Claim, before: list[Claim]) -> bool:
+    """``أعرب عن قلقه ودعا الأطراف إلى ...``: a cue coordinated with an earlier cue shares
+    its speaker."""
+    if c.cue_word.rel != "conj":
+        return False
+    head = _claim_of(c.cue_word.head, c, before)
+    if head is None or head.speaker_span is None:
+        return False
+    c.inherited, c.speaker_rule = head, "conj"
+    return True
+
+
+def rule_participle(c: Claim, before: list[Claim]) -> bool:
+    """``..., مضيفاً أن ...``: a participle (or advcl cue) under a cue shares its speaker."""
+    if c.cue.pos == "VERB" and c.cue_word.rel not in ("advcl", "xcomp", "acl"):
+        return False
+    for anc in c.sent.tree.ancestors(c.cue_word.id):
+        head = _claim_of(anc.id, c, before)
+        if head is not None and head.speaker_span is not None:
+            c.inherited, c.speaker_rule = head, "participle"
+            return True
+    return False
+
+
+def rule_passive(c: Claim, before: list[Claim]) -> bool:
+    """``وأُعلن أن ...``: a passive cue without a source has no speaker."""
+    if c.cue_word.feat("Voice") != "Pass":
+        return False
+    c.speaker_rule = "passive"
+    return True
+
+
+def _agrees(verb: Word, head: Word | None) -> bool:
+    if head is None:
+        return True
+    for feat in ("Gender", "Number"):
+        a, b = verb.feat(feat), head.feat(feat)
+        if a and b and a != b and not (feat == "Number" and "Plur" in (a, b) and head.upos == "PROPN"):
+            return False
+    return True
+
+
+def rule_continuation(c: Claim, before: list[Claim]) -> bool:
+    """``وأضاف أن ...`` (no subject): the latest speaker of the document whose gender and
+    number agree with the verb."""
+    for b in reversed(before):
+        if b.speaker_span is not None and _agrees(c.cue_word, b.speaker_head):
+            c.inherited, c.speaker_rule = b, "continuation"
+            return True
+    return False
+
+
+#: the speaker rules, in the order they are tried
+SPEAKER_RULES: list[Callable[[Claim, list[Claim]], bool]] = [
+    rule_relay, rule_subject, rule_kana, rule_topic, rule_conj, rule_participle, rule_passive,
+    rule_continuation]
+
+
+# ------------------------------------------------------------------------ content
+
+
+def quotes(text: str) -> list[tuple[int, int]]:
+    """Quotation spans (inner offsets) of a text: «...», “...”, "..." (paired in order)."""
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _QUOTES:
+            close = text.find(_QUOTES[ch], i + 1)
+            if close > i + 1:
+                out.append((i + 1, close))
+                i = close + 1
+                continue
+        i += 1
+    return out
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def content_quote(c: Claim, qs: list[tuple[int, int]]) -> bool:
+    """``قال: «...»`` or ``«...»، قال الوزير``: the quotation next to the cue."""
+    cs, ce = c.sent.offsets[c.cue_word.id]
+    for s, e in qs:
+        after = 0 <= s - ce <= 40 and not c.sent.text[ce:s - 1].strip(" :،,")[:1].isalpha() \
+            and s >= c.sent.start
+        gap = c.sent.text[ce:s - 1]
+        if after and len(gap.split()) <= 4 or 0 <= cs - e <= 6 and e <= c.sent.end:
+            c.content, c.kind = (s, e), "direct"
+            return True
+    return False
+
+
+def content_ccomp(c: Claim) -> bool:
+    """``أكد أن القوات ستنسحب``: the clausal complement, without its complementizer."""
+    tree = c.sent.tree
+    for kid in tree.kids(c.cue_word.id, "ccomp"):
+        ids = tree.subtree(kid.id)
+        marks = {m.id for m in tree.kids(kid.id, "mark")}
+        ids = [i for i in ids if i not in marks and i > c.cue_word.id] or ids
+        c.content, c.kind = c.sent.span(ids), "indirect"
+        return True
+    return False
+
+
+def content_frame(c: Claim) -> bool:
+    """``دعا ... إلى ضبط النفس``, ``حذر من ...``, ``انتقد الخطوة``: the frame's object."""
+    tree = c.sent.tree
+    for kid in tree.kids(c.cue_word.id, "obl", "nmod", "obj", "xcomp"):
+        if kid.id < c.cue_word.id:
+            continue
+        preps = {_fold(k.text) for k in tree.kids(kid.id, "case")}
+        frame_ok = any(_FRAME_PREPS[f] in preps for f in c.cue.frames if f in _FRAME_PREPS)
+        if frame_ok or (kid.rel == "obj" and ("obj" in c.cue.frames or c.cue.cls == "action")):
+            c.content = c.sent.span(tree.subtree(kid.id))
+            c.kind = "action" if c.cue.cls == "action" else "indirect"
+            return True
+    return False
+
+
+def content_clause(c: Claim) -> bool:
+    """Otherwise the rest of the sentence after the cue (and its speaker)."""
+    end_ids = [c.cue_word.id] + [i for i in c.speaker_ids if i > c.cue_word.id]
+    start = max(c.sent.offsets[i][1] for i in end_ids)
+    if start >= c.sent.end:
+        return False
+    c.content = (start, c.sent.end)
+    c.kind = "action" if c.cue.cls == "action" else "indirect"
+    return True
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    lead = _LEAD.match(text[s:e])
+    s += len(lead.group()) if lead else 0
+    trail = _TRAIL.search(text[s:e])
+    e -= len(trail.group()) if trail else 0
+    return s, e
+
+
+def _negator(c: Claim) -> str:
+    negs = grammar.words("negator")
+    for kid in c.sent.tree.kids(c.cue_word.id, "advmod", "aux", "mark", "cc"):
+        if _fold(kid.text) in negs and kid.id < c.cue_word.id:
+            return kid.text
+    prev = c.sent.tree.words.get(c.cue_word.id - 1)
+    if prev is not None and _fold(prev.text) in negs:
+        return prev.text
+    return ""
+
+
+# ------------------------------------------------------------------------ linking
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    actor_id: str
+    group: str
+
+
+def link(c: Claim, mentions: list[Mention], before: list[dict]) -> tuple[str, str, str]:
+    """``(actor_id, group, link_rule)`` of a claim's speaker phrase.
+
+    An actor mention inside the phrase (the one covering the head noun, else the longest):
+    ``inside``; a bare office noun (``الوزير``) to the latest earlier speaker with the same
+    head: ``office``; else ``none``."""
+    span = c.speaker_span
+    if span is None:
+        return "", "", "none"
+    s, e = span
+    inside = [m for m in mentions if m.start >= s and m.end <= e]
+    head = c.speaker_head
+    if inside:
+        hs = c.sent.offsets.get(head.id, (s, e))[0] if head is not None and c.speaker_ids else s
+        best = sorted(inside, key=lambda m: (not (m.start <= hs < m.end), -(m.end - m.start),
+                                             m.start))[0]
+        return best.actor_id, best.group, "inside"
+    if c.inherited is not None:
+        return "", "", "none"
+    if head is not None and len(c.speaker_ids) <= 2:
+        key = _fold(head.lemma or head.text)
+        for prev in reversed(before):
+            if prev["_head"] == key and prev["group"]:
+                return prev["speaker_actor_id"], prev["group"], "office"
+    return "", "", "none"
+
+
+# ------------------------------------------------------------------------ per document
+
+
+def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]],
+            before: list[Claim]) -> list[Claim]:
+    out = []
+    for w in sorted(sent.tree.words.values(), key=lambda w: w.id):
+        cue = match_cue(w, lexicon)
+        if cue is None or _inside(sent.offsets[w.id][0], qs):
+            continue
+        if cue.pos != "VERB" and not (sent.tree.kids(w.id, "ccomp", "mark")
+                                      or any(_fold(k.text) in grammar.words("complementizer")
+                                             for k in [sent.tree.first_after(w.id)] if k)):
+            continue  # مضيف as a noun ("host"), not مضيفاً أن
+        c = Claim(sent, w, cue)
+        for rule in SPEAKER_RULES:
+            if rule(c, before + out):
+                break
+        if cue.cls == "action" and c.speaker_rule not in ("subject", "kana", "topic"):
+            continue  # action verbs double as nouns: keep them with an explicit subject
+        c.negator = _negator(c)
+        if not (content_quote(c, qs) or content_ccomp(c) or content_frame(c)
+                or content_clause(c)):
+            continue
+        out.append(c)
+    return out
+
+
+def _marker_claims(sent: Sent, mentions: list[Mention], claims: list[Claim]) -> list[dict]:
+    """Source markers of a sentence: a statement when their object names an actor, else the
+    channel of a statement of the same sentence. Returns the marker statements."""
+    tree, out = sent.tree, []
+    markers = grammar.words("source_marker")
+    for w in sorted(tree.words.values(), key=lambda w: w.id):
+        if _fold(w.text) not in markers:
+            continue
+        obj = next((tree.words[i] for i in range(w.id + 1, w.id + 3) if i in tree.words
+                    and tree.words[i].upos in ("NOUN", "PROPN")), None)
+        if obj is None:
+            continue
+        ids = [i for i in tree.phrase(obj.id) if i > w.id]
+        s, e = sent.span(ids)
+        ms, _ = sent.offsets[w.id]
+        inside = [m for m in mentions if m.start >= s and m.end <= e]
+        same = [c for c in claims if c.sent is sent]
+        if not inside:
+            for c in same:
+                c.channel.append(sent.text[ms:e])
+            continue
+        if same:
+            continue  # the sentence has its own cue: the marker is its source, not a claim
+        before_txt = sent.text[sent.start:ms].strip(" ،,")
+        after_txt = sent.text[e:sent.end]
+        content = (e, sent.end) if len(after_txt.split()) >= 2 else (sent.start, ms)
+        if len(before_txt.split()) < 2 and content == (sent.start, ms):
+            continue
+        m = sorted(inside, key=lambda m: -(m.end - m.start))[0]
+        out.append({"speaker": (s, e), "actor": m, "content": content, "cue": sent.text[ms:sent.offsets[w.id][1]],
+                    "lemma": w.text})
+    return out
+
+
+def attribute_document(doc_id: str, text: str, trees: list[Tree], mentions: list[Mention],
+                       entities: list[tuple[int, int, str]], lexicon: dict[str, list[Cue]],
+                       sentence_bounds: dict[int, tuple[int, int]]) -> list[dict]:
+    """The statement rows of one document (columns of ``schemas.STATEMENTS`` but
+    ``statement_id`` and the raw offsets)."""
+    qs = quotes(text)
+    rows: list[dict] = []
+    claims: list[Claim] = []
+    for tree in trees:
+        s, e = sentence_bounds.get(tree.sent_id, (min(w.start for w in tree.words.values()),
+                                                  max(w.end for w in tree.words.values())))
+        sent = Sent(tree, text, s, e)
+        sent.headline = is_headline(text, s, e)
+        new = _claims(sent, lexicon, qs, claims)
+        markers = _marker_claims(sent, mentions, new)
+        for c in new:
+            claims.append(c)
+            actor, group, link_rule = link(c, mentions, rows)
+            rows.append(_row(doc_id, text, c, actor, group, link_rule, entities))
+        for m in markers:
+            cs, ce = _trim(text, *m["content"])
+            if ce <= cs:
+                continue
+            rows.append({"doc_id": doc_id, "sent_id": tree.sent_id,
+                         "speaker_actor_id": m["actor"].actor_id, "group": m["actor"].group,
+                         "speaker_text": text[m["speaker"][0]:m["speaker"][1]],
+                         "speaker_start": m["speaker"][0], "speaker_end": m["speaker"][1],
+                         "speaker_type": _ner_type(m["speaker"], entities),
+                         "speaker_rule": "marker", "link_rule": "inside",
+                         "cue": m["cue"], "cue_lemma": m["lemma"], "kind": "indirect",
+                         "content": text[cs:ce], "start_char": cs, "end_char": ce,
+                         "channel": "", "addressee": "", "is_headline": int(sent.headline),
+                         "_head": ""})
+    return rows
+
+
+def _ner_type(span: tuple[int, int] | None, entities: list[tuple[int, int, str]]) -> str:
+    if span is None:
+        return ""
+    s, e = span
+    hits = [t for es, ee, t in entities if es < e and ee > s]
+    return hits[0] if hits else ""
+
+
+def _row(doc_id: str, text: str, c: Claim, actor: str, group: str, link_rule: str,
+         entities: list[tuple[int, int, str]]) -> dict:
+    span = c.speaker_span
+    cs, ce = _trim(text, *c.content)
+    head = c.speaker_head
+    cue_s, cue_e = c.sent.offsets[c.cue_word.id]
+    cue = text[c.sent.tree.words[c.cue_word.id].start:cue_e]
+    return {"doc_id": doc_id, "sent_id": c.sent.tree.sent_id, "speaker_actor_id": actor,
+            "group": group, "speaker_text": text[span[0]:span[1]] if span else "",
+            "speaker_start": span[0] if span else None, "speaker_end": span[1] if span else None,
+            "speaker_type": _ner_type(span, entities), "speaker_rule": c.speaker_rule or "none",
+            "link_rule": link_rule, "cue": f"{c.negator} {cue}" if c.negator else cue,
+            "cue_lemma": c.cue.verb, "kind": c.kind, "content": text[cs:ce], "start_char": cs,
+            "end_char": ce, "channel": "؛ ".join(dict.fromkeys(x for x in c.channel if x)),
+            "addressee": "", "is_headline": int(c.sent.headline),
+            "_head": _fold(head.lemma or head.text) if head is not None and c.speaker_ids else ""}
+
+
+def attribute(docs: pd.DataFrame, words: pd.DataFrame, sentences: pd.DataFrame | None,
+              entities: pd.DataFrame | None, mentions: pd.DataFrame | None,
+              lexicon: dict[str, list[Cue]] | None = None) -> list[dict]:
+    """Statement rows of every document from the parse (see the module docstring)."""
+    lexicon = lexicon if lexicon is not None else load_cue_lemmas()
+    trees = sentence_trees(words)
+    by_doc: dict[str, list[Tree]] = {}
+    for (doc_id, _sid), t in sorted(trees.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        by_doc.setdefault(doc_id, []).append(t)
+
+    def group(df: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+        if df is None or not len(df):
+            return {}
+        return {str(k): g for k, g in df.groupby(df["doc_id"].astype(str))}
+
+    ments, ents, sents = group(mentions), group(entities), group(sentences)
+    rows = []
+    for d in docs.itertuples(index=False):
+        doc_id, text = str(d.doc_id), d.text_clean
+        if not isinstance(text, str) or doc_id not in by_doc:
+            continue
+        m = ments.get(doc_id)
+        mlist = [Mention(int(r.start_char), int(r.end_char), str(r.actor_id), str(r.group))
+                 for r in m.itertuples(index=False)] if m is not None else []
+        en = ents.get(doc_id)
+        elist = [(int(r.start_char), int(r.end_char), str(r.type))
+                 for r in en.itertuples(index=False)] if en is not None else []
+        sb = sents.get(doc_id)
+        bounds = {int(r.sent_id): (int(r.start_char), int(r.end_char))
+                  for r in sb.itertuples(index=False)} if sb is not None else {}
+        rows += attribute_document(doc_id, text, by_doc[doc_id], mlist, elist, lexicon, bounds)
+    return rows

@@ -1,0 +1,39 @@
+"""The closed-class words of Arabic that every stage uses, read from ``resources/grammar.csv``.
+
+One row per word with its class (complementizer, preposition, negator, demonstrative, relative,
+source_marker, channel, auxiliary, topic, discourse, office ...). Stages ask for a class as a set
+of folded forms (:func:`kzcrisis.clean.normalize_for_matching`), so hamza and alef spellings
+match:
+
+>>> "ان" in words("complementizer")
+True
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ResourceError
+from .paths import resource
+from .resource_files import read_resource_csv
+
+GRAMMAR_FILE = "grammar.csv"
+
+
+@lru_cache(maxsize=8)
+def load_grammar(path: str | None = None) -> dict[str, frozenset[str]]:
+    """``class -> folded words`` of the grammar file (default: the package's own)."""
+    from .clean import normalize_for_matching
+
+    file = Path(path) if path else resource(GRAMMAR_FILE)
+    out: dict[str, set[str]] = {}
+    for line, row in read_resource_csv(file, ["word", "class"]):
+        if not row["word"] or not row["class"]:
+            raise ResourceError(f"{file}: line {line}: word and class must not be empty")
+        out.setdefault(row["class"], set()).add(normalize_for_matching(row["word"]))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def words(cls: str, path: str | None = None) -> frozenset[str]:
+    """The folded words of one class (empty when the file has none)."""
+    return load_grammar(path).get(cls, frozenset())
