@@ -4,6 +4,10 @@
 * ``kz.annotate`` against calling the same ``stanza.Pipeline`` directly (``bulk_process`` on
   the same texts, same batches): the overhead of building the tables, in %;
 * batched (``batch_size`` documents per Stanza call) against one call per document;
+* documents per second of tokenize+NER against the full pipeline with tagger, lemmatizer
+  and parser, and the load time of each;
+* statement attribution per document: the rules on the parse against the surface rules kept
+  for model sets without a parser (same documents, same mentions);
 * peak resident memory of the process (``resource.getrusage``).
 
 Documents: ANERcorp test sentences (detokenized, four per document) from the public corpora
@@ -40,6 +44,34 @@ def documents(n: int, per_doc: int = 4) -> pd.DataFrame:
     return pd.DataFrame({"doc_id": [f"b{i:04d}" for i in range(len(texts))],
                          "text_clean": texts})
 
+
+
+def parser_cost(docs: pd.DataFrame, full, batch_size: int) -> list[tuple]:
+    """Rows: docs/s of tokenize+NER vs the full pipeline; attribution ms/doc, parse vs surface."""
+    from kzcrisis import nlp
+    from kzcrisis.statements import _from_parse, _from_surface
+
+    t0 = time.perf_counter()
+    small = nlp._load("embedded", "tokenize,mwt,ner", None)
+    small_load = time.perf_counter() - t0
+    n = len(docs)
+    t_small = best_of(1, lambda: kz.annotate(docs, pipeline=small, batch_size=batch_size,
+                                             progress=False))
+    ann = kz.annotate(docs, pipeline=full, batch_size=batch_size, progress=False)
+    t_full = best_of(1, lambda: kz.annotate(docs, pipeline=full, batch_size=batch_size,
+                                            progress=False))
+    clean = docs.assign(text_raw=docs.text_clean)
+    mentions = kz.extract_actors(clean, ann).mentions
+    t_parse = best_of(3, lambda: _from_parse(clean, ann, mentions, None))
+    t_surface = best_of(3, lambda: _from_surface(clean, ann, mentions, None))
+    return [
+        ("nlp_parse", "load time tokenize+mwt+ner", small_load, "s"),
+        ("nlp_parse", f"tokenize+ner, {n} docs", n / t_small, "docs/s"),
+        ("nlp_parse", f"full pipeline with pos, lemma, depparse, {n} docs", n / t_full, "docs/s"),
+        ("nlp_parse", "full pipeline time / tokenize+ner time", t_full / t_small, "x"),
+        ("statements", "attribution on the parse", 1000 * t_parse / n, "ms/doc"),
+        ("statements", "surface rules (no parser)", 1000 * t_surface / n, "ms/doc"),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     direct_s, wrapped_s = min(t_direct), min(t_wrapped)
     direct_cpu, wrapped_cpu = min(c_direct), min(c_wrapped)
     single_s = best_of(1, one_by_one)
+    parse_rows = parser_cost(docs, pipe, a.batch_size)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     rows = [
@@ -100,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         ("nlp_annotate", "throughput (batched)", n_chars / wrapped_s, "chars/s"),
         ("nlp_one_per_doc", f"kz.annotate one call per doc, {len(texts)} docs", single_s, "s"),
         ("nlp_one_per_doc", "batched speed-up", single_s / wrapped_s, "x"),
+        *parse_rows,
         ("nlp_memory", "peak RSS", peak_mb, "MB"),
     ]
     write_rows(rows, a.out)

@@ -49,8 +49,9 @@ from .syntax import Tree, Word, sentence_trees
 CUE_FILE = "cues_lemma.csv"
 CUE_CLASSES = ("speech", "action")
 POLARITIES = ("neutral", "endorse", "reject", "deny", "warn")
-FRAMES = ("that", "quote", "ila", "min", "ala", "an", "obj", "li")
-_FRAME_PREPS = {"ila": "الي", "min": "من", "ala": "علي", "an": "عن", "li": "ل"}
+FRAMES = ("that", "quote", "ila", "min", "ala", "an", "obj", "li", "bi", "fi")
+_FRAME_PREPS = {"ila": "الي", "min": "من", "ala": "علي", "an": "عن", "li": "ل", "bi": "ب",
+                "fi": "في"}
 _QUOTES = {"“": "”", "«": "»", '"': '"', "‘": "’", "„": "“"}
 _FINAL = re.compile(r"[.!?؟:…»”\"]\s*$")
 _TRAIL = re.compile(r"[\s،,;؛.:!?؟\-–]+$")
@@ -106,17 +107,35 @@ def load_cue_lemmas(path: str | None = None) -> dict[str, list[Cue]]:
     return out
 
 
-def match_cue(w: Word, lexicon: dict[str, list[Cue]]) -> Cue | None:
-    """The cue row a word realises, by its lemma and POS.
+@lru_cache(maxsize=1)
+def surface_forms() -> dict[str, str]:
+    """``folded inflected form -> verb lemma`` of ``resources/cues.csv``: the safety net for a
+    verb the lemmatizer gets wrong (``وأضاف`` lemmatized ``وأض``), used only for words tagged
+    VERB."""
+    from .statements import load_cues
+
+    return {r.folded: r.lemma for r in load_cues().itertuples()}
+
+
+def match_cue(w: Word, lexicon: dict[str, list[Cue]]) -> tuple[Cue, str] | None:
+    """The cue row a word realises and how it was found (``lemma`` or ``surface``).
 
     ``قالت`` (lemma قال, VERB) -> قال; ``مضيفاً`` (lemma مضيف, ADJ) -> the participle row of
-    أضاف; ``قول`` (NOUN) -> none (a noun is a cue only through a participle/noun row)."""
-    rows = lexicon.get(_fold(w.lemma), [])
-    for cue in rows:
+    أضاف; ``قول`` (NOUN) -> none (a noun is a cue only through a participle/noun row); a VERB
+    whose lemma is unknown but whose form is an inflection listed in ``cues.csv`` (``تقول``)
+    -> that verb, found by ``surface``."""
+    for cue in lexicon.get(_fold(w.lemma), []):
         if cue.pos == "VERB" and w.upos in ("VERB", "AUX"):
-            return cue
+            return cue, "lemma"
         if cue.pos != "VERB" and w.upos in ("ADJ", "NOUN", "VERB"):
-            return cue
+            return cue, "lemma"
+    if w.upos == "VERB":
+        form = _fold(w.text)
+        verb = surface_forms().get(form) or (surface_forms().get(form[1:]) if form[:1] in "وف"
+                                              else None)
+        for cue in lexicon.get(_fold(verb or ""), []):
+            if cue.pos == "VERB":
+                return cue, "surface"
     return None
 
 
@@ -192,6 +211,7 @@ class Claim:
     content: tuple[int, int] | None = None
     kind: str = ""
     negator: str = ""
+    addressee: str = ""
 
     @property
     def speaker_span(self) -> tuple[int, int] | None:
@@ -210,9 +230,27 @@ class Claim:
         return self.inherited.speaker_head if self.inherited is not None else None
 
 
-def _phrase(sent: Sent, w: Word) -> list[int]:
-    ids = sent.tree.phrase(w.id)
-    return [i for i in ids if sent.tree.words[i].upos != "PUNCT"] or [w.id]
+_NOMINAL = ("NOUN", "PROPN", "X", "ADJ")
+
+
+def _phrase(sent: Sent, w: Word, stop: int | None = None) -> list[int]:
+    """A speaker's noun phrase, continued through a comma apposition:
+    ``وزير الخارجية الروسي، سيرغي لافروف،`` -> the office and the name (up to ``stop``)."""
+    tree = sent.tree
+    ids = set(tree.phrase(w.id))
+    while True:
+        nxt = max(ids) + 1
+        if nxt in tree.words and tree.words[nxt].upos == "PUNCT" and tree.words[nxt].text in "،,":
+            nxt += 1
+        cand = tree.words.get(nxt)
+        if cand is None or (stop is not None and cand.id == stop) or cand.upos not in ("PROPN", "NOUN", "X") \
+                or cand.rel not in ("nsubj", "appos", "flat", "nmod", "conj") \
+                or _fold(cand.text) in grammar.words("complementizer"):
+            break
+        if nxt - 1 not in ids and tree.words[nxt - 1].upos != "PUNCT":
+            break
+        ids |= set(tree.phrase(cand.id))
+    return [i for i in sorted(ids) if tree.words[i].upos != "PUNCT"] or [w.id]
 
 
 # Speaker rules: each takes the claim and the claims before it in the document, fills the
@@ -239,10 +277,27 @@ def rule_subject(c: Claim, before: list[Claim]) -> bool:
     nsubj of an active cue, with its whole noun phrase."""
     if c.cue_word.feat("Voice") == "Pass":
         return False
-    subj = c.sent.tree.kids(c.cue_word.id, "nsubj")
+    subj = [w for w in c.sent.tree.kids(c.cue_word.id, "nsubj")
+            if w.upos != "PRON" or w.start != c.sent.tree.words.get(w.id - 1, w).start]
     if not subj:
         return False
-    c.speaker_ids, c.speaker_rule = _phrase(c.sent, subj[0]), "subject"
+    # a pronoun suffix of a discourse marker (بدوره) is no subject; a noun is preferred
+    best = next((w for w in subj if w.upos in _NOMINAL), subj[0])
+    c.speaker_ids, c.speaker_rule = _phrase(c.sent, best), "subject"
+    return True
+
+
+def rule_vso(c: Claim, before: list[Claim]) -> bool:
+    """``حذر أنطونيو غوتيريش من ...`` parsed without an nsubj: a name or noun right after a
+    speech verb is its subject in Arabic's verb-first order (not for actions, whose next
+    noun is the object)."""
+    if c.cue.cls != "speech" or c.cue_word.feat("Voice") == "Pass":
+        return False
+    nxt = c.sent.tree.words.get(c.cue_word.id + 1)
+    if nxt is None or nxt.upos not in ("PROPN", "NOUN", "X") or nxt.rel in ("case", "obl") \
+            or _fold(nxt.text) in grammar.words("complementizer"):
+        return False
+    c.speaker_ids, c.speaker_rule = _phrase(c.sent, nxt), "vso"
     return True
 
 
@@ -334,7 +389,7 @@ def rule_continuation(c: Claim, before: list[Claim]) -> bool:
 #: the speaker rules, in the order they are tried
 SPEAKER_RULES: list[Callable[[Claim, list[Claim]], bool]] = [
     rule_relay, rule_subject, rule_kana, rule_topic, rule_conj, rule_participle, rule_passive,
-    rule_continuation]
+    rule_vso, rule_continuation]
 
 
 # ------------------------------------------------------------------------ content
@@ -363,10 +418,11 @@ def content_quote(c: Claim, qs: list[tuple[int, int]]) -> bool:
     """``قال: «...»`` or ``«...»، قال الوزير``: the quotation next to the cue."""
     cs, ce = c.sent.offsets[c.cue_word.id]
     for s, e in qs:
-        after = 0 <= s - ce <= 40 and not c.sent.text[ce:s - 1].strip(" :،,")[:1].isalpha() \
-            and s >= c.sent.start
         gap = c.sent.text[ce:s - 1]
-        if after and len(gap.split()) <= 4 or 0 <= cs - e <= 6 and e <= c.sent.end:
+        after = c.sent.start <= s - 1 and ce <= s - 1 < c.sent.end and len(gap.split()) <= 6 \
+            and not any(_fold(g) in grammar.words("complementizer") for g in gap.split()[:-1])
+        before = 0 <= cs - e <= 6 and c.sent.start <= e <= c.sent.end
+        if after or before:
             c.content, c.kind = (s, e), "direct"
             return True
     return False
@@ -387,32 +443,100 @@ def content_ccomp(c: Claim) -> bool:
 def content_frame(c: Claim) -> bool:
     """``دعا ... إلى ضبط النفس``, ``حذر من ...``, ``انتقد الخطوة``: the frame's object."""
     tree = c.sent.tree
-    for kid in tree.kids(c.cue_word.id, "obl", "nmod", "obj", "xcomp"):
-        if kid.id < c.cue_word.id:
-            continue
-        preps = {_fold(k.text) for k in tree.kids(kid.id, "case")}
-        frame_ok = any(_FRAME_PREPS[f] in preps for f in c.cue.frames if f in _FRAME_PREPS)
-        if frame_ok or (kid.rel == "obj" and ("obj" in c.cue.frames or c.cue.cls == "action")):
-            c.content = c.sent.span(tree.subtree(kid.id))
-            c.kind = "action" if c.cue.cls == "action" else "indirect"
-            return True
+    kids = [k for k in tree.kids(c.cue_word.id, "obl", "nmod", "obj", "xcomp")
+            if k.id > c.cue_word.id and k.id not in c.speaker_ids]
+    # an action's object is what it acts on (أرسلت روسيا قوات); a speech verb's prepositional
+    # frame comes before a plain object, which is then its addressee (دعا السلطات إلى ...)
+    order = ("obj", "prep") if c.cue.cls == "action" else ("prep", "obj")
+    for want in order:
+        for kid in kids:
+            preps = {_fold(k.text) for k in tree.kids(kid.id, "case")}
+            if want == "prep":
+                ok = any(_FRAME_PREPS[f] in preps for f in c.cue.frames
+                         if f in _FRAME_PREPS and f != "li")
+            else:
+                ok = kid.rel == "obj" and ("obj" in c.cue.frames or c.cue.cls == "action")
+            if ok:
+                cases = {k.id for k in tree.kids(kid.id, "case")}
+                c.content = c.sent.span([i for i in tree.subtree(kid.id) if i not in cases]
+                                        or [kid.id])
+                c.kind = "action" if c.cue.cls == "action" else "indirect"
+                return True
     return False
 
 
 def content_clause(c: Claim) -> bool:
-    """Otherwise the rest of the sentence after the cue (and its speaker)."""
+    """Otherwise the rest of the sentence after the cue (and its speaker), when a
+    complementizer or a colon opens it: ``وأضاف الوزير أن ...`` parsed without a ccomp. A cue
+    followed by a plain object is no statement (``تتابع الوضع``: follows, not "went on")."""
     end_ids = [c.cue_word.id] + [i for i in c.speaker_ids if i > c.cue_word.id]
+    last = max(end_ids)
     start = max(c.sent.offsets[i][1] for i in end_ids)
     if start >= c.sent.end:
         return False
+    opener = c.sent.text[start:c.sent.end].lstrip()[:1] in (":", "«", '"', "“")
+    if not opener:
+        comp = next((w for w in sorted(c.sent.tree.words.values(), key=lambda w: w.id)
+                     if w.id > last and _fold(w.text) in grammar.words("complementizer")), None)
+        if comp is None or len(c.sent.text[start:c.sent.offsets[comp.id][0]].split()) > 8:
+            return False
+        start = c.sent.offsets[comp.id][0]
     c.content = (start, c.sent.end)
     c.kind = "action" if c.cue.cls == "action" else "indirect"
     return True
 
 
+_CHANNEL_CASES = {"في", "خلال", "عبر", "ل"}
+
+
+def channel_and_addressee(c: Claim) -> None:
+    """``في بيان``، ``في تصريحات لوكالة رويترز``، ``خلال قمة افتراضية`` -> channel;
+    ``دعا ... السلطات إلى`` (the object of a verb with an إلى/على frame), ``قال للصحفيين``
+    (ل of a verb with the li frame) -> addressee."""
+    tree, text = c.sent.tree, c.sent.text
+    channels = grammar.words("channel")
+    content = c.content or (0, 0)
+    for kid in tree.kids(c.cue_word.id, "obl", "nmod", "obj", "iobj"):
+        ids = [i for i in tree.subtree(kid.id, ("acl:relcl", "ccomp", "advcl", "punct"))
+               if i not in c.speaker_ids]
+        if not ids:
+            continue
+        s, e = c.sent.span(ids)
+        if s >= content[0] and e <= content[1] and c.kind != "direct":
+            continue
+        cases = {_fold(k.text) for k in tree.kids(kid.id, "case")}
+        head = _fold(kid.lemma or kid.text)
+        if cases & _CHANNEL_CASES and (head in channels or _fold(kid.text) in channels):
+            c.channel.append(text[s:e])
+        elif kid.rel == "obj" and c.cue.frames & {"ila", "ala"} and kid.id > c.cue_word.id:
+            c.addressee = c.addressee or text[s:e]
+        elif "ل" in cases and "li" in c.cue.frames:
+            body = [i for i in ids if i not in {k.id for k in tree.kids(kid.id, "case")}] or ids
+            hs, he = c.sent.span(body)
+            addressee = text[hs:he]
+            # ل + ال is written لل: the word after the clitic lost its alif (لصحفيين)
+            tok_s = tree.words[body[0]].start
+            if text[tok_s:tok_s + 2] == "لل" and addressee.startswith("ل"):
+                addressee = "ا" + addressee
+            c.addressee = c.addressee or addressee
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Content offsets without edge punctuation and without a leading complementizer or
+    frame preposition + complementizer: ``من أن الأزمة قد تتفاقم`` -> ``الأزمة قد تتفاقم``."""
     lead = _LEAD.match(text[s:e])
     s += len(lead.group()) if lead else 0
+    comps, preps = grammar.words("complementizer"), {"من", "الي", "علي", "عن", "في"}
+    for _ in range(2):
+        m = re.match(r"(\S+)\s+", text[s:e])
+        if not m:
+            break
+        word = _fold(m.group(1))
+        nxt = re.match(r"\S+", text[s + m.end():e])
+        if word in comps or (word in preps and nxt and _fold(nxt.group()) in comps):
+            s += m.end()
+        else:
+            break
     trail = _TRAIL.search(text[s:e])
     e -= len(trail.group()) if trail else 0
     return s, e
@@ -450,8 +574,11 @@ def link(c: Claim, mentions: list[Mention], before: list[dict]) -> tuple[str, st
     if span is None:
         return "", "", "none"
     s, e = span
-    inside = [m for m in mentions if m.start >= s and m.end <= e]
     head = c.speaker_head
+    inside = [m for m in mentions if m.start >= s and m.end <= e]
+    if not inside and head is not None and c.speaker_ids:
+        hs, he = c.sent.offsets[head.id]
+        inside = [m for m in mentions if m.start <= hs < m.end]  # الخارجية (الأمريكية)
     if inside:
         hs = c.sent.offsets.get(head.id, (s, e))[0] if head is not None and c.speaker_ids else s
         best = sorted(inside, key=lambda m: (not (m.start <= hs < m.end), -(m.end - m.start),
@@ -470,16 +597,29 @@ def link(c: Claim, mentions: list[Mention], before: list[dict]) -> tuple[str, st
 # ------------------------------------------------------------------------ per document
 
 
+def _participle_frame(sent: Sent, w: Word, cue: Cue) -> bool:
+    """A participle or verbal noun is a cue only in a reporting frame: followed by أن/إن
+    (``مضيفاً أن``), a clause, or the preposition of its frame (``مطالباً السلطات باحترام``)."""
+    tree = sent.tree
+    if tree.kids(w.id, "ccomp", "mark"):
+        return True
+    nxt = tree.first_after(w.id)
+    if nxt is not None and _fold(nxt.text) in grammar.words("complementizer"):
+        return True
+    preps = {_FRAME_PREPS[f] for f in cue.frames if f in _FRAME_PREPS and f != "li"}
+    return any(_fold(k.text) in preps for kid in tree.kids(w.id, "obl", "nmod", "obj")
+               for k in tree.kids(kid.id, "case"))
+
+
 def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]],
             before: list[Claim]) -> list[Claim]:
     out = []
     for w in sorted(sent.tree.words.values(), key=lambda w: w.id):
-        cue = match_cue(w, lexicon)
-        if cue is None or _inside(sent.offsets[w.id][0], qs):
+        found = match_cue(w, lexicon)
+        if found is None or _inside(sent.offsets[w.id][0], qs):
             continue
-        if cue.pos != "VERB" and not (sent.tree.kids(w.id, "ccomp", "mark")
-                                      or any(_fold(k.text) in grammar.words("complementizer")
-                                             for k in [sent.tree.first_after(w.id)] if k)):
+        cue, _how = found
+        if cue.pos != "VERB" and not _participle_frame(sent, w, cue):
             continue  # مضيف as a noun ("host"), not مضيفاً أن
         c = Claim(sent, w, cue)
         for rule in SPEAKER_RULES:
@@ -491,6 +631,7 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
         if not (content_quote(c, qs) or content_ccomp(c) or content_frame(c)
                 or content_clause(c)):
             continue
+        channel_and_addressee(c)
         out.append(c)
     return out
 
@@ -499,7 +640,7 @@ def _marker_claims(sent: Sent, mentions: list[Mention], claims: list[Claim]) -> 
     """Source markers of a sentence: a statement when their object names an actor, else the
     channel of a statement of the same sentence. Returns the marker statements."""
     tree, out = sent.tree, []
-    markers = grammar.words("source_marker")
+    markers = {m.split()[0] for m in grammar.words("source_marker")}
     for w in sorted(tree.words.values(), key=lambda w: w.id):
         if _fold(w.text) not in markers:
             continue
@@ -512,12 +653,12 @@ def _marker_claims(sent: Sent, mentions: list[Mention], claims: list[Claim]) -> 
         ms, _ = sent.offsets[w.id]
         inside = [m for m in mentions if m.start >= s and m.end <= e]
         same = [c for c in claims if c.sent is sent]
-        if not inside:
+        if not inside or same:
+            # no actor (بحسب الدستور), or the sentence has its own cue (وحسب وكالة شينخوا،
+            # فإن الرئيس ... أشاد): the marker is the source of the sentence's claims
             for c in same:
                 c.channel.append(sent.text[ms:e])
             continue
-        if same:
-            continue  # the sentence has its own cue: the marker is its source, not a claim
         before_txt = sent.text[sent.start:ms].strip(" ،,")
         after_txt = sent.text[e:sent.end]
         content = (e, sent.end) if len(after_txt.split()) >= 2 else (sent.start, ms)
@@ -587,7 +728,7 @@ def _row(doc_id: str, text: str, c: Claim, actor: str, group: str, link_rule: st
             "link_rule": link_rule, "cue": f"{c.negator} {cue}" if c.negator else cue,
             "cue_lemma": c.cue.verb, "kind": c.kind, "content": text[cs:ce], "start_char": cs,
             "end_char": ce, "channel": "؛ ".join(dict.fromkeys(x for x in c.channel if x)),
-            "addressee": "", "is_headline": int(c.sent.headline),
+            "addressee": c.addressee, "is_headline": int(c.sent.headline),
             "_head": _fold(head.lemma or head.text) if head is not None and c.speaker_ids else ""}
 
 

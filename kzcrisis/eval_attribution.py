@@ -132,9 +132,9 @@ def anercorp_items(corpora: Path, limit: int = 200) -> list[tuple[str, list[tupl
         toks = [t for t, _ in sent]
         if not any(_fold(t) in cues for t in toks):
             continue
-        text, space = detokenize(toks)
+        text, _space = detokenize(toks)
         spans, pos, cur = [], 0, None
-        for (tok, tag), sp in zip(sent, space, strict=True):
+        for tok, tag in sent:
             start = text.index(tok, pos)
             pos = start + len(tok)
             kind = tag.split("-")[-1]

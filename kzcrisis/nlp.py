@@ -143,6 +143,9 @@ _SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا",
 _REST_SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "كم", "نا")
 #: a proclitic split stands only if the rest is at least this share of the whole token's count
 VETO_RATIO = 0.1
+#: ... or a common word in its own right (أضاف: وأضاف is ten times more frequent, but أضاف is
+#: still seen hundreds of times; كين beside بكين, بنان beside لبنان are not)
+COMMON_WORD = 200
 _ARABIC_WORD = frozenset(chr(c) for c in range(0x0621, 0x064B))
 
 
@@ -175,28 +178,25 @@ def _rest_is_word(token: str, freq: dict[str, int]) -> bool:
     if token.startswith("لل") and freq.get("ا" + rest, 0):
         return True
     n = freq.get(rest, 0)
-    if n and n >= VETO_RATIO * freq.get(token, 0):
+    if n and (n >= VETO_RATIO * freq.get(token, 0) or n >= COMMON_WORD):
         return True
     return any(rest.endswith(suf) and len(rest) - len(suf) >= 2 and _host(rest[:-len(suf)], freq)
                for suf in _REST_SUFFIXES)
 
 
-def clitic_veto(token: str, freq: dict[str, int]) -> str | tuple[str, bool] | tuple[str, list[str]]:
+def clitic_veto(token: str, freq: dict[str, int]) -> str | tuple[str, bool]:
     """What the MWT step may do with a token the tokenizer marked multi-word.
 
-    Returns the token (keep whole), ``(token, True)`` (let the MWT model expand it) or
-    ``(token, [host, suffix])`` (only the pronoun suffix split off). A leading و/ف/ب/ل/ك is
-    taken for a clitic only when :func:`_rest_is_word`: ``وقال`` -> expand; ``بلينكن``,
-    ``لبنان`` -> whole; ``وزارته`` -> ``(وزارته, [وزارت, ه])``; ``لديها`` -> ``[لدي, ها]``.
+    Returns the token (keep it one word) or ``(token, True)`` (let the MWT model expand it).
+    A leading و/ف/ب/ل/ك is taken for a clitic only when :func:`_rest_is_word`: ``وقال`` ->
+    expand; ``بلينكن``, ``لبنان``, ``وزارته`` -> one word. (A token vetoed for its first letter
+    also keeps a pronoun suffix: Stanza 1.15 numbers the words of hand-given expansions wrongly
+    for the parser, so the veto cannot split the suffix alone.)
     """
     if len(token) < 4 or token[0] not in _PROCLITIC_LETTERS or not set(token) <= _ARABIC_WORD:
         return token, True
     if _rest_is_word(token, freq):
         return token, True
-    for suf in _SUFFIXES:
-        host = token[:-len(suf)]
-        if token.endswith(suf) and len(host) >= 2 and _host(host, freq):
-            return token, [host, suf]
     return token
 
 
@@ -253,7 +253,30 @@ def _import_stanza() -> Any:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="IProgress not found")
         import stanza  # noqa: PLC0415
+    float32_pretrains()
     return stanza
+
+
+def float32_pretrains() -> None:
+    """Make Stanza's word-vector loader hand float32 to the models whatever the file holds.
+
+    The embedded vectors are stored as float16 (half the size, ``make models``' ``compact``
+    stage); the model weights are cast back by ``load_state_dict`` on their own, the vectors
+    need this. Idempotent; other pretrain files are unaffected (they are float32 already)."""
+    from stanza.models.common.pretrain import Pretrain  # noqa: PLC0415
+
+    if getattr(Pretrain.load, "_kz_float32", False):
+        return
+    original = Pretrain.load
+
+    def load(self: Any) -> None:
+        original(self)
+        emb = getattr(self, "_emb", None)
+        if emb is not None and hasattr(emb, "dtype") and str(emb.dtype) == "torch.float16":
+            self._emb = emb.float()
+
+    load._kz_float32 = True  # type: ignore[attr-defined]
+    Pretrain.load = load
 
 
 def _load(models: str | os.PathLike, procs: str, use_gpu: bool | None) -> Any:

@@ -407,7 +407,7 @@ def test_pud_clitic_runs_become_multiword_tokens():
 FREQ = {"وقال": 12000, "قال": 5800, "وزارة": 6300, "لبنان": 900, "بنان": 10, "موسكو": 480,
         "بموسكو": 40, "بكين": 360, "كين": 30, "وزارته": 200, "والرئيس": 3000, "الرئيس": 20000,
         "وزير": 9000, "زير": 3, "ولافروف": 5, "لافروف": 240, "فرنسا": 800,
-        "الانضمام": 300, "قول": 900, "لدي": 50, "لديها": 400}
+        "الانضمام": 300, "قول": 900, "لدي": 50, "لديها": 400, "وأضاف": 8000, "أضاف": 700}
 
 
 @pytest.mark.parametrize(("token", "expected"), [
@@ -420,11 +420,12 @@ FREQ = {"وقال": 12000, "قال": 5800, "وزارة": 6300, "لبنان": 900
     ("بكين", "بكين"),
     ("وزير", "وزير"),
     ("فرنسا", "فرنسا"),
-    ("وزارته", ("وزارته", ["وزارت", "ه"])),  # no و|زارته, but the suffix still splits
+    ("وزارته", "وزارته"),                # no و|زارته (the suffix stays attached too)
     ("بالحكومة", ("بالحكومة", True)),     # the article follows: ب is a clitic
     ("للانضمام", ("للانضمام", True)),     # ل + الانضمام written لل
     ("بقوله", ("بقوله", True)),           # قول + ه
-    ("لديها", ("لديها", ["لدي", "ها"])),
+    ("وأضاف", ("وأضاف", True)),           # وأضاف is 10x أضاف, but أضاف is common itself
+    ("لديها", "لديها"),
     ("ولي", ("ولي", True)),              # too short to judge: the model decides
     ("Blinken", ("Blinken", True)),
 ])
@@ -443,3 +444,48 @@ def test_frequency_list_is_the_shipped_news_counts():
     assert len(freq) > 100_000
     assert freq["في"] > freq["قال"] > freq["لافروف"] > 0
     assert "لينكن" not in freq
+
+
+# ------------------------------------------------------------------------- words table
+
+
+def test_words_table_has_lemmas_tags_and_a_tree(pipeline):
+    text = "قال وزير الخارجية إن القوات وصلت إلى المطار. وأضاف أن المهمة مؤقتة."
+    ann = nlp.annotate(text, pipeline=pipeline)
+    w = ann.words
+    assert list(w.columns) == schemas.WORDS
+    for col in ("word_id", "head", "start_char", "end_char", "token_id", "sent_id"):
+        assert w[col].dtype == "int64"
+    for _sid, sent in w.groupby("sent_id"):
+        ids = sent.word_id.tolist()
+        assert ids == list(range(1, len(ids) + 1))           # CoNLL-U ids per sentence
+        assert (sent.head == 0).sum() == 1                   # one root
+        assert set(sent.head) - {0} <= set(ids)              # heads are words of the sentence
+    assert (w.lemma != "").all() and (w.upos != "").all() and (w.deprel != "").all()
+    # every word lies inside its token, and the words of a token are its expansion
+    toks = ann.tokens.set_index(["sent_id", "token_id"])
+    for (sid, tid), ws in w.groupby(["sent_id", "token_id"]):
+        tok = toks.loc[(sid, tid)]
+        assert (ws.start_char == tok.start_char).all() and (ws.end_char == tok.end_char).all()
+        assert "|".join(ws.text) == tok.words
+    # the reporting verb is a verb, and the clitic و of وأضاف is its own word
+    assert "VERB" in set(w[w.lemma.isin(["قال", "أضاف"])].upos)
+    assert (w[w.text == "و"].upos.isin(["CCONJ", "PART"])).all()
+
+
+def test_lemmas_have_no_diacritics(pipeline):
+    w = nlp.annotate("أعلنَت الحكومةُ حالةَ الطوارئ.", pipeline=pipeline).words
+    assert not w.lemma.str.contains("[\u064b-\u0652]").any()
+
+
+def test_folder_without_parser_gives_words_without_tree(tmp_path, monkeypatch):
+    monkeypatch.setattr(nlp, "_CACHE", {})
+    folder = tmp_path / "noparser"
+    folder.mkdir()
+    for proc in ("tokenize", "mwt", "ner", "pretrain"):
+        shutil.copy(MODELS_DIR / MODEL_FILES[proc], folder / MODEL_FILES[proc])
+    shutil.copy(MODELS_DIR / "resources.json", folder / "resources.json")
+    pipe = nlp.load_pipeline(folder)
+    assert not nlp.has_parse(pipe)
+    w = nlp.annotate("قالت الوزارة إن الوضع هادئ.", pipeline=pipe).words
+    assert len(w) >= 5 and (w["head"] == -1).all() and (w.lemma == "").all()

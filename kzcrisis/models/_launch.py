@@ -15,8 +15,11 @@ import sys
 def main(argv: list[str]) -> None:
     import torch  # noqa: PLC0415 (training-only import)
 
+    from kzcrisis.nlp import float32_pretrains  # noqa: PLC0415
+
     threads, module, *rest = argv
     torch.set_num_threads(int(threads))
+    float32_pretrains()  # the shipped vectors are float16
     sys.argv = [module, *rest]
     runpy.run_module(module, run_name="__main__", alter_sys=True)
 

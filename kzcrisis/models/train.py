@@ -1,11 +1,12 @@
-"""Train the embedded Stanza Arabic models (tokenizer, MWT, NER) from public corpora.
+"""Train the embedded Stanza Arabic models (tokenizer, MWT, tagger, lemmatizer, parser, NER).
 
 Usage (``make models``)::
 
     python -m kzcrisis.models.train --corpora ../shared/corpora [--build build/models] [--stage all]
 
 Every step calls Stanza's own entry points (``stanza.utils.datasets.prepare_*``,
-``stanza.utils.training.run_tokenizer``/``run_mwt``/``run_ner``) in a subprocess, with
+``stanza.utils.training.run_tokenizer``/``run_mwt``/``run_pos``/``run_lemma``/``run_depparse``/
+``run_ner``) in a subprocess started with explicit torch threads (:mod:`._launch`), with
 ``UDBASE``/``DATA_ROOT``/``NERBASE`` pointing into the scratch folder, and copies the
 resulting files into ``kzcrisis/models/ar/`` under stable names. The corpora are read, never
 copied into the package. Everything is seeded (``SEED``); see ``MODEL_CARD.md``.
@@ -26,8 +27,12 @@ Data preparation done here (the rest is Stanza's):
   else single-word.
 * NER: AQMAR through ``prepare_ner_dataset ar_aqmar`` (Stanza's split) plus the ANERcorp
   train split (PERS -> PER) as extra training sentences; AQMAR dev for early stopping.
-* Word vectors: gensim word2vec (100-d, seeded, one worker) on the token text of the training
-  sides (PUD train, AQMAR train+dev, ANERcorp train), turned into a Stanza pretrain file.
+* Word vectors: gensim word2vec (100-d, seeded, one worker) on SaudiNewsNet (:mod:`.news`) and
+  the token text of the training sides, pruned to 50,000 words, one pretrain file shared by the
+  tagger, parser and NER.
+* Tagger, lemmatizer, parser: UD Arabic-PUD plus UD Arabic-PADT v1 converted to UD v2
+  (:mod:`.ud`); small network sizes that train on two CPU cores (``POS_SIZE``,
+  ``PARSER_SIZE``); weights stored as float16 (``compact``).
 """
 from __future__ import annotations
 
@@ -615,8 +620,38 @@ def install(src: Path, kind: str, out: Path = MODELS_DIR) -> Path:
     return dest
 
 
+def compact(folder: Path) -> dict[str, tuple[int, int]]:
+    """Store the weights of the large models and the word vectors as float16 (half the size;
+    loading casts them back to float32, see :func:`kzcrisis.nlp.float32_pretrains`).
+
+    Returns ``file -> (bytes before, bytes after)``; a file already compact is left alone."""
+    import torch  # noqa: PLC0415
+
+    sizes = {}
+    for kind in ("pos", "lemma", "depparse", "ner", "pretrain"):
+        path = folder / FILES[kind]
+        if not path.exists():
+            continue
+        before = path.stat().st_size
+        data = torch.load(path, map_location="cpu", weights_only=False)
+        changed = False
+        if kind == "pretrain":
+            emb = data["emb"]
+            emb = torch.from_numpy(emb) if not isinstance(emb, torch.Tensor) else emb
+            if emb.dtype == torch.float32:
+                data["emb"], changed = emb.half(), True
+        else:
+            for key, value in data["model"].items():
+                if isinstance(value, torch.Tensor) and value.dtype == torch.float32:
+                    data["model"][key], changed = value.half(), True
+        if changed:
+            torch.save(data, path, _use_new_zipfile_serialization=kind != "pretrain")
+        sizes[path.name] = (before, path.stat().st_size)
+    return sizes
+
+
 STAGES = ["pud", "tok0", "mwt", "tok", "nerdata", "news", "vectors", "ud", "ner", "pos",
-          "lemma", "depparse", "checksums"]
+          "lemma", "depparse", "compact", "checksums"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -631,12 +666,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tok-steps", type=int, default=1000)
     ap.add_argument("--mwt-epochs", type=int, default=30)
     ap.add_argument("--ner-steps", type=int, default=6000)
-    ap.add_argument("--pos-steps", type=int, default=3000)
-    ap.add_argument("--lemma-epochs", type=int, default=30)
-    ap.add_argument("--depparse-steps", type=int, default=3000)
+    ap.add_argument("--pos-steps", type=int, default=2000)
+    ap.add_argument("--lemma-epochs", type=int, default=20)
+    ap.add_argument("--depparse-steps", type=int, default=2000)
     ap.add_argument("--vocab", type=int, nargs="+", default=[50000, 100000],
                     help="pretrain sizes to write; the first is shipped")
-    ap.add_argument("--no-emb-finetune", action="store_true")
+    ap.add_argument("--emb-finetune", action="store_true",
+                    help="fine-tune the NER word vectors (adds their size to ar_ner.pt)")
     a = ap.parse_args(argv)
     THREADS = a.threads
     a.out = a.out.resolve()
@@ -673,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
             stage_ud(c, build)
         elif st == "ner":
             install(stage_ner(build, build / "train_ner.log", pretrain, a.ner_steps,
-                              not a.no_emb_finetune), "ner", a.out)
+                              a.emb_finetune), "ner", a.out)
         elif st == "pos":
             install(stage_pos(build, build / "train_pos.log", pretrain, a.pos_steps), "pos", a.out)
         elif st == "lemma":
@@ -681,6 +717,9 @@ def main(argv: list[str] | None = None) -> int:
         elif st == "depparse":
             install(stage_depparse(build, build / "train_depparse.log", pretrain,
                                    a.depparse_steps), "depparse", a.out)
+        elif st == "compact":
+            for name, (before, after) in compact(a.out).items():
+                print(f"{name}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB")
         elif st == "checksums":
             from kzcrisis.models import write_checksums  # noqa: PLC0415
             write_checksums(a.out)
