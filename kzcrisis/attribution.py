@@ -57,6 +57,8 @@ _FINAL = re.compile(r"[.!?؟:…»”\"]\s*$")
 _TRAIL = re.compile(r"[\s،,;؛.:!?؟\-–]+$")
 _LEAD = re.compile(r"^[\s،,;؛:\-–]+")
 HEADLINE_MAX_WORDS = 14
+#: a quotation of fewer words is a name or scare quotes, not a direct statement
+QUOTE_MIN_WORDS = 3
 
 
 def _fold(text: str) -> str:
@@ -124,18 +126,22 @@ def match_cue(w: Word, lexicon: dict[str, list[Cue]]) -> tuple[Cue, str] | None:
     أضاف; ``قول`` (NOUN) -> none (a noun is a cue only through a participle/noun row); a VERB
     whose lemma is unknown but whose form is an inflection listed in ``cues.csv`` (``تقول``)
     -> that verb, found by ``surface``."""
-    for cue in lexicon.get(_fold(w.lemma), []):
-        if cue.pos == "VERB" and w.upos in ("VERB", "AUX"):
-            return cue, "lemma"
-        if cue.pos != "VERB" and w.upos in ("ADJ", "NOUN", "VERB"):
-            return cue, "lemma"
-    if w.upos == "VERB":
-        form = _fold(w.text)
-        verb = surface_forms().get(form) or (surface_forms().get(form[1:]) if form[:1] in "وف"
-                                              else None)
-        for cue in lexicon.get(_fold(verb or ""), []):
-            if cue.pos == "VERB":
-                return cue, "surface"
+    lemma = _fold(w.lemma)
+    # a participle's lemma may keep the feminine ending of its form (مشيرة for مشير)
+    for key in dict.fromkeys((lemma, lemma[:-1] if lemma.endswith("ه") else lemma)):
+        for cue in lexicon.get(key, []):
+            if cue.pos == "VERB" and w.upos in ("VERB", "AUX"):
+                return cue, "lemma"
+            if cue.pos != "VERB" and w.upos in ("ADJ", "NOUN", "VERB"):
+                return cue, "lemma"
+    form = _fold(w.text)
+    verb = surface_forms().get(form) or (surface_forms().get(form[1:]) if form[:1] in "وف"
+                                          else None)
+    for cue in lexicon.get(_fold(verb or ""), []):
+        # a verb form the tagger missed (فحذرت tagged PROPN, left unsplit): speech verbs only,
+        # since action verbs double as nouns (نقل، طلب، أمر)
+        if cue.pos == "VERB" and (w.upos == "VERB" or cue.cls == "speech"):
+            return cue, "surface"
     return None
 
 
@@ -283,6 +289,12 @@ def rule_subject(c: Claim, before: list[Claim]) -> bool:
         return False
     # a pronoun suffix of a discourse marker (بدوره) is no subject; a noun is preferred
     best = next((w for w in subj if w.upos in _NOMINAL), subj[0])
+    head = c.sent.tree.words.get(c.cue_word.head)
+    if _fold(best.text) in grammar.words("relative") and head is not None:
+        # قواتنا التي أرسلت ...: the subject is the noun the relative clause describes
+        c.speaker_ids, c.speaker_rule = _phrase(c.sent, head, stop=c.cue_word.id), "relative"
+        c.speaker_ids = [i for i in c.speaker_ids if i < best.id] or [head.id]
+        return True
     c.speaker_ids, c.speaker_rule = _phrase(c.sent, best), "subject"
     return True
 
@@ -314,15 +326,19 @@ def rule_kana(c: Claim, before: list[Claim]) -> bool:
     return False
 
 
+#: the topic particle أما (the فـ of its predicate is a clitic, not a word to look for)
+_TOPIC = frozenset({"اما"})
+
+
 def rule_topic(c: Claim, before: list[Claim]) -> bool:
     """``أما وزارة الخارجية الصينية فحذرت من ...``: the noun phrase after أما."""
     tree = c.sent.tree
     for w in sorted(tree.words.values(), key=lambda w: w.id):
         if w.id >= c.cue_word.id:
             break
-        if _fold(w.text) in grammar.words("topic") and w.id + 1 in tree.words:
+        if _fold(w.text) in _TOPIC and w.id + 1 in tree.words:
             nxt = tree.words[w.id + 1]
-            ids = [i for i in tree.phrase(nxt.id) if i < c.cue_word.id]
+            ids = [i for i in tree.phrase(nxt.id) if w.id < i < c.cue_word.id]
             if ids:
                 c.speaker_ids, c.speaker_rule = ids, "topic"
                 return True
@@ -418,6 +434,8 @@ def content_quote(c: Claim, qs: list[tuple[int, int]]) -> bool:
     """``قال: «...»`` or ``«...»، قال الوزير``: the quotation next to the cue."""
     cs, ce = c.sent.offsets[c.cue_word.id]
     for s, e in qs:
+        if len(c.sent.text[s:e].split()) < QUOTE_MIN_WORDS:
+            continue  # a name or scare quotes (لوكالة "سبوتنيك"، «هجوم إرهابي») is no speech
         gap = c.sent.text[ce:s - 1]
         after = c.sent.start <= s - 1 and ce <= s - 1 < c.sent.end and len(gap.split()) <= 6 \
             and not any(_fold(g) in grammar.words("complementizer") for g in gap.split()[:-1])
@@ -433,8 +451,10 @@ def content_ccomp(c: Claim) -> bool:
     tree = c.sent.tree
     for kid in tree.kids(c.cue_word.id, "ccomp"):
         ids = tree.subtree(kid.id)
-        marks = {m.id for m in tree.kids(kid.id, "mark")}
-        ids = [i for i in ids if i not in marks and i > c.cue_word.id] or ids
+        # the complementizer and what shares its token (إنه = إن + ه) are not content
+        mark_tokens = {m.token_id for m in tree.kids(kid.id, "mark")}
+        ids = [i for i in ids if tree.words[i].token_id not in mark_tokens
+               and i > c.cue_word.id] or ids
         c.content, c.kind = c.sent.span(ids), "indirect"
         return True
     return False
@@ -476,11 +496,15 @@ def content_clause(c: Claim) -> bool:
         return False
     opener = c.sent.text[start:c.sent.end].lstrip()[:1] in (":", "«", '"', "“")
     if not opener:
+        # the first complementizer, or the preposition of the cue's frame (تحدث ... عن)
+        openers = grammar.words("complementizer") | {
+            _FRAME_PREPS[f] for f in c.cue.frames if f in _FRAME_PREPS and f != "li"}
         comp = next((w for w in sorted(c.sent.tree.words.values(), key=lambda w: w.id)
-                     if w.id > last and _fold(w.text) in grammar.words("complementizer")), None)
+                     if w.id > last and _fold(w.text) in openers), None)
         if comp is None or len(c.sent.text[start:c.sent.offsets[comp.id][0]].split()) > 8:
             return False
-        start = c.sent.offsets[comp.id][0]
+        start = c.sent.offsets[comp.id][1 if _fold(comp.text) not in
+                                           grammar.words("complementizer") else 0]
     c.content = (start, c.sent.end)
     c.kind = "action" if c.cue.cls == "action" else "indirect"
     return True
@@ -597,6 +621,13 @@ def link(c: Claim, mentions: list[Mention], before: list[dict]) -> tuple[str, st
 # ------------------------------------------------------------------------ per document
 
 
+def _in_channel(sent: Sent, w: Word) -> bool:
+    """A cue in a relative clause on a channel noun (``في بيان نقلته الوكالة``)."""
+    head = sent.tree.words.get(w.head)
+    return (w.rel == "acl" and head is not None
+            and _fold(head.lemma or head.text) in grammar.words("channel"))
+
+
 def _participle_frame(sent: Sent, w: Word, cue: Cue) -> bool:
     """A participle or verbal noun is a cue only in a reporting frame: followed by أن/إن
     (``مضيفاً أن``), a clause, or the preposition of its frame (``مطالباً السلطات باحترام``)."""
@@ -621,6 +652,8 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
         cue, _how = found
         if cue.pos != "VERB" and not _participle_frame(sent, w, cue):
             continue  # مضيف as a noun ("host"), not مضيفاً أن
+        if _in_channel(sent, w):
+            continue  # في بيان نقلته الخدمة الصحفية: the verb belongs to the channel
         c = Claim(sent, w, cue)
         for rule in SPEAKER_RULES:
             if rule(c, before + out):
@@ -640,7 +673,11 @@ def _marker_claims(sent: Sent, mentions: list[Mention], claims: list[Claim]) -> 
     """Source markers of a sentence: a statement when their object names an actor, else the
     channel of a statement of the same sentence. Returns the marker statements."""
     tree, out = sent.tree, []
-    markers = {m.split()[0] for m in grammar.words("source_marker")}
+    preps = grammar.words("preposition")
+    # single-word markers, and the distinctive first word of the others (نقلا of نقلا عن, not
+    # على of على لسان)
+    markers = {m.split()[0] for m in grammar.words("source_marker")
+               if " " not in m or m.split()[0] not in preps}
     for w in sorted(tree.words.values(), key=lambda w: w.id):
         if _fold(w.text) not in markers:
             continue
