@@ -502,7 +502,10 @@ def _iter_folder(folder: Path, files: dict | None = None
 
 
 def _repair_note(encoding: str) -> str:
-    return f"text repaired: {encoding.split('; ', 1)[1]}" if "; repaired" in encoding else ""
+    """The manifest note of a repaired file: ``mojibake repaired: UTF-8 read as Mac Roman``."""
+    marker = "; repaired mojibake ("
+    return ("mojibake repaired: " + encoding.split(marker, 1)[1][:-1]) if marker in encoding \
+        else ""
 
 
 def _json_id(obj: dict, where: str, generated: str) -> tuple[str, str]:

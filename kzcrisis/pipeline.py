@@ -439,8 +439,12 @@ def analyze(path: str | Path, **settings: Any) -> Results:
     """Analyse the corpus at ``path`` in memory and return every table.
 
     Keyword arguments are :class:`Settings` fields (models, cache, chunk_size, workers ...).
+    The model files are checked first (:func:`kzcrisis.models.trust.check_models`).
     """
+    from .models.trust import check_models
+
     opts = Settings(**settings)
+    check_models(opts.models, opts.trust_models)
     report: list[tuple] = []
     collector = _Collector()
     for docs_clean, tables in _run_chunks(_chunks(path, opts, report), opts):
@@ -548,7 +552,7 @@ def output_names(doc_ids: Iterable[str]) -> dict[str, dict[str, str]]:
     """doc_id -> the files :func:`draw_figures` names after it (recorded in the manifest).
 
     >>> output_names(["مقال"])
-    {'مقال': {'article': 'articles/مقال.html', 'figure': 'figures/statements_doc-1c5a1ab0b1'}}
+    {'مقال': {'article': 'articles/مقال.html', 'figure': 'figures/statements_doc-8102193b05'}}
     """
     return {str(d): {"article": f"articles/{file_stem(str(d))}.html",
                      "figure": f"figures/statements_{ascii_stem(str(d))}"} for d in doc_ids}
