@@ -14,13 +14,22 @@ long table of a fixed Arrow schema, named by the sha256 of its own bytes. A file
 do not hash to its name (damaged, truncated) is removed and rebuilt. Writes go to a temporary
 file in the entry's folder and are renamed into place, so several processes can share a
 cache; the same content always gives the same bytes, hence the same name.
+
+Each entry also records, in its Parquet metadata, the key it was written under and the
+doc_id it belongs to; a read checks them, so a valid entry copied (or swapped) under another
+document's key is rejected and rebuilt instead of silently giving that document's tables.
+A cache folder that cannot be created or written (read-only, disk full) gives one warning
+and the run goes on without storing new entries (entries already there are still read,
+after the same checks).
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import tempfile
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +38,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from platformdirs import user_cache_dir
 
-from .errors import KzError
 from .manifest import file_sha256
 from .paths import MODELS_DIR
 from .schemas import (
@@ -55,6 +63,21 @@ _LONG = ["table", "sent_id", "token_id", "ent_id", "word_id", "text", "type", "s
          "end_char", "words", "lemma", "upos", "feats", "head", "deprel"]
 _INT = ["sent_id", "token_id", "ent_id", "word_id", "head", "start_char", "end_char"]
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.parquet")
+_KEY, _DOC_ID = b"kzcrisis.key", b"kzcrisis.doc_id"
+#: cache folders found unwritable in this process (warned about once, then left alone)
+_UNWRITABLE: set[str] = set()
+
+
+def _cannot_write(folder: Path, err: OSError) -> None:
+    """Warn once per folder that the cache cannot be written, and stop writing to it."""
+    if str(folder) in _UNWRITABLE:
+        return
+    _UNWRITABLE.add(str(folder))
+    why = "disk full" if err.errno in (errno.ENOSPC, errno.EDQUOT) else \
+        (err.strerror or type(err).__name__)
+    warnings.warn(f"{folder}: cannot write to the cache ({why}); going on without caching "
+                  "new results (pass --cache DIR for another folder, or --cache off)",
+                  stacklevel=3)
 
 
 def default_cache_dir() -> Path:
@@ -139,18 +162,28 @@ class _EntryStore:
 
     def __init__(self, folder: str | Path | None = None) -> None:
         self.folder = (Path(folder) if folder else default_cache_dir()) / self.layer
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise KzError(f"{self.folder}: cannot create the cache folder ({err.strerror}); "
-                          "pass --cache DIR for another folder or --cache off") from None
+        self.root = self.folder.parent
         self.hits = self.misses = self.rebuilt = 0
+        if self.writable:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                _cannot_write(self.root, err)
+
+    @property
+    def writable(self) -> bool:
+        """False once writing failed (read-only, full): entries are then only read."""
+        return str(self.root) not in _UNWRITABLE
 
     def _dir(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
-    def get_long(self, key: str) -> pa.Table | None:
-        """The verified cached long table for ``key``, or None on a miss or damage."""
+    def get_long(self, key: str, doc_id: str | None = None) -> pa.Table | None:
+        """The verified cached long table for ``key``, or None on a miss or damage.
+
+        Verified: the bytes hash to the file name, the schema is this layer's, and the
+        entry's own record of its key (and of its doc_id, when ``doc_id`` is given) agrees.
+        """
         folder = self._dir(key)
         try:
             names = sorted(n for n in os.listdir(folder) if _ENTRY_NAME.fullmatch(n))
@@ -166,17 +199,38 @@ class _EntryStore:
                 table = pq.ParquetFile(pa.BufferReader(data)).read(use_threads=False)
                 if not table.schema.equals(self.schema):
                     raise ValueError("schema mismatch")
+                meta = table.schema.metadata or {}
+                if meta.get(_KEY) != key.encode():
+                    raise ValueError("entry written under another key")
+                if doc_id is not None and meta.get(_DOC_ID) != doc_id.encode("utf-8"):
+                    raise ValueError("entry of another document")
             except Exception:  # noqa: BLE001 - any damage means: rebuild the entry
                 self.rebuilt += 1
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:  # a read-only cache: leave it, just do not trust it
+                    pass
                 continue
             self.hits += 1
-            return table
+            return table.replace_schema_metadata(None)
         self.misses += 1
         return None
 
-    def put_long(self, key: str, long: pa.Table) -> pa.Table:
-        """Store one long table atomically (temp file + rename); returns it."""
+    def put_long(self, key: str, long: pa.Table, doc_id: str = "") -> pa.Table:
+        """Store one long table atomically (temp file + rename), its key and doc_id in its
+        metadata; returns it. A cache that cannot be written is warned about once and
+        skipped: the table is returned all the same."""
+        long = long.replace_schema_metadata(None)
+        if not self.writable:
+            return long
+        try:
+            self._write(key, long.replace_schema_metadata(
+                {_KEY: key.encode(), _DOC_ID: doc_id.encode("utf-8", "surrogatepass")}))
+        except OSError as err:
+            _cannot_write(self.root, err)
+        return long
+
+    def _write(self, key: str, long: pa.Table) -> None:
         sink = pa.BufferOutputStream()
         pq.write_table(long, sink)
         data = sink.getvalue().to_pybytes()
@@ -197,7 +251,6 @@ class _EntryStore:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        return long
 
 
 class AnnotationCache(_EntryStore):
@@ -208,9 +261,12 @@ class AnnotationCache(_EntryStore):
         table = self.get_long(key)
         return None if table is None else split_long([(doc_id, table)])
 
-    def put(self, key: str, tables: dict[str, pd.DataFrame]) -> pa.Table:
-        """Store one document's tables atomically; returns the stored long table."""
-        return self.put_long(key, _to_long(tables))
+    def put(self, key: str, tables: dict[str, pd.DataFrame], doc_id: str = "") -> pa.Table:
+        """Store one document's tables atomically; returns the stored long table.
+
+        The annotation key is the cleaned text's (two documents with the same text share
+        it), so reads check the recorded key; ``doc_id`` is recorded for the reader."""
+        return self.put_long(key, _to_long(tables), doc_id)
 
 
 # --- analysis results ------------------------------------------------------------------
@@ -307,7 +363,9 @@ class ResultsCache(_EntryStore):
                                  if kind == pa.float64() else _arrow_values(frame[col], kind))
             arrays = [columns.get(f.name, pa.nulls(len(frame), f.type)) for f in self.schema]
             parts.append(pa.Table.from_arrays(arrays, schema=self.schema))
-        return self.put_long(key, pa.concat_tables(parts).combine_chunks())
+        doc_ids = tables["documents"]["doc_id"]
+        doc_id = str(doc_ids.iat[0]) if len(doc_ids) else ""
+        return self.put_long(key, pa.concat_tables(parts).combine_chunks(), doc_id)
 
 
 def split_results(parts: list[pa.Table]) -> dict[str, pd.DataFrame]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from . import __version__
@@ -23,7 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     an.add_argument("--out", required=True, help="output folder")
     an.add_argument("--models", default=os.environ.get("KZCRISIS_MODELS", "embedded"),
                     help="'embedded' (default, offline), 'official' (downloads Stanza's "
-                    "models) or a folder of Stanza models")
+                    "models) or a folder of Stanza models with a checksums.sha256")
+    an.add_argument("--trust-models", action="store_true",
+                    help="load model files even if their sha256 differs from the release "
+                    "record (embedded) or the folder's checksums.sha256 is missing")
     an.add_argument("--cache", default=None,
                     help="cache folder for annotations and per-document results (default: "
                     "$KZCRISIS_CACHE or the user cache dir); 'off' disables it")
@@ -44,9 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:  # noqa: ANN001
+    """Warnings as one line each (``kzcrisis: warning: ...``), without the source line."""
+    return f"kzcrisis: warning: {message}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kzcrisis`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
+    if argv is None:  # the console script; in-process callers keep their own formatting
+        warnings.formatwarning = _one_line_warning
     try:
         if args.workers < 1 or (args.chunk_size is not None and args.chunk_size < 1):
             raise KzError("--workers and --chunk-size must be at least 1")
@@ -56,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         manifest = run(args.path, args.out, figures=args.figures, models=args.models,
                        cache=args.cache, workers=args.workers, scheduler=args.scheduler,
                        chunk_size=args.chunk_size, progress=args.progress,
-                       max_chars=args.max_chars)
+                       max_chars=args.max_chars, trust_models=args.trust_models)
     except KzError as err:
         if args.debug:
             raise

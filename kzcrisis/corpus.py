@@ -10,12 +10,15 @@ records the checksum of each input file's bytes.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import hashlib
-import html
 import io
 import json
+import os
 import re
+import stat
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,16 +68,28 @@ def text_sha256(text: str) -> str:
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
-    """Decode a file's bytes to text, returning (text, encoding); raise InputError if impossible."""
+    """Decode a file's bytes to text, returning (text, encoding); raise InputError if impossible.
+
+    UTF-8 (with or without BOM), UTF-16 (with a BOM, or without one when the NUL-byte
+    pattern of Arabic and ASCII code points shows it), Windows-1256 and ISO-8859-6. Arabic
+    that was garbled by a wrong code page and saved again (mojibake such as ``Ø§Ù„``) is
+    repaired when its bytes come back exactly, and refused otherwise (:func:`repair_mojibake`).
+
+    >>> decode_bytes("قال".encode("utf-16-le"), "a.txt")
+    ('قال', 'utf-16-le')
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data, "utf-8-sig", name), "utf-8-sig"
+        return _repaired(_strict(data, "utf-8-sig", name), "utf-8-sig", name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, "utf-16", name), "utf-16"
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in data:
         raise InputError(f"{name}: binary file (contains NUL bytes); give a text file "
                          "in UTF-8, UTF-16 or Windows-1256")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _repaired(data.decode("utf-8"), "utf-8", name)
     except UnicodeDecodeError as err:
         utf8_error = err
     undecodable = InputError(
@@ -88,10 +103,149 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     if best is None or best.encoding not in ("cp1256", "iso8859_6"):
         raise undecodable
     text = data.decode(best.encoding)
-    non_ascii = [c for c in text if ord(c) > 127 and not c.isspace()]
-    if non_ascii and sum(c in _ARABIC_LANGUAGE for c in non_ascii) < 0.8 * len(non_ascii):
+    if _arabic_share(text) < 0.8:
         raise undecodable
     return text, best.encoding
+
+
+def _arabic_share(text: str) -> float:
+    """Share of the non-ASCII, non-space characters that Arabic-language text is made of
+    (1.0 when there are none)."""
+    non_ascii = [c for c in text if ord(c) > 127 and not c.isspace()]
+    if not non_ascii:
+        return 1.0
+    return sum(c in _ARABIC_LANGUAGE for c in non_ascii) / len(non_ascii)
+
+
+# Code points UTF-16 text of an Arabic article is made of: ASCII, Latin-1, Arabic and its
+# presentation forms, general punctuation. The same bytes read in the wrong byte order (or
+# binary data read as UTF-16) fall in CJK and other blocks instead.
+_UTF16_PLAUSIBLE = re.compile(
+    "[\t\n\r\x20-\x7e\u00a0-\u00ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff"
+    "\u2000-\u206f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for UTF-16 without a byte-order mark, else None.
+
+    Arabic code points are U+06xx and ASCII ones U+00xx, so every second byte of such a
+    file is 0x06 or 0x00: the odd bytes in little-endian, the even ones in big-endian.
+
+    >>> _utf16_without_bom("قال الرئيس".encode("utf-16-be"))
+    ('قال الرئيس', 'utf-16-be')
+    """
+    if len(data) < 2 or len(data) % 2:
+        return None
+    for encoding, high in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+        if (high.count(0) + high.count(6)) < 0.6 * len(high):
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or not text:
+            continue
+        plausible = len(_UTF16_PLAUSIBLE.findall(text))
+        if plausible >= 0.95 * len(text):
+            return text, encoding
+    return None
+
+
+# --- mojibake ---------------------------------------------------------------------------
+#
+# An editor or a web scraper that reads Arabic bytes in a Western code page and saves the
+# result again as UTF-8 turns قال into "Ù‚Ø§Ù„" (UTF-8 read as cp1252), "ŸÇÿßŸÑ" (UTF-8 read
+# as Mac Roman) or "ÞÇá" (Windows-1256 read as cp1252). Decision: where encoding the text
+# back in that code page gives bytes that decode *exactly* (strict UTF-8, or Windows-1256)
+# into Arabic, the file is repaired and the manifest says so; where some bytes were lost on
+# the way (replaced by "?" or U+FFFD), it is refused with the encoding named and the fix.
+_WESTERN = ("cp1252", "mac_roman")
+_C1 = re.compile("[\x80-\x9f]")
+_CP1252_ONLY = re.compile("[\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+                          "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+                          "\u20ac\u2122]")
+_LATIN_HIGH = re.compile("[\u00c0-\u00ff\u0178\u2044]")
+_ARABIC_WORD = re.compile("[\u0600-\u06ff]+")
+_MIXED_WORD = re.compile("\\w*[\u0600-\u06ff]\\w*")
+
+
+def _encode_western(text: str, codec: str, errors: str = "strict") -> bytes:
+    """``text`` in a Western code page; C1 controls (U+0080-U+009F) stand for the bytes
+    cp1252 leaves undefined (Windows passes 0x81, 0x8D, 0x8F, 0x90, 0x9D through)."""
+    if codec != "cp1252":
+        return text.encode(codec, errors)
+    out = bytearray()
+    for piece in re.split("([\x80-\x9f])", text):
+        if len(piece) == 1 and "\x80" <= piece <= "\x9f":
+            out.append(ord(piece))
+        elif piece:
+            out += piece.encode("cp1252", errors)
+    return bytes(out)
+
+
+def _codec_name(text: str, codec: str) -> str:
+    if codec == "mac_roman":
+        return "Mac Roman"
+    if _CP1252_ONLY.search(text):
+        return "Windows-1252"
+    return "Latin-1 (ISO-8859-1)" if _C1.search(text) else "Latin-1 / Windows-1252"
+
+
+def _looks_arabic(text: str) -> bool:
+    """Repaired text reads as Arabic: Arabic words, not Latin words with stray letters."""
+    words = _MIXED_WORD.findall(text)
+    arabic = [w for w in words if _ARABIC_WORD.fullmatch(w)]
+    return (len(arabic) >= 1 and sum(map(len, arabic)) >= 3
+            and len(arabic) >= 0.9 * len(words) and _arabic_share(text) >= 0.8)
+
+
+def repair_mojibake(text: str, name: str) -> tuple[str, str]:
+    """``(text, how)``: Arabic mojibake repaired, ``how`` naming it ('' when none was found).
+
+    Raises :class:`InputError` naming the code page when the text is mojibake whose bytes
+    cannot be recovered exactly.
+
+    >>> repair_mojibake("قال".encode().decode("latin-1"), "a.txt")
+    ('قال', 'UTF-8 read as Latin-1 (ISO-8859-1)')
+    """
+    # the search is fast; the share is only computed for text with Latin-1 letters in it
+    if not _LATIN_HIGH.search(text) or _arabic_share(text) >= 0.5:
+        return text, ""
+    letters = [c for c in text if c.isalpha()]
+    dense = sum(ord(c) > 127 for c in letters) >= 0.5 * max(1, len(letters))
+    for codec in _WESTERN:
+        try:
+            raw = _encode_western(text, codec)
+        except UnicodeEncodeError:
+            continue
+        try:
+            fixed = raw.decode("utf-8")
+            if _looks_arabic(fixed):
+                return fixed, f"UTF-8 read as {_codec_name(text, codec)}"
+        except UnicodeDecodeError:
+            pass
+        fixed = raw.decode("cp1256", "replace")
+        if dense and "\ufffd" not in fixed and _looks_arabic(fixed):
+            return fixed, f"Windows-1256 read as {_codec_name(text, codec)}"
+    for codec in _WESTERN:
+        raw = _encode_western(text, codec, "replace")
+        for inner, label in (("utf-8", "UTF-8"), ("cp1256", "Windows-1256")):
+            if inner == "cp1256" and not dense:
+                continue
+            if _looks_arabic(raw.decode(inner, "replace").replace("\ufffd", "")):
+                fix = ("use the original UTF-8 file instead" if inner == "utf-8" else
+                       "open the original file as Windows-1256 (Arabic) and save it as UTF-8")
+                raise InputError(
+                    f"{name}: Arabic garbled by a wrong encoding ({label} read as "
+                    f"{_codec_name(text, codec)} and saved again as UTF-8), with bytes lost on "
+                    f"the way, so it cannot be repaired exactly: {fix}, or re-export it from "
+                    "its source")
+    return text, ""
+
+
+def _repaired(text: str, encoding: str, name: str) -> tuple[str, str]:
+    fixed, how = repair_mojibake(text, name)
+    return (fixed, f"{encoding}; repaired mojibake ({how})") if how else (text, encoding)
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -103,20 +257,74 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
     return text.lstrip("\ufeff")
 
 
-def read_text_file(path: Path) -> Decoded:
-    """Read and decode one text file."""
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file; a FIFO, socket, device or folder is refused unopened
+    (opening a FIFO would block), and every error names the file.
+
+    >>> read_regular_file(Path("/dev/null"))
+    Traceback (most recent call last):
+    kzcrisis.errors.InputError: /dev/null: a device file, not a regular file: not read
+    """
     try:
-        data = path.read_bytes()
+        kind = _kind(os.stat(path).st_mode)
+        if kind:
+            raise InputError(f"{path}: {kind}, not a regular file: not read")
+        # O_NONBLOCK: should the file be swapped for a FIFO after the check, open won't hang
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, expected a file") from None
     except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    text, encoding = decode_bytes(data, str(path))
+        raise InputError(f"{path}: permission denied (make the file readable, e.g. "
+                         "chmod u+r)") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    try:
+        kind = _kind(os.fstat(fd).st_mode)
+        if kind:
+            raise InputError(f"{path}: {kind}, not a regular file: not read")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    """'' for a regular file, else what the file is."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device file"
+    return "a special file"
+
+
+def read_text_file(path: Path, files: dict | None = None) -> Decoded:
+    """Read and decode one text file; ``files`` (if given) records its sha256 and encoding."""
+    data = read_regular_file(path)
+    try:
+        text, encoding = decode_bytes(data, str(path))
+    except InputError:
+        _note_file(files, path, _sha256(data), "")
+        raise
     if path.suffix.lower() in (".html", ".htm"):
         text = html_to_text(text)
-    return Decoded(text, encoding, _sha256(data))
+    decoded = Decoded(text, encoding, _sha256(data))
+    _note_file(files, path, decoded.file_sha256, encoding)
+    return decoded
+
+
+def _note_file(files: dict | None, path: Path | str, sha256: str, encoding: str) -> None:
+    """Record a file the loader read (the manifest lists these, never re-reading them)."""
+    if files is not None:
+        files[str(path)] = {"path": str(path), "sha256": sha256, "encoding": encoding}
 
 
 class _TextExtractor(HTMLParser):
@@ -154,7 +362,8 @@ def html_to_text(markup: str) -> str:
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
-    return _BLANKS.sub("\n\n", html.unescape("".join(parser.parts))).strip()
+    # convert_charrefs=True has already unescaped the entities once: "&amp;lt;" stays "&lt;"
+    return _BLANKS.sub("\n\n", "".join(parser.parts)).strip()
 
 
 def _check_doc_id(doc_id: str, where: str) -> str:
@@ -178,10 +387,10 @@ def _check_date(value: str, where: str) -> str:
     return value
 
 
-def read_metadata(path: Path) -> dict[str, dict[str, str]]:
+def read_metadata(path: Path, files: dict | None = None) -> dict[str, dict[str, str]]:
     """Read a metadata.csv into {doc_id: row}; errors name the file and line."""
-    decoded = read_text_file(path)
-    reader = csv.DictReader(io.StringIO(decoded.text))
+    decoded = read_text_file(path, files)
+    reader = _csv_rows(decoded.text, path)
     if reader.fieldnames is None or "doc_id" not in reader.fieldnames:
         raise InputError(f"{path}: missing column 'doc_id' (expected columns: "
                          f"{', '.join(METADATA_COLUMNS)})")
@@ -190,7 +399,7 @@ def read_metadata(path: Path) -> dict[str, dict[str, str]]:
         raise InputError(f"{path}: unknown column(s) {unknown}; expected "
                          f"{', '.join(METADATA_COLUMNS)}")
     rows: dict[str, dict[str, str]] = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in reader:
         where = f"{path}:{line}"
         if None in row:
             raise InputError(f"{where}: more fields than columns")
@@ -226,41 +435,114 @@ def _report_row(source: str, doc_id: str, status: str, reason: str, encoding: st
                 encoding=encoding, file_sha256=file_sha256)
 
 
-def _iter_folder(folder: Path) -> Iterator[tuple[dict | None, dict]]:
+def _entry_problem(path: Path, root: Path) -> str:
+    """Why a folder entry is not read ('' for a regular file inside the corpus folder),
+    found with lstat/stat only: nothing is opened, and a symlink is never followed out."""
+    if path.name.startswith("."):
+        return "hidden file (name starts with '.'): not read; rename it to include it"
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            try:
+                target = path.resolve(strict=True)
+            except RuntimeError:  # Python < 3.13 reports a loop so
+                return "symlink loop: not followed"
+            except OSError as err:
+                if err.errno == errno.ELOOP:
+                    return "symlink loop: not followed"
+                return f"broken symlink ({err.strerror}): not followed"
+            if not (target == root or root in target.parents):
+                return f"symlink to {target}, outside the corpus folder: not followed"
+            mode = os.stat(target).st_mode
+    except OSError as err:
+        return f"cannot inspect the file ({err.strerror})"
+    if stat.S_ISDIR(mode):
+        return "sub-folder (not read)"
+    kind = _kind(mode)
+    if kind:
+        return f"{kind}, not a regular file: not read"
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return f"unsupported file type {path.suffix or '(none)'}"
+    return ""
+
+
+def _iter_folder(folder: Path, files: dict | None = None
+                 ) -> Iterator[tuple[dict | None, dict]]:
     meta_path = folder / METADATA_FILE
-    metadata = read_metadata(meta_path) if meta_path.exists() else {}
+    metadata = (read_metadata(meta_path, files) if os.path.lexists(meta_path) else {})
+    root = folder.resolve()
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as err:
+        raise InputError(f"{folder}: cannot list the folder ({err.strerror})") from None
     seen: set[str] = set()
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name == METADATA_FILE:
+    for name in names:
+        if name == METADATA_FILE:
             continue
+        path = folder / name
         source = str(path)
-        if path.is_dir():
-            yield None, _report_row(source, "", "skipped", "sub-folder (not read)")
-            continue
-        if path.suffix.lower() not in TEXT_SUFFIXES:
-            yield None, _report_row(source, "", "skipped",
-                                    f"unsupported file type {path.suffix or '(none)'}")
+        problem = _entry_problem(path, root)
+        if problem:
+            yield None, _report_row(source, "", "skipped", problem)
             continue
         doc_id = path.stem
         seen.add(doc_id)
         try:
-            decoded = read_text_file(path)
+            decoded = read_text_file(path, files)
         except InputError as err:
             yield None, _report_row(source, doc_id, "skipped", str(err))
             continue
         yield (_record(doc_id, decoded.text, source, decoded.encoding, metadata.get(doc_id)),
-               _report_row(source, doc_id, "loaded", "", decoded.encoding, decoded.file_sha256))
+               _report_row(source, doc_id, "loaded", _repair_note(decoded.encoding),
+                           decoded.encoding, decoded.file_sha256))
     orphans = sorted(set(metadata) - seen)
     if orphans:
         raise InputError(f"{meta_path}: metadata rows match no file: {', '.join(orphans)} "
                          "(each doc_id must be the stem of a .txt file in the folder)")
 
 
-def _iter_jsonl(path: Path) -> Iterator[tuple[dict | None, dict]]:
+def _repair_note(encoding: str) -> str:
+    """The manifest note of a repaired file: ``mojibake repaired: UTF-8 read as Mac Roman``."""
+    marker = "; repaired mojibake ("
+    return ("mojibake repaired: " + encoding.split(marker, 1)[1][:-1]) if marker in encoding \
+        else ""
+
+
+def _json_id(obj: dict, where: str, generated: str) -> tuple[str, str]:
+    """(doc_id, note): a JSON id kept as a string whatever its type (``0`` -> ``"0"``,
+    ``false`` -> ``"false"``); null, missing or empty generate ``generated`` with a note."""
+    value = obj.get("doc_id")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        why = "missing" if "doc_id" not in obj else "null" if value is None else "empty"
+        return generated, f"doc_id {why}: generated {generated!r}"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return _check_doc_id(text, where), ""
+
+
+def _check_unicode(obj: dict, where: str) -> None:
+    """Refuse lone surrogates (an unpaired ``\\ud8xx`` JSON escape): no UTF-8 can hold them."""
+    for key, value in obj.items():
+        if not isinstance(value, str):
+            value = json.dumps(value, ensure_ascii=False)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise InputError(
+                f"{where}: field {key!r} holds a lone surrogate "
+                f"\\u{ord(value[err.start]):04x} (an unpaired \\u escape) at character "
+                f"{err.start}; fix or drop that escape") from None
+
+
+def _iter_jsonl(path: Path, files: dict | None = None) -> Iterator[tuple[dict | None, dict]]:
     # JSON Lines is UTF-8 by definition; read line by line so a large archive streams.
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for line_no, raw in enumerate(fh, start=1):
+    read_regular_file_check(path)
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below, also when the caller stops
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    with fh:
+        for line_no, raw in enumerate(_lines(fh, path), start=1):
             digest.update(raw)
             where = f"{path}:{line_no}"
             try:
@@ -274,58 +556,135 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[dict | None, dict]]:
                 obj = json.loads(line)
             except json.JSONDecodeError as err:
                 raise InputError(f"{where}: invalid JSON ({err.msg})") from None
+            except RecursionError:
+                raise InputError(f"{where}: JSON nested too deeply") from None
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                 raise InputError(f"{where}: each line must be an object with a string 'text'")
-            doc_id = _check_doc_id(obj.get("doc_id") or f"{path.stem}-{line_no}", where)
-            meta = {c: "" if obj.get(c) is None else str(obj.get(c)) for c in METADATA_COLUMNS}
+            _check_unicode(obj, where)
+            doc_id, note = _json_id(obj, where, f"{path.stem}-{line_no}")
+            meta = {c: "" if obj.get(c) is None else
+                    obj[c] if isinstance(obj[c], str) else json.dumps(obj[c], ensure_ascii=False)
+                    for c in METADATA_COLUMNS}
             meta["date"] = _check_date(meta["date"], where)
-            yield (_record(doc_id, obj["text"], where, "utf-8", meta),
-                   _report_row(where, doc_id, "loaded", "", "utf-8", ""))
+            text, how = repair_mojibake(obj["text"], where)
+            encoding = f"utf-8; repaired mojibake ({how})" if how else "utf-8"
+            note = "; ".join(n for n in (note, _repair_note(encoding)) if n)
+            yield (_record(doc_id, text, where, encoding, meta),
+                   _report_row(where, doc_id, "loaded", note, encoding, ""))
+    _note_file(files, path, digest.hexdigest(), "utf-8")
 
 
-def _iter_csv(path: Path, text_column: str) -> Iterator[tuple[dict | None, dict]]:
-    decoded = read_text_file(path)
-    reader = csv.DictReader(io.StringIO(decoded.text))
+def read_regular_file_check(path: Path) -> None:
+    """Refuse, unopened, a path that is not a regular file (a FIFO would block)."""
+    try:
+        kind = _kind(os.stat(path).st_mode)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    if kind:
+        raise InputError(f"{path}: {kind}, not a regular file: not read")
+
+
+def _lines(fh, path: Path) -> Iterator[bytes]:
+    try:
+        yield from fh
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+
+
+@contextlib.contextmanager
+def _big_fields() -> Iterator[None]:
+    """Let the csv module read fields of any length (its default stops at 131,072
+    characters): a long article is then loaded, and skipped by --max-chars with a reason."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+class _csv_rows:  # noqa: N801 - used like a function
+    """A DictReader over ``text`` whose iteration yields ``(line, row)``; csv errors
+    name the file and line."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        self.path = path
+        self.reader = csv.DictReader(io.StringIO(text, newline=""))
+        with _big_fields():
+            try:
+                self.fieldnames = self.reader.fieldnames
+            except csv.Error as err:
+                raise InputError(f"{path}:{self.reader.line_num or 1}: bad CSV ({err})") from None
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        rows = []
+        with _big_fields():
+            try:
+                for line, row in enumerate(self.reader, start=2):
+                    rows.append((line, row))
+            except csv.Error as err:
+                raise InputError(f"{self.path}:{self.reader.line_num}: bad CSV ({err})") from None
+        return iter(rows)
+
+
+def _iter_csv(path: Path, text_column: str, files: dict | None = None
+              ) -> Iterator[tuple[dict | None, dict]]:
+    decoded = read_text_file(path, files)
+    reader = _csv_rows(decoded.text, path)
     if reader.fieldnames is None or text_column not in reader.fieldnames:
         raise InputError(f"{path}: no {text_column!r} column (columns: {reader.fieldnames}); "
                          "pass text_column=")
-    for line, row in enumerate(reader, start=2):
+    for line, row in reader:
         where = f"{path}:{line}"
-        doc_id = _check_doc_id(row.get("doc_id") or f"{path.stem}-{line - 1}", where)
+        generated = f"{path.stem}-{line - 1}"
+        given = (row.get("doc_id") or "").strip()
+        doc_id = _check_doc_id(given or generated, where)
+        note = "" if given or "doc_id" not in reader.fieldnames else \
+            f"doc_id empty: generated {generated!r}"
+        note = "; ".join(n for n in (note, _repair_note(decoded.encoding)) if n)
         meta = {c: (row.get(c) or "").strip() for c in METADATA_COLUMNS}
         meta["date"] = _check_date(meta["date"], where)
         yield (_record(doc_id, row[text_column] or "", where, decoded.encoding, meta),
-               _report_row(where, doc_id, "loaded", "", decoded.encoding, decoded.file_sha256))
+               _report_row(where, doc_id, "loaded", note, decoded.encoding,
+                           decoded.file_sha256))
 
 
-def _iter_single(path: Path) -> Iterator[tuple[dict | None, dict]]:
-    decoded = read_text_file(path)
+def _iter_single(path: Path, files: dict | None = None) -> Iterator[tuple[dict | None, dict]]:
+    decoded = read_text_file(path, files)
     meta_path = path.parent / METADATA_FILE
-    metadata = read_metadata(meta_path) if meta_path.exists() else {}
+    metadata = read_metadata(meta_path, files) if meta_path.is_file() else {}
     yield (_record(path.stem, decoded.text, str(path), decoded.encoding,
                    metadata.get(path.stem)),
-           _report_row(str(path), path.stem, "loaded", "", decoded.encoding, decoded.file_sha256))
+           _report_row(str(path), path.stem, "loaded", _repair_note(decoded.encoding),
+                       decoded.encoding, decoded.file_sha256))
 
 
-def iter_corpus(path: str | Path, text_column: str = "text"
+def iter_corpus(path: str | Path, text_column: str = "text", files: dict | None = None
                 ) -> Iterator[tuple[dict | None, dict]]:
     """Yield ``(record, report_row)`` per file or row, lazily; ``record`` is None if skipped.
 
     Raises :class:`InputError` for what makes the whole input unusable (missing path, an
-    unreadable single file, duplicate doc_ids, metadata rows without a file).
+    unreadable single file, duplicate doc_ids, metadata rows without a file). ``files``, if
+    given, is filled with ``{path: {"path", "sha256", "encoding"}}`` for every file read, so
+    the manifest never opens an input again.
     """
     path = Path(path)
-    if not path.exists():
+    try:
+        is_dir = path.is_dir()
+        exists = is_dir or path.exists()
+    except OSError as err:  # a symlink loop, a name too long
+        raise InputError(f"{path}: cannot open ({err.strerror})") from None
+    if not exists:
         raise InputError(f"{path}: no such file or folder")
     suffix = path.suffix.lower()
-    if path.is_dir():
-        items = _iter_folder(path)
+    if is_dir:
+        items = _iter_folder(path, files)
     elif suffix == ".jsonl":
-        items = _iter_jsonl(path)
+        items = _iter_jsonl(path, files)
     elif suffix == ".csv":
-        items = _iter_csv(path, text_column)
+        items = _iter_csv(path, text_column, files)
     elif suffix in TEXT_SUFFIXES:
-        items = _iter_single(path)
+        items = _iter_single(path, files)
     else:
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; give a .txt, "
                          ".html, .jsonl or .csv file, or a folder of .txt files")

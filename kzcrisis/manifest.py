@@ -21,14 +21,6 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def input_files(path: str | Path) -> list[Path]:
-    """Every file an input path names: the file itself, or each file of a folder."""
-    path = Path(path)
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-    return [path]
-
-
 def model_files(models: str) -> dict[str, str]:
     """{file name: sha256} of the model files a run uses ({} where none are local)."""
     if models == "embedded":
@@ -55,10 +47,16 @@ def model_stages(models: str) -> dict[str, str]:
 
 
 def build_manifest(path: str | Path, report: list[tuple], counts: dict[str, int],
-                   settings: Any, flags: dict[str, str] | None = None) -> dict:
+                   settings: Any, flags: dict[str, str] | None = None,
+                   files: dict[str, dict] | None = None,
+                   file_names: dict[str, dict] | None = None) -> dict:
     """The manifest of one run (deterministic: no clock times, paths as given).
 
     ``report`` holds one tuple per file or row looked at, in ``corpus.LOAD_REPORT`` order.
+    ``files`` is what the loader recorded of every file it read (``corpus.iter_corpus``):
+    the manifest never opens an input again, so a file the loader skipped (unreadable, a
+    FIFO) cannot fail or block here. ``file_names`` maps each doc_id to the output files
+    named after it (cut to a safe length, see ``io_safety.file_stem``).
     The ``documents`` entry is a generator, so that ``write_manifest`` streams it and a
     corpus of millions of documents never has its manifest in memory twice.
     """
@@ -66,17 +64,11 @@ def build_manifest(path: str | Path, report: list[tuple], counts: dict[str, int]
     from .pipeline import environment
 
     col = {name: i for i, name in enumerate(LOAD_REPORT)}
-    encodings: dict[str, str] = {}
     loaded = skipped = 0
     for row in report:
-        source = str(row[col["source_path"]])
-        source = source.rsplit(":", 1)[0] if ":" in source else source
-        if row[col["encoding"]]:
-            encodings.setdefault(source, row[col["encoding"]])
         loaded += row[col["status"]] == "loaded"
         skipped += row[col["status"]] == "skipped"
-    inputs = [{"path": str(p), "sha256": file_sha256(p), "encoding": encodings.get(str(p), "")}
-              for p in input_files(path)]
+    inputs = [dict(files[k]) for k in sorted(files or {})]
     flags = flags or {}
     documents = ({"doc_id": r[col["doc_id"]], "source_path": r[col["source_path"]],
                   "status": r[col["status"]], "reason": r[col["reason"]],
@@ -92,6 +84,7 @@ def build_manifest(path: str | Path, report: list[tuple], counts: dict[str, int]
         "models": {"spec": str(settings.models), "files": model_files(str(settings.models)),
                    **model_stages(str(settings.models))},
         "settings": {k: v for k, v in asdict(settings).items() if k != "progress"},
+        **({"file_names": file_names} if file_names else {}),
     }
 
 

@@ -10,13 +10,12 @@ one); chunks are written in input order, so the output is identical either way.
 """
 from __future__ import annotations
 
+import errno
 import functools
-import hashlib
 import itertools
 import json
 import os
 import platform
-import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ import pandas as pd
 from . import __version__, schemas
 from .corpus import LOAD_REPORT, iter_corpus
 from .errors import KzError
+from .io_safety import ascii_stem, file_stem, neutralise_formulas
 from .quality import document_flags, warn_flags
 
 #: Per-document tables, in the order they are written.
@@ -53,7 +53,6 @@ CORPUS = {
 TABLE_ORDER = ["documents", "cleaning_log", "sentences", "tokens", "words", "entities", "mentions",
                "actors", "cooccurrence", "candidates", "statements", "stance",
                "stance_comparison", "framing"]
-_ASCII_STEM = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,7 @@ class Settings:
     scheduler: str | None = None
     progress: bool = False
     max_chars: int = 1_000_000  # longer documents are skipped with their reason
+    trust_models: bool = False  # skip the sha256 checks of models.trust (--trust-models)
 
     def __post_init__(self) -> None:
         if self.chunk_size is None:
@@ -116,7 +116,7 @@ def _annotate(docs: pd.DataFrame, settings: Settings):
         per_doc = _by_doc({name: getattr(fresh, name)
                            for name in ("sentences", "tokens", "words", "entities")})
         for i in missing:
-            found[i] = cache.put(keys[i], per_doc(doc_ids[i]))
+            found[i] = cache.put(keys[i], per_doc(doc_ids[i]), doc_ids[i])
     return nlp.Annotation(**split_long(list(zip(doc_ids, found, strict=True))))
 
 
@@ -180,7 +180,7 @@ def process_chunk(docs: pd.DataFrame, settings: Settings, need_docs: bool = True
     store = ResultsCache(settings.cache)
     analysis_id = _analysis_id(settings.models)
     keys = [results_key(rec, analysis_id) for rec in docs.to_dict("records")]
-    found = [store.get_long(k) for k in keys]
+    found = [store.get_long(k, str(d)) for k, d in zip(keys, docs["doc_id"], strict=True)]
     missing = [i for i, v in enumerate(found) if v is None]
     fresh_clean = None
     if missing:
@@ -339,7 +339,13 @@ class Results:
 
 def write_csv(table: pd.DataFrame, path: Path, header: bool = True, append: bool = False
               ) -> None:
-    """Write a table deterministically (UTF-8, LF line ends, no index)."""
+    """Write a table deterministically (UTF-8, LF line ends, no index).
+
+    The CSV tables are the ones people open in a spreadsheet, so text cells a spreadsheet
+    would run as a formula get a leading ``'`` (:func:`io_safety.neutralise_formulas`); the
+    Parquet tables keep the exact text.
+    """
+    table = neutralise_formulas(table)
     if append:
         table.to_csv(path, mode="a", header=header, index=False, lineterminator="\n",
                      encoding="utf-8")
@@ -366,9 +372,9 @@ def writable_dir(path: Path) -> Path:
 
 # --- running ---------------------------------------------------------------------------
 
-def _chunks(path: str | Path, settings: Settings, report: list[tuple]
-            ) -> Iterator[pd.DataFrame]:
-    records = _accepted(iter_corpus(path), settings.max_chars, report)
+def _chunks(path: str | Path, settings: Settings, report: list[tuple],
+            files: dict | None = None) -> Iterator[pd.DataFrame]:
+    records = _accepted(iter_corpus(path, files=files), settings.max_chars, report)
     while True:
         block = list(itertools.islice(records, settings.chunk_size))
         if not block:
@@ -436,8 +442,12 @@ def analyze(path: str | Path, **settings: Any) -> Results:
     """Analyse the corpus at ``path`` in memory and return every table.
 
     Keyword arguments are :class:`Settings` fields (models, cache, chunk_size, workers ...).
+    The model files are checked first (:func:`kzcrisis.models.trust.check_models`).
     """
+    from .models.trust import check_models
+
     opts = Settings(**settings)
+    check_models(opts.models, opts.trust_models)
     report: list[tuple] = []
     collector = _Collector()
     for docs_clean, tables in _run_chunks(_chunks(path, opts, report), opts):
@@ -451,24 +461,59 @@ def run(path: str | Path, out: str | Path, figures: bool = False, **settings: An
     ``figures=True`` also draws the figures and annotated articles (:func:`draw_figures`)
     from the same pass; the tables are then kept in memory, so use it on corpora whose
     figures you want to look at, not on archives.
+
+    Everything is written into a staging folder beside ``out`` and moved into place only
+    after the manifest is written (:mod:`kzcrisis.outdir`): a run that fails or is killed
+    leaves ``out`` as it was, a run into an earlier ``out`` replaces its tables, figures and
+    articles whole, and a second run into the same ``out`` at once is refused.
     """
-    from .manifest import build_manifest, write_manifest
+    from .cache import default_cache_dir
+    from .models.trust import check_models
+    from .outdir import check_locations, staged_output
 
     opts = Settings(**settings)
-    collector = _Collector() if figures else None
     out = Path(out)
+    cache = None if opts.cache == "off" else Path(opts.cache or default_cache_dir())
+    check_locations([], Path(path), out, cache)
+    check_models(opts.models, opts.trust_models)
+    try:
+        with staged_output(out) as stage:
+            return _run_into(path, stage, figures, opts)
+    except OSError as err:
+        raise _disk_error(err, out) from None
+
+
+def _disk_error(err: OSError, out: Path) -> OSError | KzError:
+    """A one-line error naming the output folder for a full or read-only disk."""
+    text = str(err)
+    full = err.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text \
+        or "quota exceeded" in text.lower()
+    if full:
+        where = f" (writing {err.filename})" if err.filename else ""
+        return KzError(f"{out}: no space left on the device{where}; free some space or choose "
+                       "another --out (the previous contents of --out are unchanged)")
+    if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return KzError(f"{out}: output folder is not writable ({err.strerror}: "
+                       f"{err.filename or out}); choose another --out")
+    return err
+
+
+def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings) -> dict:
+    """The body of :func:`run`, writing into the (staging) folder ``out``."""
+    from .manifest import build_manifest, write_manifest
+
+    collector = _Collector() if figures else None
     tables_dir = writable_dir(out / "tables")
     parquet_dir = out / "parquet"
     counts = dict.fromkeys(TABLE_ORDER, 0)
     report: list[tuple] = []
+    files: dict[str, dict] = {}
     actors = cooc = None
     stance_parts = []
     csv_paths = {name: tables_dir / f".{name}.csv.partial" for name in PER_DOC}
-    for path_ in csv_paths.values():
-        path_.unlink(missing_ok=True)
     flags: dict[str, str] = {}
-    for index, (docs, tables) in enumerate(_run_chunks(_chunks(path, opts, report), opts,
-                                                       need_docs=figures)):
+    for index, (docs, tables) in enumerate(_run_chunks(_chunks(path, opts, report, files),
+                                                       opts, need_docs=figures)):
         if collector is not None:
             collector.add(docs, tables)
         flags.update(zip(tables["documents"]["doc_id"], tables["documents"]["quality_flags"],
@@ -496,11 +541,24 @@ def run(path: str | Path, out: str | Path, figures: bool = False, **settings: An
         write_csv(table, tables_dir / f"{name}.csv")
         _write_partition(table, parquet_dir / name, 0)
         counts[name] = len(table)
-    manifest = build_manifest(path, report, counts, opts, flags)
+    file_names = None
+    if collector is not None:  # figures first: the manifest is the last file of a run
+        results = collector.results(report, opts, corpus)
+        draw_figures(results, out)
+        file_names = output_names(results.docs["doc_id"])
+    manifest = build_manifest(path, report, counts, opts, flags, files, file_names)
     write_manifest(manifest, out / "manifest.json")
-    if collector is not None:
-        draw_figures(collector.results(report, opts, corpus), out)
     return manifest
+
+
+def output_names(doc_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """doc_id -> the files :func:`draw_figures` names after it (recorded in the manifest).
+
+    >>> output_names(["مقال"])
+    {'مقال': {'article': 'articles/مقال.html', 'figure': 'figures/statements_doc-8102193b05'}}
+    """
+    return {str(d): {"article": f"articles/{file_stem(str(d))}.html",
+                     "figure": f"figures/statements_{ascii_stem(str(d))}"} for d in doc_ids}
 
 
 def write_figures(path: str | Path, out: str | Path, **settings: Any) -> list[Path]:
@@ -531,7 +589,7 @@ def draw_figures(results: Results, out: str | Path) -> list[Path]:
             "framing": lambda ax: plots.plot_framing(results.framing, ax=ax),
         }
         for doc_id in results.docs["doc_id"]:
-            drawings[f"statements_{_ascii_stem(doc_id)}"] = (
+            drawings[f"statements_{ascii_stem(doc_id)}"] = (
                 lambda ax, d=doc_id: plots.plot_statement_sequence(
                     results.statements, results.stance, d, ax=ax, docs=results.docs,
                     actors=results.actors))
@@ -542,13 +600,6 @@ def draw_figures(results: Results, out: str | Path) -> list[Path]:
             plt.close(fig)
     written += report.write_articles(results, writable_dir(Path(out) / "articles"))
     return written
-
-
-def _ascii_stem(doc_id: str) -> str:
-    """A file-name-safe ASCII form of a doc_id (unchanged when already safe)."""
-    if _ASCII_STEM.fullmatch(doc_id):
-        return doc_id
-    return "doc-" + hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:10]
 
 
 def _write_partition(table: pd.DataFrame, folder: Path, index: int) -> None:

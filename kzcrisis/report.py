@@ -19,7 +19,6 @@ forbids it) and its CSS is scoped to ``.kz-article`` so it does not restyle a no
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from collections.abc import Mapping
@@ -30,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import KzError
+from .io_safety import file_stem
 from .plots import STANCE_COLORS, STANCE_LABELS, TARGETS, UNCODED_COLOR, group_colors, order_groups
 
 TABLES = ("docs", "mentions", "actors", "statements", "stance")
@@ -39,7 +39,6 @@ STATEMENT_COLUMNS = ["doc_id", "statement_id", "speaker_actor_id", "group", "spe
 STANCE_COLUMNS = ["statement_id", "target", "label"]
 
 _CLASS_UNSAFE_RE = re.compile(r"[^A-Za-z0-9_-]")
-_FILE_UNSAFE_RE = re.compile(r"[^\w.-]+")
 _FONTS = '"Noto Naskh Arabic", "Amiri", "DejaVu Sans", "Arial", serif'
 
 
@@ -352,14 +351,10 @@ def safe_filename(doc_id: str) -> str:
     """A file name for ``doc_id`` that stays inside its folder (``../x`` becomes ``x-<hash>``).
 
     Ids made of letters, digits, ``.``, ``_`` and ``-`` are kept as they are; others are
-    sanitised and get a short hash of the original so that two ids never share a file.
+    sanitised, and long ones cut, with a short hash of the original so that two ids never
+    share a file (:func:`kzcrisis.io_safety.file_stem`).
     """
-    raw = str(doc_id)
-    name = _FILE_UNSAFE_RE.sub("_", raw).strip("._")[:120]
-    if name != raw or not name:
-        digest = hashlib.sha1(raw.encode("utf-8")).hexdigest()[:8]
-        name = f"{name or 'doc'}-{digest}"
-    return name
+    return file_stem(doc_id)
 
 
 def write_article_html(results: Any, doc_id: str, outdir: str | Path, **tables: Any) -> Path:

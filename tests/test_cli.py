@@ -63,13 +63,23 @@ def test_unwritable_output_folder(tmp_path):
 @pytest.mark.parametrize("option, message", [
     (("--chunk-size", "0"), "at least 1"),
     (("--workers", "0"), "at least 1"),
-    (("--cache", "/proc/kzcrisis-cache"), "cannot create the cache folder"),
 ])
 def test_bad_option_value_is_one_line(tmp_path, option, message):
     proc = run_cli("analyze", str(DATA_RAW), "--out", str(tmp_path / "out"), *option)
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_uncreatable_cache_is_one_warning_and_the_run_goes_on(tmp_path):
+    # issue 19: a cache that cannot be written no longer stops the run
+    proc = run_cli("analyze", str(DATA_RAW), "--out", str(tmp_path / "out"), "--cache",
+                   "/proc/kzcrisis-cache")
+    assert proc.returncode == 0, proc.stderr
+    warned = [line for line in proc.stderr.splitlines() if "warning" in line]
+    assert len(warned) == 1 and "/proc/kzcrisis-cache" in warned[0], proc.stderr
+    assert "going on without caching" in warned[0] and "Traceback" not in proc.stderr
+    assert (tmp_path / "out" / "tables" / "documents.csv").exists()
 
 
 def test_figures_come_from_the_same_pass(tmp_path, monkeypatch):

@@ -74,7 +74,8 @@ def verify_models(folder: Path = MODELS_DIR, files: list[str] | None = None) -> 
 
 
 def write_checksums(folder: Path = MODELS_DIR) -> dict[str, str]:
-    """Write ``checksums.sha256`` and the checksum table of ``MODEL_CARD.md``."""
+    """Write ``checksums.sha256``, the checksum table of ``MODEL_CARD.md`` and, for the
+    embedded models, the in-code record ``kzcrisis/models/release.py`` (see ``trust.py``)."""
     folder = Path(folder)
     sums = {name: sha256(folder / name) for name in sorted(MODEL_FILES.values())
             if (folder / name).exists()}
@@ -90,4 +91,8 @@ def write_checksums(folder: Path = MODELS_DIR) -> dict[str, str]:
             tail = rest.split(_CARD_END, 1)[1]
             card.write_text(head + _CARD_BEGIN + "\n" + "\n".join(rows) + "\n" + _CARD_END + tail,
                             encoding="utf-8")
+    if folder.resolve() == MODELS_DIR.resolve():
+        from kzcrisis.models.trust import render_release  # noqa: PLC0415
+
+        (Path(__file__).parent / "release.py").write_text(render_release(sums), encoding="utf-8")
     return sums
