@@ -39,8 +39,8 @@ from .clean import normalize_for_matching, normalize_with_map
 from .errors import KzError, ResourceError
 from .paths import resource
 
-__all__ = ["ActorDictionary", "ActorTables", "Match", "extract_actors", "load_actors",
-           "mentions_from_matches"]
+__all__ = ["ActorDictionary", "ActorTables", "Match", "candidate_table", "extract_actors",
+           "link_phrase", "load_actors", "mentions_from_matches", "suggest_actors"]
 
 ACTORS_FILE = "actors.csv"
 ALIASES_FILE = "actor_aliases.csv"
@@ -416,8 +416,10 @@ class ActorDictionary:
         form = head.entry.form
         # a feminine singular head (…ة) takes no masculine singular nisba (…ي):
         # "الخارجية الأوروبي" is part of "السياسة الخارجية الأوروبي…", not a ministry
-        feminine = head.entry.kind in ("body", "office") and \
-            folded[head.start:head.end].split(" ", 1)[0].endswith("ه")
+        # (a head of several words may agree with its last noun: "رئيسة البرلمان الأوروبي")
+        head_words = folded[head.start:head.end].split(" ")
+        feminine = head.entry.kind in ("body", "office") and len(head_words) == 1 \
+            and head_words[0].endswith("ه")
         for h in by_word_start.get(pos, ()):
             k = h.entry.kind
             if k == "nisba" and h.clitics == "" and (
@@ -1256,3 +1258,104 @@ def cooccurrence(mentions: pd.DataFrame) -> pd.DataFrame:
     rows = sorted(((a, b, w) for (a, b), w in weights.items()),
                   key=lambda r: (-r[2], r[0], r[1]))
     return pd.DataFrame(rows, columns=schemas.COOCCURRENCE)
+
+
+# --- linking phrases, candidates and suggestions --------------------------------------------
+
+
+def link_phrase(text: str, dictionary: ActorDictionary | None = None,
+                date: str | None = None) -> tuple[str, str, str]:
+    """The one actor a phrase names on its own: ``(actor_id, group, rule)``, where rule is
+    the mention method (``dictionary``, ``role``, ``apposition`` ...); ``("", "", "")`` when
+    it names none or several. A hook for the statement stage: a speaker phrase such as
+    "وزير الخارجية الفرنسي" links to its state through the nisba without a named person.
+
+    >>> link_phrase("وزير الخارجية الفرنسي", date="2022-01-07")
+    ('JEAN_YVES_LE_DRIAN', 'FRA', 'role')
+    >>> link_phrase("مصادر مطلعة")
+    ('', '', '')
+    """
+    d = dictionary if dictionary is not None else _default_dictionary()
+    matches = [m for m in d.match(text, date) if d.info(m.actor_id)["type"] != "place"]
+    if not matches or len({m.actor_id for m in matches}) != 1:
+        return "", "", ""
+    best = max(matches, key=lambda m: m.end - m.start)
+    return best.actor_id, d.info(best.actor_id)["group"], best.method
+
+
+CANDIDATE_TABLE = ["text", "type", "n", "n_docs", "doc_id", "sent_id", "example"]
+
+
+def candidate_table(results: Any, dictionary: ActorDictionary | None = None) -> pd.DataFrame:
+    """Unlinked PER/ORG entities and unlinked speaker phrases, counted across the corpus,
+    with the first sentence each occurs in (``CANDIDATE_TABLE`` columns, most frequent
+    first). ``results`` is a :class:`kzcrisis.Results` (or anything with ``candidates``,
+    ``statements`` and ``sentences`` tables). Spellings that fold alike count together.
+
+    >>> # kz.candidate_table(kz.analyze("data/raw")).head()
+    """
+    d = dictionary if dictionary is not None else _default_dictionary()
+    cands = getattr(results, "candidates", None)
+    stmts = getattr(results, "statements", None)
+    sents = getattr(results, "sentences", None)
+    rows = []
+    if isinstance(cands, pd.DataFrame) and len(cands):
+        for r in cands[cands["type"].isin(["PER", "ORG"])].to_dict("records"):
+            rows.append((r["text"], r["type"], r["doc_id"], r["sent_id"]))
+    if isinstance(stmts, pd.DataFrame) and len(stmts):
+        loose = stmts[(stmts["speaker_actor_id"].fillna("") == "")
+                      & (stmts["speaker_text"].fillna("") != "")]
+        for r in loose.to_dict("records"):
+            if not link_phrase(r["speaker_text"], d)[0]:
+                rows.append((r["speaker_text"], "SPEAKER", r["doc_id"], r["sent_id"]))
+    sent_text = {}
+    if isinstance(sents, pd.DataFrame) and len(sents):
+        sent_text = {(str(k[0]), int(k[1])): v for k, v in
+                     sents.set_index(["doc_id", "sent_id"])["text"].items()}
+    groups: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for text, typ, doc_id, sent_id in rows:
+        groups[(_fold(text).lstrip("وف") if typ != "SPEAKER" else _fold(text), typ)].append(
+            (text, str(doc_id), int(sent_id)))
+    out = []
+    for (_key, typ), occ in groups.items():
+        surface = max(set(t for t, _, _ in occ), key=lambda t: (sum(o[0] == t for o in occ), t))
+        _, doc_id, sent_id = occ[0]
+        out.append((surface, typ, len(occ), len({o[1] for o in occ}), doc_id, sent_id,
+                    sent_text.get((doc_id, sent_id), "")))
+    table = pd.DataFrame(out, columns=CANDIDATE_TABLE)
+    return table.sort_values(["n", "n_docs", "text"], ascending=[False, False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+#: columns of a user actors file (resources/README.md, "Your own actors")
+USER_ACTOR_COLUMNS = [*ACTOR_COLUMNS, "aliases"]
+
+
+def suggest_actors(results: Any, path: str | Path, min_count: int = 1,
+                   dictionary: ActorDictionary | None = None) -> pd.DataFrame:
+    """Write the candidates as a user actors file for review (``--actors`` format) and
+    return it. Each row has a provisional ``actor_id`` (``NEW_PER_001`` ...), the Arabic
+    text as ``name_ar``, other spellings in ``aliases`` and counts and an example in
+    ``note``; ``name_en`` and ``group`` are left empty on purpose: the file loads only once
+    a researcher has filled them in (and deleted the rows that are no actors).
+
+    >>> # kz.suggest_actors(kz.analyze("my_corpus"), "my_actors.csv")
+    """
+    table = candidate_table(results, dictionary)
+    table = table[table["n"] >= min_count]
+    kinds = {"PER": "person", "ORG": "", "SPEAKER": ""}
+    counter: dict[str, int] = defaultdict(int)
+    rows = []
+    for r in table.to_dict("records"):
+        counter[r["type"]] += 1
+        example = " ".join(r["example"].split())[:160]
+        rows.append({
+            "actor_id": f"NEW_{r['type'][:3]}_{counter[r['type']]:03d}", "name_en": "",
+            "name_ar": r["text"], "type": kinds[r["type"]], "parent_id": "", "group": "",
+            "wikidata": "", "slot": "", "gender": "",
+            "spelling": "translit" if r["type"] == "PER" else "", "aliases": "",
+            "note": f"{r['type']} seen {r['n']} time(s) in {r['n_docs']} document(s); "
+                    f"e.g. {r['doc_id']} sentence {r['sent_id']}: {example}"})
+    out = pd.DataFrame(rows, columns=USER_ACTOR_COLUMNS)
+    out.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return out
