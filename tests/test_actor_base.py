@@ -439,3 +439,42 @@ def test_candidate_table_and_suggestions_round_trip(tmp_path):
     s.to_csv(out, index=False)
     reviewed = extract_actors(docs, ann, load_actors(user=out)).mentions
     assert set(reviewed["group"]) == {"KAZ"} and len(reviewed) == 2
+
+
+# --- the CLI with the researcher's files, and the results cache ---------------------------------
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kzcrisis", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_cli_actors_file_and_a_changed_file_is_not_served_from_the_cache(tmp_path):
+    corpus = tmp_path / "doc.txt"
+    corpus.write_text(NEW_DOC, encoding="utf-8")
+    mine = _user_file(tmp_path, ["ZAID_FULANI,Zaid al-Fulani,زيد الفلاني,person,KAZ,m,الفلاني"])
+    cache = tmp_path / "cache"
+    runs = {}
+    for name in ("with", "edited"):
+        if name == "edited":  # the same actor now speaks for another group
+            mine.write_text(mine.read_text(encoding="utf-8").replace(",KAZ,", ",KGZ,"),
+                            encoding="utf-8")
+        out = tmp_path / name
+        proc = _cli("analyze", str(corpus), "--out", str(out), "--cache", str(cache),
+                    "--actors", str(mine))
+        assert proc.returncode == 0, proc.stderr
+        runs[name] = pd.read_csv(out / "tables" / "mentions.csv", keep_default_na=False)
+        manifest = (out / "manifest.json").read_text(encoding="utf-8")
+        assert '"user_resources"' in manifest and str(mine) in manifest
+    assert set(runs["with"]["group"]) == {"KAZ"} and len(runs["with"]) == 2
+    assert set(runs["edited"]["group"]) == {"KGZ"}
+
+
+def test_cli_bad_user_file_is_one_line(tmp_path):
+    corpus = tmp_path / "doc.txt"
+    corpus.write_text(NEW_DOC, encoding="utf-8")
+    bad = _user_file(tmp_path, ["NEW_ONE,x,س,person,kaz,m,"])
+    proc = _cli("analyze", str(corpus), "--out", str(tmp_path / "out"), "--actors", str(bad))
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1
+    assert "mine.csv: line 2: NEW_ONE: bad group" in lines[0]
+    assert not (tmp_path / "out" / "tables" / "mentions.csv").exists()
