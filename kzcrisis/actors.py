@@ -1312,16 +1312,22 @@ def candidate_table(results: Any, dictionary: ActorDictionary | None = None) -> 
     if isinstance(sents, pd.DataFrame) and len(sents):
         sent_text = {(str(k[0]), int(k[1])): v for k, v in
                      sents.set_index(["doc_id", "sent_id"])["text"].items()}
-    groups: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    # one row per folded text: an entity and a speaker phrase with the same words count
+    # together, under the entity's type
+    groups: dict[str, list[tuple]] = defaultdict(list)
     for text, typ, doc_id, sent_id in rows:
-        groups[(_fold(text).lstrip("وف") if typ != "SPEAKER" else _fold(text), typ)].append(
-            (text, str(doc_id), int(sent_id)))
+        groups[_fold(text)].append((text, typ, str(doc_id), int(sent_id)))
+    rank = {"PER": 0, "ORG": 1, "SPEAKER": 2}
     out = []
-    for (_key, typ), occ in groups.items():
-        surface = max(set(t for t, _, _ in occ), key=lambda t: (sum(o[0] == t for o in occ), t))
-        _, doc_id, sent_id = occ[0]
-        out.append((surface, typ, len(occ), len({o[1] for o in occ}), doc_id, sent_id,
-                    sent_text.get((doc_id, sent_id), "")))
+    doc_rank = {doc: i for i, doc in enumerate(dict.fromkeys(str(r[2]) for r in rows))}
+    for occ in groups.values():
+        occ = sorted(occ, key=lambda o: (doc_rank[o[2]], o[3]))  # first document, sentence
+        surface = max({o[0] for o in occ}, key=lambda t: (sum(o[0] == t for o in occ), t))
+        typ = min((o[1] for o in occ), key=rank.__getitem__)
+        _, _, doc_id, sent_id = occ[0]
+        # an entity and a speaker phrase of one sentence are one occurrence
+        out.append((surface, typ, len({(o[2], o[3]) for o in occ}), len({o[2] for o in occ}),
+                    doc_id, sent_id, sent_text.get((doc_id, sent_id), "")))
     table = pd.DataFrame(out, columns=CANDIDATE_TABLE)
     return table.sort_values(["n", "n_docs", "text"], ascending=[False, False, True],
                              kind="stable").reset_index(drop=True)
@@ -1343,6 +1349,13 @@ def suggest_actors(results: Any, path: str | Path, min_count: int = 1,
     """
     table = candidate_table(results, dictionary)
     table = table[table["n"] >= min_count]
+    # a one-word person candidate that starts or ends a longer one is that person's surname or
+    # first name: the partial-name rule finds it once the full name is an actor
+    full = [t.split() for t, typ in zip(table["text"], table["type"], strict=True)
+            if typ == "PER" and len(t.split()) > 1]
+    parts = {_fold(w) for words in full for w in (words[0], words[-1])}
+    table = table[~((table["type"] == "PER") & (table["text"].map(
+        lambda t: len(t.split()) == 1 and _fold(t) in parts)))]
     kinds = {"PER": "person", "ORG": "", "SPEAKER": ""}
     counter: dict[str, int] = defaultdict(int)
     rows = []
