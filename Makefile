@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha25
 CORPORA ?= ../shared/corpora
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: venv reproduce test lint unit nbval bench lock models eval-models eval clean-reports
+.PHONY: venv reproduce test lint unit nbval bench lock models eval-models eval clean-reports resources
 
 venv: $(STAMP)
 
@@ -45,6 +45,10 @@ lock:
 		--no-emit-find-links -o requirements.lock pyproject.toml
 	# pip-compile records the local CPU wheel as torch==2.13.0+cpu, a version PyPI lacks
 	sed -i 's/^torch==\([0-9.]*\)+cpu/torch==\1/' requirements.lock
+
+# the CLDR state rows of the actor base (needs Babel, a dev dependency); rebuilds identically
+resources: venv
+	$(PY) -m kzcrisis.resources.build_states
 
 models: venv
 	$(PY) -m kzcrisis.models.train --corpora $(CORPORA)

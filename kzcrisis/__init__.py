@@ -33,6 +33,9 @@ _EXPORTS: dict[str, str] = {
     "ActorDictionary": "actors",
     "extract_actors": "actors",
     "ActorTables": "actors",
+    "link_phrase": "actors",
+    "candidate_table": "actors",
+    "suggest_actors": "actors",
     # statements, stance, framing
     "extract_statements": "statements",
     "evaluate_statements": "statements",

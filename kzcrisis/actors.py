@@ -39,23 +39,27 @@ from .clean import normalize_for_matching, normalize_with_map
 from .errors import KzError, ResourceError
 from .paths import resource
 
-__all__ = ["ActorDictionary", "ActorTables", "Match", "extract_actors", "load_actors",
-           "mentions_from_matches"]
+__all__ = ["ActorDictionary", "ActorTables", "Match", "candidate_table", "extract_actors",
+           "link_phrase", "load_actors", "mentions_from_matches", "suggest_actors"]
 
 ACTORS_FILE = "actors.csv"
 ALIASES_FILE = "actor_aliases.csv"
 ROLES_FILE = "actor_roles.csv"
 
 ACTOR_COLUMNS = ["actor_id", "name_en", "name_ar", "type", "parent_id", "group", "wikidata",
-                 "slot", "note"]
+                 "slot", "note", "gender", "spelling"]
 ALIAS_COLUMNS = ["kind", "target", "alias", "label_en", "parent", "default"]
 ROLE_COLUMNS = ["office", "owner", "holder_id", "start", "end", "note"]
 ALIAS_KINDS = {"name", "metonym", "nisba", "owner_anaphor", "body", "office", "counterpart",
-               "anaphor"}
+               "anaphor", "office_noun", "partial", "stop"}
+ACTOR_TYPES = {"state", "territory", "igo", "igo_body", "ngo", "place", "person", "presidency",
+               "government", "legislature", "ministry", "prosecutor", "security_service",
+               "security_council", "armed_forces", "security_forces", "police",
+               "local_authority", "media", "collective", "body"}
 #: actor types whose names can own bodies and offices in composites
-OWNER_TYPES = {"state", "igo", "place"}
+OWNER_TYPES = {"state", "territory", "igo", "ngo", "place"}
 #: groups that are organisations (targets of "المنظمة")
-IGO_TYPES = {"igo"}
+IGO_TYPES = {"igo", "ngo"}
 #: type of a derived body actor, by slot (curated actors carry their own type)
 SLOT_TYPES = {"mfa": "ministry", "mod": "ministry", "interior": "ministry",
               "health": "ministry", "emergencies": "ministry", "information": "ministry",
@@ -66,7 +70,7 @@ SLOT_TYPES = {"mfa": "ministry", "mod": "ministry", "interior": "ministry",
               "law_enforcement": "police", "authorities": "government",
               "local_authorities": "local_authority", "security_service": "security_service",
               "security_council": "security_council"}
-METHODS = ("dictionary", "ner", "role", "apposition")
+METHODS = ("dictionary", "ner", "role", "apposition", "coreference")
 DEFAULT_COUNTRY = "KAZ"
 
 _ID_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -107,6 +111,8 @@ class _Entry:
     form: str = "def"  # def | construct | indef (head forms)
     default: str = ""  # bare resolution of heads: "" (none), "*" (default country) or owner id
     priority: int = 0  # lower wins on equal length
+    gender: str = ""   # office nouns: "f" when the first word ends in ة, else "m"
+    plural: bool = False  # dual/plural office nouns (الرئيسان): never one antecedent
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,7 @@ class _Cand:
     office: bool = False
     fallback: str = ""  # owner used when an anaphoric owner finds no antecedent
     former: bool = False  # office followed by "السابق": the previous holder
+    gender: str = ""   # coreference: the gender of the office noun ("m"/"f")
 
 
 @dataclass
@@ -141,6 +148,11 @@ class ActorDictionary:
     aliases: pd.DataFrame
     roles: pd.DataFrame
     default_country: str = DEFAULT_COUNTRY
+    #: every generated alias (CLDR names, capitals, nisbas, variants, partial names) with its
+    #: ``status``: ``kept`` or ``dropped: <why>`` (a collision, a stop word)
+    generated: Any = field(default=None, repr=False)
+    #: where the user's rows replaced the package's (recorded in the run manifest)
+    notes: list[str] = field(default_factory=list, repr=False)
     _automaton: Any = field(default=None, repr=False)
     _info: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     _bodies: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
@@ -148,6 +160,8 @@ class ActorDictionary:
         default_factory=dict, repr=False)
     _offices: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     _treaty_orgs: set[str] = field(default_factory=set, repr=False)
+    #: person -> [(owner, office, start, end)]: the offices a named person holds
+    _held: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict, repr=False)
 
     # --- construction -------------------------------------------------------------------
 
@@ -163,6 +177,8 @@ class ActorDictionary:
         for row in self.roles.to_dict("records"):
             self._holders.setdefault((row["owner"], row["office"]), []).append(
                 (row["holder_id"], row["start"], row["end"]))
+            self._held.setdefault(row["holder_id"], []).append(
+                (row["owner"], row["office"], row["start"], row["end"]))
         for row in self.aliases.to_dict("records"):
             if row["kind"] == "name" and self._info[row["target"]]["type"] in IGO_TYPES \
                     and "معاهده" in _fold(row["alias"]):
@@ -198,17 +214,30 @@ class ActorDictionary:
             if old is None or entry.priority < old.priority:
                 table[key] = entry
 
+        partials: dict[str, list[str]] = defaultdict(list)
+        office_words = {_fold(r["alias"]).split()[0] for r in self.aliases.to_dict("records")
+                        if r["kind"] in ("office", "office_noun")}
         for row in self.aliases.to_dict("records"):
             kind, target = row["kind"], row["target"]
             folded = _fold(row["alias"])
             if kind in ("name", "metonym"):
                 add(folded, _Entry(kind, target, priority=0))
+            elif kind == "partial":
+                partials[folded].append(target)
+            elif kind == "stop":
+                continue
             elif kind == "nisba":
                 add(folded, _Entry("nisba", target, "def", priority=3))
                 if folded.startswith(_AL):
-                    add(folded[2:], _Entry("nisba", target, "indef", priority=3))
+                    indef = " ".join(w[2:] if w.startswith(_AL) else w for w in folded.split())
+                    add(indef, _Entry("nisba", target, "indef", priority=3))
+            elif kind == "office_noun":
+                add(folded, _Entry(kind, target, "def", gender=_noun_gender(folded),
+                                   priority=3))
             elif kind in ("body", "office"):
-                add(folded, _Entry(kind, target, "def", row["default"], priority=1))
+                add(folded, _Entry(kind, target, "def", row["default"], priority=1,
+                                   gender=_noun_gender(folded),
+                                   plural=_is_plural(folded.split()[0], office_words)))
                 construct = _construct_form(folded)
                 if construct:
                     add(construct, _Entry(kind, target, "construct", priority=2))
@@ -218,6 +247,10 @@ class ActorDictionary:
                     add(indef, _Entry(kind, target, "indef", priority=2))
             else:  # owner_anaphor, counterpart, anaphor
                 add(folded, _Entry(kind, target, priority=1))
+        for key, targets in partials.items():
+            # a partial name never displaces a full entry (a name of someone else, a noun)
+            if key not in table:
+                table[key] = _Entry("partial", "|".join(sorted(set(targets))), priority=5)
         for key, entry in table.items():
             auto.add_word(key, (key, entry, False))
             if key.startswith(_AL) and len(key) > 3:
@@ -309,12 +342,30 @@ class ActorDictionary:
             if e.kind in ("name", "metonym"):
                 if self._info[e.target]["type"] != "place":
                     cands.append(_Cand(h.start, h.end, "actor", e.target, priority=0))
+            elif e.kind == "partial":
+                cands.append(_Cand(h.start, h.end, "partial", e.target, priority=5,
+                                   method="coreference"))
+            elif e.kind == "office_noun":
+                if _modifies_previous_noun(folded, h):
+                    continue
+                owners = list(self._owners_after(folded, h, by_word_start))
+                for owner, end, _ in owners:
+                    cands.append(_Cand(h.start, end, "office_coref", e.target, owner, 3,
+                                       method="coreference", gender=e.gender))
+                if not owners and _coref_allowed(folded, h, by_word_start):
+                    cands.append(_Cand(h.start, h.end, "office_coref", e.target, "", 4,
+                                       method="coreference", gender=e.gender))
             elif e.kind in ("body", "office"):
                 if _modifies_previous_noun(folded, h):
                     continue
                 office = e.kind == "office"
                 found = [(owner, end, 1) for owner, end, _ in
                          self._owners_after(folded, h, by_word_start)]
+                if office and not found and not e.default and e.form == "def" \
+                        and not e.plural and _coref_allowed(folded, h, by_word_start):
+                    # an office noun alone ("وزير الخارجية", "الرئيس"): its latest holder
+                    cands.append(_Cand(h.start, h.end, "office_coref", e.target, "", 4,
+                                       method="coreference", gender=e.gender))
                 if e.form == "def" and e.default:
                     found.append((e.default, h.end, 3))
                 for _, end, nisba_form in self._owners_after(folded, h, by_word_start):
@@ -365,8 +416,10 @@ class ActorDictionary:
         form = head.entry.form
         # a feminine singular head (…ة) takes no masculine singular nisba (…ي):
         # "الخارجية الأوروبي" is part of "السياسة الخارجية الأوروبي…", not a ministry
-        feminine = head.entry.kind in ("body", "office") and \
-            folded[head.start:head.end].split(" ", 1)[0].endswith("ه")
+        # (a head of several words may agree with its last noun: "رئيسة البرلمان الأوروبي")
+        head_words = folded[head.start:head.end].split(" ")
+        feminine = head.entry.kind in ("body", "office") and len(head_words) == 1 \
+            and head_words[0].endswith("ه")
         for h in by_word_start.get(pos, ()):
             k = h.entry.kind
             if k == "nisba" and h.clitics == "" and (
@@ -440,6 +493,10 @@ class ActorDictionary:
                     actor_id = owner
             elif c.kind == "anaphor":
                 actor_id = self._resolve_anaphor(c.target, out)
+            elif c.kind == "partial":
+                actor_id = self._resolve_partial(c.target, out)
+            elif c.kind == "office_coref":
+                actor_id, office = self._resolve_office_coref(c, out, offices, period)
             if actor_id:
                 out.append((c, actor_id, method))
                 offices.append(office or ("?" if c.kind == "counterpart" else ""))
@@ -513,6 +570,36 @@ class ActorDictionary:
             elif row.get("type") == kind:
                 return actor_id
         return ""
+
+    def _resolve_partial(self, targets: str, out: list) -> str:
+        """A surname or first name alone: the latest earlier mention of a person it names."""
+        wanted = set(targets.split("|"))
+        for _, actor_id, _ in reversed(out):
+            if actor_id in wanted:
+                return actor_id
+        return ""
+
+    def _resolve_office_coref(self, c: _Cand, out: list, offices: list[str],
+                              period: tuple[str, str] | None) -> tuple[str, str]:
+        """(actor, office) for an office noun alone ("الوزير", "المتحدثة"): the latest person
+        named before it who holds one of its offices (of ``c.owner`` when a nisba follows)
+        on the document date, of the noun's gender; else the owner, if any."""
+        wanted = set(c.target.split("|"))
+        for (_prev, actor_id, _), office in zip(reversed(out), reversed(offices), strict=True):
+            row = self._info.get(actor_id, {})
+            if row.get("type") != "person":
+                continue
+            if row.get("gender") and c.gender and row["gender"] != c.gender:
+                continue
+            held = {off for owner, off, s, e in self._held.get(actor_id, ())
+                    if (period is None or _overlaps(s, e, period))
+                    and (not c.owner or owner == c.owner)}
+            if office and office != "?" and not c.owner:
+                held.add(office)
+            found = held & wanted
+            if found:
+                return actor_id, sorted(found)[0]
+        return (c.owner if c.owner in self._info else ""), ""
 
     def _last_office(self, c: _Cand, out: list, offices: list[str], sent_of,
                      period: tuple[str, str] | None) -> str:
@@ -597,6 +684,43 @@ def _modifies_previous_noun(folded: str, h: _Hit) -> bool:
     return len(prev) > 3 and prev.startswith(_AL) and prev[-1].isalpha()
 
 
+#: words before an office noun that make it another office ("نائب الرئيس", "مستشار
+#: الرئيس", "مكتب الرئيس"): closed-class grammar, not lexicon
+_NOT_HOLDER_BEFORE = frozenset(_fold(w) for w in (
+    "نائب", "نائبة", "مساعد", "مساعدة", "مستشار", "مستشارة", "مكتب", "ديوان", "زوجة", "زوج",
+    "منصب", "مرشح", "مرشحة", "حرس", "موكب", "طائرة", "قصر", "مقر", "عهد", "ولاية", "سلف",
+    "خليفة", "وكيل", "وكيلة", "أمين", "سكرتير", "سكرتيرة", "ابن", "ابنة", "نجل", "كبير",
+    "كبيرة", "مثل", "بصفته", "بصفتها", "منصبه", "منصبها"))
+
+
+def _coref_allowed(folded: str, h: _Hit, by_word_start: dict[int, list[_Hit]]) -> bool:
+    """Whether an office noun alone can refer back to a named holder: not "المتحدث باسم
+    الحكومة" (a new office), not "الرئيس التنفيذي"/"الرئيس السابق" (an unknown adjective),
+    not "نائب الرئيس" (another office)."""
+    pos = h.end
+    if pos < len(folded) and folded[pos] == " ":
+        nxt = folded[pos + 1:pos + 40].split(" ", 1)[0]
+        if nxt in ("باسم", "بأسم") or (nxt.startswith(_AL) and len(nxt) > 3
+                                      and not by_word_start.get(pos + 1)):
+            return False
+    before = folded[:h.word_start].rstrip()
+    prev = before.rsplit(None, 1)[-1] if before else ""
+    return prev not in _NOT_HOLDER_BEFORE
+
+
+def _noun_gender(folded: str) -> str:
+    """"f" for a feminine office noun (its first word ends in ة: "المتحدثة باسم الخارجية"),
+    else "m"."""
+    return "f" if folded.split(" ", 1)[0].endswith("ه") else "m"
+
+
+def _is_plural(first: str, office_words: set[str]) -> bool:
+    """A dual or plural office noun ("الرئيسان", "وزيرا الخارجية"): another office noun's
+    first word plus a dual/plural ending."""
+    return any(first.endswith(suffix) and first[:-len(suffix)] in office_words
+               for suffix in ("ان", "ين", "ا", "ي"))
+
+
 def _construct_form(folded: str) -> str:
     """Head noun in construct state ("الرئيس" -> "رئيس", "وزير الخارجيه" -> "وزير خارجيه")."""
     words = folded.split()
@@ -654,25 +778,42 @@ def _overlaps(start: str, end: str, period: tuple[str, str]) -> bool:
 # --- loading --------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+def _read_csv(path: Path, columns: list[str], optional: tuple[str, ...] | None = None
+              ) -> list[tuple[str, dict[str, str]]]:
+    """Rows of a resource CSV as (``"FILE: line N"``, row). With ``optional`` (user files),
+    the header may leave out those columns (they read as empty) and name them in any
+    order; otherwise it must be exactly ``columns``."""
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh)
-            header = next(reader, None)
-            if header is None or [h.strip() for h in header] != columns:
-                raise ResourceError(f"{path}: line 1: header must be {','.join(columns)}")
+            header = [h.strip() for h in next(reader, None) or []]
+            if optional is None:
+                if header != columns:
+                    raise ResourceError(f"{path}: line 1: header must be {','.join(columns)}")
+            else:
+                need = [c for c in columns if c not in optional]
+                missing = [c for c in need if c not in header]
+                unknown = [c for c in header if c not in columns]
+                if missing or unknown or len(set(header)) != len(header):
+                    raise ResourceError(
+                        f"{path}: line 1: header needs {','.join(need)} (optional: "
+                        f"{','.join(optional)})" + (f"; unknown {unknown}" if unknown else "")
+                        + (f"; missing {missing}" if missing else ""))
             rows = []
             for row in reader:
                 line = reader.line_num
                 if not row or all(not c.strip() for c in row):
                     continue
-                if len(row) != len(columns):
-                    raise ResourceError(f"{path}: line {line}: expected {len(columns)} fields, "
+                if len(row) != len(header):
+                    raise ResourceError(f"{path}: line {line}: expected {len(header)} fields, "
                                         f"got {len(row)}")
-                rows.append((line, dict(zip(columns, (c.strip() for c in row), strict=True))))
+                values = dict(zip(header, (c.strip() for c in row), strict=True))
+                rows.append((f"{path}: line {line}", {c: values.get(c, "") for c in columns}))
             return rows
     except FileNotFoundError:
         raise ResourceError(f"{path}: no such resource file") from None
+    except IsADirectoryError:
+        raise ResourceError(f"{path}: is a folder, not a CSV file") from None
     except UnicodeDecodeError as err:
         raise ResourceError(f"{path}: not UTF-8 ({err.reason})") from None
     except csv.Error as err:
@@ -681,59 +822,205 @@ def _read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]
 
 def load_actors(path: str | Path | None = None, aliases_path: str | Path | None = None,
                 roles_path: str | Path | None = None,
-                default_country: str = DEFAULT_COUNTRY) -> ActorDictionary:
-    """Load the actor dictionary (packaged files unless overridden) and build its matcher.
+                default_country: str = DEFAULT_COUNTRY, *,
+                user: str | Path | None = None) -> ActorDictionary:
+    """Load the actor base (packaged files unless overridden) and build its matcher.
 
-    ``default_country`` owns bare body nouns marked ``*`` in the aliases ("الجيش",
-    "السلطات المحلية"): the host state of the crisis. A malformed row raises ResourceError
-    naming file and line.
+    The base is the CLDR states (``states.csv``, ``state_facts.csv``), their nisbas
+    (by rule and ``nisba_exceptions.csv``), the curated ``actors.csv``/``actor_aliases.csv``/
+    ``actor_roles.csv``, spelling variants and partial names generated by rule
+    (:mod:`kzcrisis.actor_base`), and, with ``user``, a researcher's own file or folder
+    (resources/README.md, "Your own actors"): its rows win over the package's, and each
+    override is listed in ``ActorDictionary.notes``. ``default_country`` owns bare body
+    nouns marked ``*`` ("الجيش", "السلطات المحلية"). A malformed row raises ResourceError
+    naming file, line and field.
+
+    >>> d = load_actors()
+    >>> [m.actor_id for m in d.match("قال وزير الخارجية الفرنسي", "2022-01-07")]
+    ['JEAN_YVES_LE_DRIAN']
     """
+    from . import actor_base as ab
+
     a_path = Path(path) if path is not None else resource(ACTORS_FILE)
     l_path = Path(aliases_path) if aliases_path is not None else resource(ALIASES_FILE)
     r_path = Path(roles_path) if roles_path is not None else resource(ROLES_FILE)
-    actors = _check_actors(a_path, _read_csv(a_path, ACTOR_COLUMNS))
+    s_path, f_path, n_path = (resource(n) for n in (ab.STATES_FILE, ab.FACTS_FILE,
+                                                    ab.NISBA_FILE))
+    states = _read_csv(s_path, ab.STATE_COLUMNS)
+    state_ids = {r["actor_id"] for _, r in states}
+    facts = _check_facts(_read_csv(f_path, ab.FACT_COLUMNS), state_ids)
+    nisba_exc = _check_nisba_exceptions(_read_csv(n_path, ab.NISBA_COLUMNS), state_ids)
+    state_actors, state_aliases = ab.state_rows(states, facts, s_path)
+    notes: list[str] = []
+    # actors: generated states, then the curated file (a curated row replaces a state's)
+    curated = _unique_ids(_read_csv(a_path, ACTOR_COLUMNS))
+    actor_rows: dict[str, tuple[str, dict]] = {r["actor_id"]: (f"{s_path}", r)
+                                               for r in state_actors}
+    actor_rows.update({r["actor_id"]: (w, r) for w, r in curated})
+    alias_rows = [(w, {**r, "source": "curated"}) for w, r in _read_csv(l_path, ALIAS_COLUMNS)]
+    role_rows = _read_csv(r_path, ROLE_COLUMNS)
+    if user is not None:
+        u_actors, u_aliases, u_roles = _read_user_actors(Path(user))
+        actor_rows, alias_rows, role_rows = _merge_user(
+            actor_rows, alias_rows, role_rows, u_actors, u_aliases, u_roles, notes)
+    actors = _check_actors(list(actor_rows.values()))
     ids = {r["actor_id"]: r for r in actors}
-    aliases = _check_aliases(l_path, _read_csv(l_path, ALIAS_COLUMNS), ids)
-    roles = _check_roles(r_path, _read_csv(r_path, ROLE_COLUMNS), ids, aliases)
+    aliases = _check_aliases(alias_rows, ids)
+    roles = _check_roles(role_rows, ids, aliases)
     if default_country not in ids or ids[default_country]["type"] != "state":
         raise KzError(f"default_country {default_country!r} is not a state in {a_path}")
+    translit = {a for a, r in ids.items() if r["spelling"] == "translit"}
+    persons = {a for a, r in ids.items() if r["type"] == "person"}
+    named = aliases + state_aliases
+    generated = (state_aliases + ab.nisba_rows(state_actors, nisba_exc)
+                 + ab.variant_rows(named, translit))
+    kept, report = ab.resolve_claims(aliases, generated)
+    # partial names come from the curated and user names (not from generated variants)
+    partials = ab.partial_rows(aliases, persons)
+    kept2, report2 = ab.resolve_claims(aliases + kept, partials)
+    all_aliases = aliases + kept + kept2
     return ActorDictionary(pd.DataFrame(actors, columns=ACTOR_COLUMNS),
-                           pd.DataFrame(aliases, columns=ALIAS_COLUMNS),
-                           pd.DataFrame(roles, columns=ROLE_COLUMNS), default_country)
+                           pd.DataFrame(all_aliases, columns=[*ALIAS_COLUMNS, "source"]),
+                           pd.DataFrame(roles, columns=ROLE_COLUMNS), default_country,
+                           generated=pd.DataFrame(report + report2,
+                                                  columns=[*ALIAS_COLUMNS, "source", "status"]),
+                           notes=notes)
 
 
-def _check_actors(path: Path, rows: list) -> list[dict[str, str]]:
-    seen: dict[str, int] = {}
-    for line, r in rows:
+def _unique_ids(rows: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    seen: dict[str, str] = {}
+    for where, r in rows:
+        aid = r["actor_id"]
+        if aid in seen:
+            raise ResourceError(f"{where}: duplicate actor_id {aid!r} (first at "
+                                f"{seen[aid].rsplit(': ', 1)[-1]})")
+        seen[aid] = where
+    return rows
+
+
+def _check_facts(rows: list, state_ids: set[str]) -> dict[str, dict]:
+    out = {}
+    for where, r in rows:
+        if r["actor_id"] not in state_ids:
+            raise ResourceError(f"{where}: actor_id {r['actor_id']!r} is not in states.csv")
+        if r["metonym"] not in ("yes", "no"):
+            raise ResourceError(f"{where}: metonym must be yes or no, not {r['metonym']!r}")
+        if r["wikidata"] and not _QID_RE.match(r["wikidata"]):
+            raise ResourceError(f"{where}: bad Wikidata QID {r['wikidata']!r}")
+        out[r["actor_id"]] = r
+    return out
+
+
+def _check_nisba_exceptions(rows: list, state_ids: set[str]) -> dict[str, dict]:
+    out = {}
+    for where, r in rows:
+        if r["actor_id"] not in state_ids:
+            raise ResourceError(f"{where}: actor_id {r['actor_id']!r} is not in states.csv")
+        if r["mode"] not in ("add", "replace", "none"):
+            raise ResourceError(f"{where}: mode must be add, replace or none")
+        for form in filter(None, r["nisba"].split("|")):
+            if not all(w.startswith("ال") and w.endswith("ي") for w in form.split()):
+                raise ResourceError(f"{where}: nisba {form!r} must be masculine definite "
+                                    "(ال…ي)")
+        out[r["actor_id"]] = r
+    return out
+
+
+#: columns a user actors file may leave out (resources/README.md, "Your own actors")
+USER_OPTIONAL = ("parent_id", "wikidata", "slot", "note", "gender", "spelling", "aliases")
+
+
+def _read_user_actors(path: Path) -> tuple[list, list, list]:
+    """A user's actors: a CSV file in the actors.csv format (optional columns may be left
+    out, and an ``aliases`` column lists Arabic names, ``|``-separated), or a folder with
+    any of actors.csv, actor_aliases.csv, actor_roles.csv."""
+    if path.is_dir():
+        files = {n: path / n for n in (ACTORS_FILE, ALIASES_FILE, ROLES_FILE)}
+        if not any(p.exists() for p in files.values()):
+            raise ResourceError(f"{path}: folder has none of {ACTORS_FILE}, {ALIASES_FILE}, "
+                                f"{ROLES_FILE}")
+        actors = (_read_csv(files[ACTORS_FILE], [*ACTOR_COLUMNS, "aliases"], USER_OPTIONAL)
+                  if files[ACTORS_FILE].exists() else [])
+        aliases = (_read_csv(files[ALIASES_FILE], ALIAS_COLUMNS,
+                             ("label_en", "parent", "default"))
+                   if files[ALIASES_FILE].exists() else [])
+        roles = (_read_csv(files[ROLES_FILE], ROLE_COLUMNS, ("start", "end", "note"))
+                 if files[ROLES_FILE].exists() else [])
+    else:
+        actors = _read_csv(path, [*ACTOR_COLUMNS, "aliases"], USER_OPTIONAL)
+        aliases, roles = [], []
+    out_aliases = [(w, {**r, "source": "user"}) for w, r in aliases]
+    for where, r in actors:
+        names = [r["name_ar"], *r.pop("aliases").split("|")]
+        for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+            out_aliases.append((f"{where}: aliases", {
+                "kind": "name", "target": r["actor_id"], "alias": name, "label_en": "",
+                "parent": "", "default": "", "source": "user"}))
+    return _unique_ids(actors), out_aliases, roles
+
+
+def _merge_user(actor_rows: dict, alias_rows: list, role_rows: list, u_actors: list,
+                u_aliases: list, u_roles: list, notes: list[str]) -> tuple[dict, list, list]:
+    """User rows win: an actor row replaces the package's row with its id, a name replaces
+    the package's use of that name for another actor, a role row replaces the package's
+    row for the same office, owner and holder."""
+    for where, r in u_actors:
+        if r["actor_id"] in actor_rows:
+            notes.append(f"{where}: actor {r['actor_id']} replaces the package's row")
+        actor_rows[r["actor_id"]] = (where, r)
+    user_names = {_fold(r["alias"]): (w, r["target"]) for w, r in u_aliases
+                  if r["kind"] in ("name", "metonym")}
+    kept = []
+    for where, r in alias_rows:
+        hit = user_names.get(_fold(r["alias"])) if r["kind"] in ("name", "metonym") else None
+        if hit and hit[1] != r["target"]:
+            notes.append(f"{hit[0]}: name {r['alias']!r} now names {hit[1]}, not "
+                         f"{r['target']} (package)")
+            continue
+        kept.append((where, r))
+    user_roles = {(r["office"], r["owner"], r["holder_id"]) for _, r in u_roles}
+    roles = []
+    for where, r in role_rows:
+        if (r["office"], r["owner"], r["holder_id"]) in user_roles:
+            notes.append(f"role {r['office']} of {r['owner']} held by {r['holder_id']}: the "
+                         "user's row replaces the package's")
+            continue
+        roles.append((where, r))
+    return actor_rows, kept + u_aliases, roles + u_roles
+
+
+def _check_actors(rows: list) -> list[dict[str, str]]:
+    seen = {r["actor_id"] for _, r in rows}
+    for where, r in rows:
         aid = r["actor_id"]
         if not _ID_RE.match(aid):
-            raise ResourceError(f"{path}: line {line}: bad actor_id {aid!r} (A-Z, 0-9, _)")
-        if aid in seen:
-            raise ResourceError(f"{path}: line {line}: duplicate actor_id {aid!r} "
-                                f"(first on line {seen[aid]})")
-        seen[aid] = line
+            raise ResourceError(f"{where}: bad actor_id {aid!r} (A-Z, 0-9, _)")
         if not r["name_en"] or not r["name_ar"] or not r["type"]:
-            raise ResourceError(f"{path}: line {line}: {aid}: name_en, name_ar and type "
-                                "are required")
+            raise ResourceError(f"{where}: {aid}: name_en, name_ar and type are required")
+        if r["type"] not in ACTOR_TYPES:
+            raise ResourceError(f"{where}: {aid}: unknown type {r['type']!r} (one of "
+                                f"{', '.join(sorted(ACTOR_TYPES))})")
         if not _GROUP_RE.match(r["group"]):
-            raise ResourceError(f"{path}: line {line}: {aid}: bad group {r['group']!r}")
+            raise ResourceError(f"{where}: {aid}: bad group {r['group']!r} (2-12 capital "
+                                "letters: an ISO alpha-3 code or an organisation)")
         if r["wikidata"] and not _QID_RE.match(r["wikidata"]):
-            raise ResourceError(f"{path}: line {line}: {aid}: bad Wikidata QID "
-                                f"{r['wikidata']!r}")
-    for line, r in rows:
+            raise ResourceError(f"{where}: {aid}: bad Wikidata QID {r['wikidata']!r}")
+        if r["gender"] not in ("", "m", "f"):
+            raise ResourceError(f"{where}: {aid}: gender must be m, f or empty")
+        if r["spelling"] not in ("", "translit"):
+            raise ResourceError(f"{where}: {aid}: spelling must be translit or empty")
         if r["parent_id"] and r["parent_id"] not in seen:
-            raise ResourceError(f"{path}: line {line}: {r['actor_id']}: unknown parent_id "
-                                f"{r['parent_id']!r}")
+            raise ResourceError(f"{where}: {aid}: unknown parent_id {r['parent_id']!r}")
     return [r for _, r in rows]
 
 
-def _check_aliases(path: Path, rows: list, ids: dict) -> list[dict[str, str]]:
-    names: dict[str, tuple[str, int]] = {}
+def _check_aliases(rows: list, ids: dict) -> list[dict[str, str]]:
+    names: dict[str, tuple[str, str]] = {}
     owners = {a for a, r in ids.items() if r["type"] in OWNER_TYPES}
+    offices = {r["target"] for _, r in rows if r["kind"] == "office"}
     out = []
-    for line, r in rows:
+    for where, r in rows:
         kind, target, alias = r["kind"], r["target"], r["alias"]
-        where = f"{path}: line {line}"
         if kind not in ALIAS_KINDS:
             raise ResourceError(f"{where}: unknown kind {kind!r} "
                                 f"(one of {', '.join(sorted(ALIAS_KINDS))})")
@@ -745,8 +1032,8 @@ def _check_aliases(path: Path, rows: list, ids: dict) -> list[dict[str, str]]:
             key = _fold(alias)
             if key in names and names[key][0] != target:
                 raise ResourceError(f"{where}: alias {alias!r} already names "
-                                    f"{names[key][0]} (line {names[key][1]})")
-            names.setdefault(key, (target, line))
+                                    f"{names[key][0]} ({names[key][1].rsplit(': ', 1)[-1]})")
+            names.setdefault(key, (target, where))
         elif kind == "nisba" and target not in owners:
             raise ResourceError(f"{where}: nisba target {target!r} is not a state or IGO")
         elif kind in ("body", "office"):
@@ -755,16 +1042,20 @@ def _check_aliases(path: Path, rows: list, ids: dict) -> list[dict[str, str]]:
             d = r["default"]
             if d and d != "*" and d not in owners:
                 raise ResourceError(f"{where}: default {d!r} is neither '*' nor an owner id")
+        elif kind == "office_noun":
+            bad = [o for o in target.split("|") if o not in offices]
+            if bad:
+                raise ResourceError(f"{where}: office_noun target has unknown office(s) "
+                                    f"{bad}")
         elif kind == "anaphor" and not target:
             raise ResourceError(f"{where}: anaphor needs a target type")
         out.append(r)
     return out
 
 
-def _check_roles(path: Path, rows: list, ids: dict, aliases: list) -> list[dict[str, str]]:
+def _check_roles(rows: list, ids: dict, aliases: list) -> list[dict[str, str]]:
     offices = {r["target"] for r in aliases if r["kind"] == "office"}
-    for line, r in rows:
-        where = f"{path}: line {line}"
+    for where, r in rows:
         if r["office"] not in offices:
             raise ResourceError(f"{where}: office {r['office']!r} has no alias in "
                                 f"{ALIASES_FILE}")
@@ -784,6 +1075,7 @@ def _check_roles(path: Path, rows: list, ids: dict, aliases: list) -> list[dict[
         if r["start"] and r["end"] and r["end"] < r["start"]:
             raise ResourceError(f"{where}: end {r['end']} is before start {r['start']}")
     return [r for _, r in rows]
+
 
 
 # --- extraction over a corpus -----------------------------------------------------------
@@ -966,3 +1258,117 @@ def cooccurrence(mentions: pd.DataFrame) -> pd.DataFrame:
     rows = sorted(((a, b, w) for (a, b), w in weights.items()),
                   key=lambda r: (-r[2], r[0], r[1]))
     return pd.DataFrame(rows, columns=schemas.COOCCURRENCE)
+
+
+# --- linking phrases, candidates and suggestions --------------------------------------------
+
+
+def link_phrase(text: str, dictionary: ActorDictionary | None = None,
+                date: str | None = None) -> tuple[str, str, str]:
+    """The one actor a phrase names on its own: ``(actor_id, group, rule)``, where rule is
+    the mention method (``dictionary``, ``role``, ``apposition`` ...); ``("", "", "")`` when
+    it names none or several. A hook for the statement stage: a speaker phrase such as
+    "وزير الخارجية الفرنسي" links to its state through the nisba without a named person.
+
+    >>> link_phrase("وزير الخارجية الفرنسي", date="2022-01-07")
+    ('JEAN_YVES_LE_DRIAN', 'FRA', 'role')
+    >>> link_phrase("مصادر مطلعة")
+    ('', '', '')
+    """
+    d = dictionary if dictionary is not None else _default_dictionary()
+    matches = [m for m in d.match(text, date) if d.info(m.actor_id)["type"] != "place"]
+    if not matches or len({m.actor_id for m in matches}) != 1:
+        return "", "", ""
+    best = max(matches, key=lambda m: m.end - m.start)
+    return best.actor_id, d.info(best.actor_id)["group"], best.method
+
+
+CANDIDATE_TABLE = ["text", "type", "n", "n_docs", "doc_id", "sent_id", "example"]
+
+
+def candidate_table(results: Any, dictionary: ActorDictionary | None = None) -> pd.DataFrame:
+    """Unlinked PER/ORG entities and unlinked speaker phrases, counted across the corpus,
+    with the first sentence each occurs in (``CANDIDATE_TABLE`` columns, most frequent
+    first). ``results`` is a :class:`kzcrisis.Results` (or anything with ``candidates``,
+    ``statements`` and ``sentences`` tables). Spellings that fold alike count together.
+
+    >>> # kz.candidate_table(kz.analyze("data/raw")).head()
+    """
+    d = dictionary if dictionary is not None else _default_dictionary()
+    cands = getattr(results, "candidates", None)
+    stmts = getattr(results, "statements", None)
+    sents = getattr(results, "sentences", None)
+    rows = []
+    if isinstance(cands, pd.DataFrame) and len(cands):
+        for r in cands[cands["type"].isin(["PER", "ORG"])].to_dict("records"):
+            rows.append((r["text"], r["type"], r["doc_id"], r["sent_id"]))
+    if isinstance(stmts, pd.DataFrame) and len(stmts):
+        loose = stmts[(stmts["speaker_actor_id"].fillna("") == "")
+                      & (stmts["speaker_text"].fillna("") != "")]
+        for r in loose.to_dict("records"):
+            if not link_phrase(r["speaker_text"], d)[0]:
+                rows.append((r["speaker_text"], "SPEAKER", r["doc_id"], r["sent_id"]))
+    sent_text = {}
+    if isinstance(sents, pd.DataFrame) and len(sents):
+        sent_text = {(str(k[0]), int(k[1])): v for k, v in
+                     sents.set_index(["doc_id", "sent_id"])["text"].items()}
+    # one row per folded text: an entity and a speaker phrase with the same words count
+    # together, under the entity's type
+    groups: dict[str, list[tuple]] = defaultdict(list)
+    for text, typ, doc_id, sent_id in rows:
+        groups[_fold(text)].append((text, typ, str(doc_id), int(sent_id)))
+    rank = {"PER": 0, "ORG": 1, "SPEAKER": 2}
+    out = []
+    doc_rank = {doc: i for i, doc in enumerate(dict.fromkeys(str(r[2]) for r in rows))}
+    for occ in groups.values():
+        occ = sorted(occ, key=lambda o: (doc_rank[o[2]], o[3]))  # first document, sentence
+        surface = max({o[0] for o in occ}, key=lambda t: (sum(o[0] == t for o in occ), t))
+        typ = min((o[1] for o in occ), key=rank.__getitem__)
+        _, _, doc_id, sent_id = occ[0]
+        # an entity and a speaker phrase of one sentence are one occurrence
+        out.append((surface, typ, len({(o[2], o[3]) for o in occ}), len({o[2] for o in occ}),
+                    doc_id, sent_id, sent_text.get((doc_id, sent_id), "")))
+    table = pd.DataFrame(out, columns=CANDIDATE_TABLE)
+    return table.sort_values(["n", "n_docs", "text"], ascending=[False, False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+#: columns of a user actors file (resources/README.md, "Your own actors")
+USER_ACTOR_COLUMNS = [*ACTOR_COLUMNS, "aliases"]
+
+
+def suggest_actors(results: Any, path: str | Path, min_count: int = 1,
+                   dictionary: ActorDictionary | None = None) -> pd.DataFrame:
+    """Write the candidates as a user actors file for review (``--actors`` format) and
+    return it. Each row has a provisional ``actor_id`` (``NEW_PER_001`` ...), the Arabic
+    text as ``name_ar``, other spellings in ``aliases`` and counts and an example in
+    ``note``; ``name_en`` and ``group`` are left empty on purpose: the file loads only once
+    a researcher has filled them in (and deleted the rows that are no actors).
+
+    >>> # kz.suggest_actors(kz.analyze("my_corpus"), "my_actors.csv")
+    """
+    table = candidate_table(results, dictionary)
+    table = table[table["n"] >= min_count]
+    # a one-word person candidate that starts or ends a longer one is that person's surname or
+    # first name: the partial-name rule finds it once the full name is an actor
+    full = [t.split() for t, typ in zip(table["text"], table["type"], strict=True)
+            if typ == "PER" and len(t.split()) > 1]
+    parts = {_fold(w) for words in full for w in (words[0], words[-1])}
+    table = table[~((table["type"] == "PER") & (table["text"].map(
+        lambda t: len(t.split()) == 1 and _fold(t) in parts)))]
+    kinds = {"PER": "person", "ORG": "", "SPEAKER": ""}
+    counter: dict[str, int] = defaultdict(int)
+    rows = []
+    for r in table.to_dict("records"):
+        counter[r["type"]] += 1
+        example = " ".join(r["example"].split())[:160]
+        rows.append({
+            "actor_id": f"NEW_{r['type'][:3]}_{counter[r['type']]:03d}", "name_en": "",
+            "name_ar": r["text"], "type": kinds[r["type"]], "parent_id": "", "group": "",
+            "wikidata": "", "slot": "", "gender": "",
+            "spelling": "translit" if r["type"] == "PER" else "", "aliases": "",
+            "note": f"{r['type']} seen {r['n']} time(s) in {r['n_docs']} document(s); "
+                    f"e.g. {r['doc_id']} sentence {r['sent_id']}: {example}"})
+    out = pd.DataFrame(rows, columns=USER_ACTOR_COLUMNS)
+    out.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return out

@@ -311,12 +311,15 @@ _RESULTS_SCHEMA = pa.schema(
                           for slots in _RESULT_SLOTS.values()))])
 
 
-def analysis_identity(models: str | Path = "embedded", model_id: str | None = None) -> str:
+def analysis_identity(models: str | Path = "embedded", model_id: str | None = None,
+                      user_resources: tuple[tuple[str, str], ...] = ()) -> str:
     """A checksum of what decides the analysis tables besides the input: model files,
     package code and resource files, and the versions that can change a result (Python and
     its Unicode tables, which NFKC folding and regex classes follow; pandas, numpy,
     pyahocorasick, stanza, torch). ``model_id`` spares re-hashing the model files when the
-    caller already has :func:`model_identity`."""
+    caller already has :func:`model_identity`. ``user_resources`` are (kind, sha256) of the
+    user's own resource files (``--actors``, ``--cues`` ...): a changed file changes the key,
+    so its old results are not served."""
     import unicodedata
 
     from .paths import PACKAGE_DIR
@@ -327,6 +330,8 @@ def analysis_identity(models: str | Path = "embedded", model_id: str | None = No
     for part in (RESULTS_VERSION, unicodedata.unidata_version, repr(versions),
                  model_id or model_identity(models)):
         h.update(part.encode() + b"\x00")
+    for kind, sha in user_resources:
+        h.update(f"user:{kind}:{sha}".encode() + b"\x00")
     files = [*PACKAGE_DIR.rglob("*.py"), *(PACKAGE_DIR / "resources").rglob("*")]
     for path in sorted(p for p in files if p.is_file() and "__pycache__" not in p.parts):
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\x00")

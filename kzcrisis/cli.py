@@ -43,6 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     an.add_argument("--figures", action="store_true",
                     help="also draw the figures (OUT/figures) and annotated articles "
                     "(OUT/articles)")
+    an.add_argument("--actors", default=None, metavar="PATH",
+                    help="your own actors (a CSV in the actors.csv format, or a folder of "
+                    "actors.csv/actor_aliases.csv/actor_roles.csv), merged over the package's")
+    an.add_argument("--cues", default=None, metavar="PATH",
+                    help="your own reporting cues (cues.csv format), merged over the package's")
+    an.add_argument("--lexicon", default=None, metavar="PATH",
+                    help="your own stance cues (stance_lexicon.csv format)")
+    an.add_argument("--framing", default=None, metavar="PATH",
+                    help="your own framing terms (framing_terms.csv format)")
     an.add_argument("--progress", action="store_true", help="show a progress bar")
     an.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     return parser
@@ -67,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         manifest = run(args.path, args.out, figures=args.figures, models=args.models,
                        cache=args.cache, workers=args.workers, scheduler=args.scheduler,
                        chunk_size=args.chunk_size, progress=args.progress,
-                       max_chars=args.max_chars, trust_models=args.trust_models)
+                       max_chars=args.max_chars, trust_models=args.trust_models,
+                       actors=args.actors, cues=args.cues,
+                       stance_lexicon=args.lexicon, framing_terms=args.framing)
     except KzError as err:
         if args.debug:
             raise

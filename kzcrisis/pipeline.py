@@ -68,6 +68,11 @@ class Settings:
     progress: bool = False
     max_chars: int = 1_000_000  # longer documents are skipped with their reason
     trust_models: bool = False  # skip the sha256 checks of models.trust (--trust-models)
+    # a researcher's own resource files, merged over the package's (user_resources.py)
+    actors: str | None = None
+    cues: str | None = None
+    stance_lexicon: str | None = None
+    framing_terms: str | None = None
 
     def __post_init__(self) -> None:
         if self.chunk_size is None:
@@ -138,22 +143,70 @@ def _model_id(models: str) -> str:
 
 
 @functools.cache
-def _analysis_id(models: str) -> str:
-    """The results-cache identity (models, code, resources, versions), once per process."""
+def _analysis_id(models: str, user: tuple[tuple[str, str], ...] = ()) -> str:
+    """The results-cache identity (models, code, resources, versions, and the content of
+    the user's own resource files), once per process."""
     from .cache import analysis_identity
 
-    return analysis_identity(models, model_id=_model_id(models))
+    return analysis_identity(models, model_id=_model_id(models), user_resources=user)
+
+
+def _user_files(settings: Settings) -> tuple[tuple[str, str, str], ...]:
+    """(kind, path, sha256) of each user resource file of a run."""
+    from .user_resources import KINDS, digest
+
+    return tuple((kind, str(getattr(settings, kind)), digest(getattr(settings, kind)))
+                 for kind in KINDS if getattr(settings, kind))
+
+
+def _lexicon(settings: Settings, kind: str) -> Any:
+    """The resource ``kind`` of a run: the package's, or with the user's file merged."""
+    path = getattr(settings, kind)
+    if not path:
+        return _resource(kind)
+    from .user_resources import digest
+
+    return _resource(kind, str(path), digest(path))
+
+
+def user_resource_notes(settings: Settings) -> list[dict]:
+    """The manifest's record of the user's resource files: path, sha256 and what their
+    rows replaced in the package's. Loading them here also reports a bad row before any
+    document is read."""
+    out = []
+    for kind, path, sha in _user_files(settings):
+        out.append({"kind": kind, "path": path, "sha256": sha,
+                    "notes": _resource_notes(kind, path, sha)})
+    return out
 
 
 @functools.cache
-def _resource(name: str) -> Any:
-    """A packaged dictionary or lexicon, loaded once per process (not once per chunk), and
-    only when needed: a fully warm run never compiles the stance and framing lexicons."""
+def _resource_notes(kind: str, path: str, sha: str) -> list[str]:
+    value = _resource(kind, path, sha)
+    if kind == "actors":
+        return list(value.notes)
+    from .user_resources import load_merged
+
+    return load_merged(kind, path)[1]
+
+
+@functools.cache
+def _resource(name: str, user: str | None = None, _sha: str = "") -> Any:
+    """A dictionary or lexicon, loaded once per process (not once per chunk), and only when
+    needed: a fully warm run never compiles the stance and framing lexicons. ``user`` is a
+    user file merged over the package's (``_sha``, its checksum, keys the memo, so an
+    edited file is read again)."""
     if name == "actors":
         from .actors import load_actors
 
-        return load_actors()
-    if name == "stance":
+        return load_actors(user=user)
+    if user:
+        from .user_resources import load_merged
+
+        return load_merged(name, user)[0]
+    if name == "cues":
+        return None  # extract_statements uses its packaged lexicon
+    if name == "stance_lexicon":
         from .stance import load_stance_lexicon
 
         return load_stance_lexicon()
@@ -174,11 +227,12 @@ def process_chunk(docs: pd.DataFrame, settings: Settings, need_docs: bool = True
     """
     if settings.cache == "off":
         docs_clean, tables = _compute_chunk(docs, settings)
-        return docs_clean, _with_corpus_tables(tables)
+        return docs_clean, _with_corpus_tables(tables, settings)
     from .cache import ResultsCache, results_key, split_results
 
     store = ResultsCache(settings.cache)
-    analysis_id = _analysis_id(settings.models)
+    analysis_id = _analysis_id(settings.models,
+                               tuple((k, sha) for k, _, sha in _user_files(settings)))
     keys = [results_key(rec, analysis_id) for rec in docs.to_dict("records")]
     found = [store.get_long(k, str(d)) for k, d in zip(keys, docs["doc_id"], strict=True)]
     missing = [i for i, v in enumerate(found) if v is None]
@@ -202,20 +256,22 @@ def process_chunk(docs: pd.DataFrame, settings: Settings, need_docs: bool = True
         if hits:
             parts += list(zip(hits, _rows(clean_corpus(docs.iloc[hits])[0]), strict=True))
         docs_clean = pd.DataFrame([row for _, row in sorted(parts, key=lambda p: p[0])])
-    return docs_clean, _with_corpus_tables(tables)
+    return docs_clean, _with_corpus_tables(tables, settings)
 
 
 def _rows(frame: pd.DataFrame | None) -> list[dict]:
     return [] if frame is None else frame.to_dict("records")
 
 
-def _with_corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _with_corpus_tables(tables: dict[str, pd.DataFrame], settings: Settings | None = None
+                        ) -> dict[str, pd.DataFrame]:
     """Add the chunk's actor and co-occurrence summaries (reduced later over chunks)."""
     from .actors import actor_table, cooccurrence
 
     mentions = tables["mentions"]
+    actors = _lexicon(settings, "actors") if settings is not None else _resource("actors")
     return {**tables,
-            "actors": typed(actor_table(mentions, _resource("actors")), CORPUS["actors"]),
+            "actors": typed(actor_table(mentions, actors), CORPUS["actors"]),
             "cooccurrence": typed(cooccurrence(mentions), CORPUS["cooccurrence"])}
 
 
@@ -230,11 +286,12 @@ def _compute_chunk(docs: pd.DataFrame, settings: Settings
 
     docs_clean, log = clean_corpus(docs)
     annotation = _annotate(docs_clean, settings)
-    actor_tables = extract_actors(docs_clean, annotation, _resource("actors"))
-    statements = extract_statements(docs_clean, annotation, actor_tables.mentions)
-    stance = code_stance(statements, lexicon=_resource("stance"))
+    actor_tables = extract_actors(docs_clean, annotation, _lexicon(settings, "actors"))
+    statements = extract_statements(docs_clean, annotation, actor_tables.mentions,
+                                    lexicon=_lexicon(settings, "cues"))
+    stance = code_stance(statements, lexicon=_lexicon(settings, "stance_lexicon"))
     framing = framing_terms(docs_clean, statements, actor_tables.mentions,
-                            lexicon=_resource("framing"))
+                            lexicon=_lexicon(settings, "framing_terms"))
     flags = [document_flags(t) for t in docs_clean["text_raw"]]
     for doc_id, doc_flags in zip(docs_clean["doc_id"], flags, strict=True):
         warn_flags(doc_id, doc_flags)
@@ -448,6 +505,7 @@ def analyze(path: str | Path, **settings: Any) -> Results:
 
     opts = Settings(**settings)
     check_models(opts.models, opts.trust_models)
+    user_resource_notes(opts)  # a bad user file fails here, before any document is read
     report: list[tuple] = []
     collector = _Collector()
     for docs_clean, tables in _run_chunks(_chunks(path, opts, report), opts):
@@ -472,6 +530,7 @@ def run(path: str | Path, out: str | Path, figures: bool = False, **settings: An
     from .outdir import check_locations, staged_output
 
     opts = Settings(**settings)
+    user_resource_notes(opts)  # a bad user file fails before any output
     out = Path(out)
     cache = None if opts.cache == "off" else Path(opts.cache or default_cache_dir())
     check_locations([], Path(path), out, cache)
@@ -547,6 +606,9 @@ def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings) -> dic
         draw_figures(results, out)
         file_names = output_names(results.docs["doc_id"])
     manifest = build_manifest(path, report, counts, opts, flags, files, file_names)
+    user_resources = user_resource_notes(opts)
+    if user_resources:
+        manifest["user_resources"] = user_resources
     write_manifest(manifest, out / "manifest.json")
     return manifest
 

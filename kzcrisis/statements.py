@@ -1012,8 +1012,8 @@ def has_parse(annotation) -> bool:
 
 
 def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFrame | None = None,
-                       lexicon: StatementLexicon | None = None,
-                       cue_lemmas: str | Path | None = None) -> pd.DataFrame:
+                       lexicon: StatementLexicon | dict | None = None,
+                       cue_lemmas: str | Path | dict | None = None) -> pd.DataFrame:
     """Statements (claims) of each cleaned document, as table ``schemas.STATEMENTS``.
 
     ``docs`` needs doc_id and text_clean (from :func:`kzcrisis.clean.clean_corpus`);
@@ -1028,6 +1028,8 @@ def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFra
     >>> ann = kz.annotate(docs)                                           # doctest: +SKIP
     >>> kz.extract_statements(docs, ann, kz.extract_actors(docs, ann).mentions)  # doctest: +SKIP
     """
+    if isinstance(lexicon, dict):  # a cue-lemma lexicon (load_cue_lemmas, users' --cues)
+        cue_lemmas, lexicon = lexicon, None
     if has_parse(annotation) and isinstance(docs, pd.DataFrame) \
             and {"doc_id", "text_clean"} <= set(docs.columns):
         return _from_parse(docs, annotation, mentions, cue_lemmas)
@@ -1038,7 +1040,8 @@ def _from_parse(docs: pd.DataFrame, annotation, mentions: pd.DataFrame | None,
                 cue_lemmas: str | Path | None) -> pd.DataFrame:
     from .attribution import attribute, load_cue_lemmas
 
-    lex = load_cue_lemmas(str(cue_lemmas) if cue_lemmas else None)
+    lex = cue_lemmas if isinstance(cue_lemmas, dict) else load_cue_lemmas(
+        str(cue_lemmas) if cue_lemmas else None)
     rows = attribute(docs, annotation.words, annotation.sentences, annotation.entities,
                      mentions, lex)
     n: dict[str, int] = {}

@@ -143,13 +143,15 @@ def test_copies_load(tmp_path):
 
 
 BAD_ACTORS = [
-    (["kaz lower", "x", "س", "state", "", "KAZ", "", "", ""], "bad actor_id"),
-    (["KAZ", "x", "س", "state", "", "KAZ", "", "", ""], "duplicate actor_id"),
-    (["NEW_ONE", "x", "س", "state", "NOBODY", "KAZ", "", "", ""], "unknown parent_id"),
-    (["NEW_ONE", "x", "س", "state", "", "KAZ", "232", "", ""], "bad Wikidata QID"),
-    (["NEW_ONE", "x", "س", "state", "", "kaz", "", "", ""], "bad group"),
-    (["NEW_ONE", "", "س", "state", "", "KAZ", "", "", ""], "required"),
-    (["NEW_ONE", "x", "س"], "expected 9 fields"),
+    (["kaz lower", "x", "س", "state", "", "KAZ", "", "", "", "", ""], "bad actor_id"),
+    (["RUS_MOD", "x", "س", "ministry", "", "RUS", "", "", "", "", ""], "duplicate actor_id"),
+    (["NEW_ONE", "x", "س", "state", "NOBODY", "KAZ", "", "", "", "", ""], "unknown parent_id"),
+    (["NEW_ONE", "x", "س", "state", "", "KAZ", "232", "", "", "", ""], "bad Wikidata QID"),
+    (["NEW_ONE", "x", "س", "state", "", "kaz", "", "", "", "", ""], "bad group"),
+    (["NEW_ONE", "", "س", "state", "", "KAZ", "", "", "", "", ""], "required"),
+    (["NEW_ONE", "x", "س", "kingdom", "", "KAZ", "", "", "", "", ""], "unknown type"),
+    (["NEW_ONE", "x", "س", "person", "", "KAZ", "", "", "", "x", ""], "gender"),
+    (["NEW_ONE", "x", "س"], "expected 11 fields"),
 ]
 
 
