@@ -224,13 +224,15 @@ def _compute_chunk(docs: pd.DataFrame, settings: Settings
     from .actors import extract_actors
     from .clean import clean_corpus
     from .framing import framing_terms
-    from .stance import code_stance
+    from .stance import add_narrated_acts, code_stance
     from .statements import extract_statements
 
     docs_clean, log = clean_corpus(docs)
     annotation = _annotate(docs_clean, settings)
     actor_tables = extract_actors(docs_clean, annotation, _resource("actors"))
     statements = extract_statements(docs_clean, annotation, actor_tables.mentions)
+    # narrated acts by a group (طلبت الحكومة، فرضت واشنطن عقوبات) are claims too (issue 16)
+    statements = add_narrated_acts(statements, docs_clean, actor_tables.mentions)
     stance = code_stance(statements, lexicon=_resource("stance"))
     framing = framing_terms(docs_clean, statements, actor_tables.mentions,
                             lexicon=_resource("framing"))
