@@ -24,6 +24,7 @@ Every row carries its evidence: the cues matched with their weights and the matc
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -597,13 +598,124 @@ def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | 
     return pd.DataFrame(out, columns=schemas.STANCE)
 
 
-def compare_stance(stance: pd.DataFrame, groups: tuple[str, ...] | list[str] | None = (
-        "UN", "CHN", "USA", "CSTO")) -> pd.DataFrame:
+def _stance_table(stance: Any) -> pd.DataFrame:
+    """The stance table of a Results object (``results.stance``) or the table itself."""
+    table = getattr(stance, "stance", stance) if not isinstance(stance, pd.DataFrame) \
+        else stance
+    if not isinstance(table, pd.DataFrame) or not set(schemas.STANCE) <= set(table.columns):
+        raise KzError("compare_stance expects the stance table from kz.code_stance (or the "
+                      "results of kz.analyze)")
+    return table
+
+
+def apply_codes(stance: pd.DataFrame, codes: pd.DataFrame,
+                codebook: Codebook | None = None) -> pd.DataFrame:
+    """The stance table with human codes in place of the automatic labels.
+
+    ``codes`` is :func:`kzcrisis.coding.read_codes`'s table; several coders of one item are
+    resolved by :func:`kzcrisis.coding.human_labels` (majority). A human label equal to the
+    automatic one keeps the automatic score; another label takes the codebook's
+    ``label_scores`` (a coder gives a label, not a score); ``none`` drops the item; an item
+    the rules did not code is added. A ``checked`` column (bool) marks the coded rows, and
+    the evidence starts with ``human: LABEL (coders)``.
+    """
+    from .coding import human_labels
+
+    cb = codebook or _CB
+    human = human_labels(codes)
+    st = stance.copy()
+    st["checked"] = False
+    if not len(human):
+        return st
+    key = list(zip(st["statement_id"].astype(str), st["target"].astype(str), strict=True))
+    pos = {k: i for i, k in enumerate(key)}
+    drop, extra = [], []
+    for h in human.itertuples(index=False):
+        k = (str(h.statement_id), str(h.target))
+        note = f"human: {h.code} ({h.coders})"
+        i = pos.get(k)
+        if h.code == "none":
+            if i is not None:
+                drop.append(i)
+            continue
+        if i is None:
+            extra.append({"statement_id": k[0], "doc_id": str(h.doc_id), "group": str(h.group),
+                          "target": k[1], "label": h.code,
+                          "score": cb.label_scores[h.code], "evidence": note,
+                          "checked": True})
+            continue
+        if st.at[st.index[i], "label"] != h.code:
+            st.at[st.index[i], "score"] = cb.label_scores[h.code]
+            st.at[st.index[i], "label"] = h.code
+        st.at[st.index[i], "evidence"] = f"{note}; auto: {st.at[st.index[i], 'evidence']}"
+        st.at[st.index[i], "checked"] = True
+    st = st.drop(index=st.index[drop])
+    if extra:
+        st = pd.concat([st, pd.DataFrame(extra)], ignore_index=True)
+    return st.reset_index(drop=True)
+
+
+def bootstrap_interval(scores: np.ndarray, key: str, codebook: Codebook | None = None
+                       ) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean of ``scores`` (scipy.stats.bootstrap).
+
+    Seeded from the codebook's seed and ``key`` (the row's doc, group and target), so an
+    interval is the same on every run and whatever other rows the table has. One score has
+    no interval (NaN, NaN); equal scores give (x, x).
+    ``bootstrap_interval(np.array([0.5, 0.5, -0.25]), "ALL|UN|intervention")``
+    """
+    from scipy.stats import bootstrap
+
+    cb = codebook or _CB
+    x = np.asarray(scores, dtype=float)
+    if len(x) < 2:
+        return float("nan"), float("nan")
+    if np.all(x == x[0]):
+        return float(x[0]), float(x[0])
+    rng = np.random.default_rng([cb.seed, zlib.crc32(key.encode("utf-8"))])
+    res = bootstrap((x,), np.mean, confidence_level=cb.confidence_level,
+                    n_resamples=cb.n_resamples, method="percentile", random_state=rng)
+    ci = res.confidence_interval
+    return float(round(ci.low, 3)), float(round(ci.high, 3))
+
+
+def certainty(n: int, label: str, low: float, high: float,
+              codebook: Codebook | None = None) -> str:
+    """``single`` (one statement: no interval), ``firm`` (the interval has the label's
+    own score range) or ``wide`` (the interval reaches another label's range)."""
+    cb = codebook or _CB
+    if n < 2:
+        return "single"
+    if label == "support":
+        inside = low >= cb.support_min
+    elif label == "oppose":
+        inside = high <= cb.oppose_max
+    else:
+        inside = low > cb.oppose_max and high < cb.support_min
+    return "firm" if inside else "wide"
+
+
+def compare_stance(stance: Any, groups: tuple[str, ...] | list[str] | None = (
+        "UN", "CHN", "USA", "CSTO"), codes: pd.DataFrame | None = None,
+        codebook: Codebook | None = None) -> pd.DataFrame:
     """Mean stance per document, group and target, plus ``doc_id == "ALL"`` rows for the
-    corpus (``schemas.STANCE_COMPARISON``); ``groups=None`` keeps every group present."""
-    if not isinstance(stance, pd.DataFrame) or not set(schemas.STANCE) <= set(stance.columns):
-        raise KzError("compare_stance expects the stance table from kz.code_stance")
-    df = stance.copy()
+    corpus (``schemas.STANCE_COMPARISON``); ``groups=None`` keeps every group present.
+
+    ``stance`` is the stance table or the results of ``kz.analyze``. Each row has the number
+    of statements, the mean score with its bootstrap interval (``ci_low``, ``ci_high``; see
+    :func:`bootstrap_interval`) and its ``certainty`` (``single`` for one statement, whose
+    label is a single claim's, not a group's position). With ``codes`` (from
+    ``kz.read_codes``) human codes replace the automatic labels where present
+    (:func:`apply_codes`) and ``n_checked`` counts the statements checked by hand.
+
+    ``kz.compare_stance(results, codes=kz.read_codes(["coder_a.xlsx", "coder_b.xlsx"]))``
+    """
+    cb = codebook or _CB
+    df = _stance_table(stance).copy()
+    if codes is not None:
+        df = apply_codes(df, codes, cb)
+    elif "checked" not in df.columns:
+        df["checked"] = False
     df["group"] = df["group"].fillna("").astype(str)
     df = df[df["group"] != ""]
     order = list(groups) if groups is not None else sorted(df["group"].unique())
@@ -615,13 +727,19 @@ def compare_stance(stance: pd.DataFrame, groups: tuple[str, ...] | list[str] | N
     rows = []
 
     def summarise(doc_id: str, sub: pd.DataFrame, g: str, t: str) -> None:
-        score = float(round(sub["score"].astype(float).mean(), 3))
+        scores = sub["score"].astype(float).to_numpy()
+        score = float(round(scores.mean(), 3))
         caution = bool((sub["label"] == "caution").any())
+        label = label_for(score, caution, cb)
+        low, high = bootstrap_interval(scores, f"{doc_id}|{g}|{t}", cb)
+        n = int(sub["statement_id"].nunique())
         ev = " | ".join(f"{s.statement_id} {s.label} {float(s.score):+.2f}: {s.evidence}"
                         for s in sub.itertuples(index=False))
-        rows.append({"doc_id": doc_id, "group": g, "target": t,
-                     "label": label_for(score, caution), "score": score,
-                     "n_statements": int(sub["statement_id"].nunique()), "evidence": ev})
+        rows.append({"doc_id": doc_id, "group": g, "target": t, "label": label,
+                     "score": score, "ci_low": low, "ci_high": high, "n_statements": n,
+                     "n_checked": int(sub.loc[sub["checked"].astype(bool),
+                                              "statement_id"].nunique()),
+                     "certainty": certainty(n, label, low, high, cb), "evidence": ev})
 
     # one groupby, not a filter per document: linear in the corpus
     parts = dict(iter(df.groupby(["doc_id", "group", "target"], sort=False)))
@@ -630,7 +748,10 @@ def compare_stance(stance: pd.DataFrame, groups: tuple[str, ...] | list[str] | N
     corpus = dict(iter(df.groupby(["group", "target"], sort=False)))
     for g, t in sorted(corpus, key=rank.__getitem__):
         summarise("ALL", corpus[(g, t)], g, t)
-    return pd.DataFrame(rows, columns=schemas.STANCE_COMPARISON)
+    out = pd.DataFrame(rows, columns=schemas.STANCE_COMPARISON)
+    for col in ("ci_low", "ci_high", "score"):
+        out[col] = out[col].astype(float)
+    return out
 
 
 # --------------------------------------------------------------------------- agreement
