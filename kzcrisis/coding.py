@@ -193,8 +193,8 @@ def _write_sheet(sheet: pd.DataFrame, path: Path) -> list[Path]:
         raise KzError(f"{targets[0].parent}: cannot create folder ({err.strerror})") from None
     safe = sheet.copy()
     for col in safe.columns:
-        if safe[col].dtype == object:
-            safe[col] = safe[col].map(neutralise_cell)
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].astype(object).map(neutralise_cell)
     for p in targets:
         data = _xlsx_bytes(safe) if p.suffix.lower() == ".xlsx" else _csv_bytes(safe)
         tmp = p.with_name(f".{p.name}.tmp")
@@ -332,6 +332,8 @@ def read_codes(paths: str | Path | Iterable[str | Path], results: Any = None,
     out, coder_file, seen = [], {}, {}
     need = ["statement_id", "target", "code"]
     for k, path in enumerate(plist):
+        if path.resolve() in {p.resolve() for p in plist[:k]}:
+            raise KzError(f"{path}: sheet given twice; give each coder's sheet once")
         rows = _read_sheet(path)
         header = set(rows[0]) if rows else set()
         missing = [c for c in need if rows and c not in header]
@@ -509,3 +511,42 @@ def agreement(codes: pd.DataFrame, auto: bool = True) -> Agreement:
                                           "cohen_kappa", "krippendorff_alpha"])
     confusion = pd.DataFrame(conf, columns=["coder_a", "coder_b", "label_a", "label_b", "n"])
     return Agreement(summary, confusion)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def run_code_command(args: Any) -> list[str]:
+    """``kzcrisis code export|import`` (see kzcrisis.cli); returns the lines to print."""
+    if args.code_command == "export":
+        sheet = coding_sheet(args.results, args.out, all_targets=not args.coded_only)
+        out = Path(args.out)
+        written = [out] if out.suffix.lower() in (".csv", ".xlsx") else [
+            out.with_name(out.name + ".csv"), out.with_name(out.name + ".xlsx")]
+        return [f"kzcrisis: coding sheet with {len(sheet)} row(s) "
+                f"({sheet['statement_id'].nunique()} statement(s)) written to "
+                + ", ".join(map(str, written)),
+                "kzcrisis: fill the code column (" + ", ".join(CODES) + "; empty = not "
+                "checked) and the coder column, then run `kzcrisis code import`"]
+    from .pipeline import writable_dir, write_csv
+    from .stance import compare_stance
+
+    results = load_results(args.results)
+    codes = read_codes(args.sheets, results)
+    out = writable_dir(Path(args.out))
+    write_csv(codes, out / "codes.csv")
+    lines = [f"kzcrisis: {len(codes)} code(s) by {codes['coder'].nunique()} coder(s) from "
+             f"{len(args.sheets)} sheet(s)"]
+    if len(codes):
+        ag = agreement(codes)
+        write_csv(ag.summary, out / "agreement.csv")
+        write_csv(ag.confusion, out / "confusion.csv")
+        for r in ag.summary.itertuples(index=False):
+            pair = r.coder_a if not r.coder_b else f"{r.coder_a} vs {r.coder_b}"
+            lines.append(f"  {pair}: {r.n_items} item(s), kappa {r.cohen_kappa:.3f}, "
+                         f"alpha {r.krippendorff_alpha:.3f}")
+    comparison = compare_stance(results, groups=None, codes=codes)
+    write_csv(comparison, out / "stance_comparison_coded.csv")
+    lines.append(f"kzcrisis: codes.csv, agreement.csv, confusion.csv, "
+                 f"stance_comparison_coded.csv written to {out}")
+    return lines
