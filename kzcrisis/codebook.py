@@ -64,6 +64,7 @@ class Codebook:
     negation_factor: float
     negation_window: int
     scope_words: int
+    subject_scope_words: int
     caution_categories: frozenset[str]
     verb_default: dict[str, float]
     confidence_level: float
@@ -158,6 +159,7 @@ def _parse(data: Any, path: Path) -> Codebook:
         negation_factor=_number(rules, "negation_factor", f"{where}: rules"),
         negation_window=_get(rules, "negation_window", f"{where}: rules", int),
         scope_words=_get(rules, "scope_words", f"{where}: rules", int),
+        subject_scope_words=_get(rules, "subject_scope_words", f"{where}: rules", int),
         caution_categories=frozenset(_get(rules, "caution_categories", f"{where}: rules",
                                           list)),
         verb_default=verb_default,
@@ -227,6 +229,7 @@ def render_sections(cb: Codebook | None = None, lexicon=None) -> dict[str, str]:
         f"| `negation_factor` | {cb.negation_factor} | a negated cue's weight is multiplied by it |",
         f"| `negation_window` | {cb.negation_window} | words before a cue where a negator counts |",
         f"| `scope_words` | {cb.scope_words} | words after a judgement or rejection that are its object |",
+        f"| `subject_scope_words` | {cb.subject_scope_words} | words between an act and a judgement after it that takes it as subject |",
         f"| `caution_categories` | {', '.join(sorted(cb.caution_categories))} | a match makes a score in (oppose_max, support_min) a caution |",
         "| `verb_default` | " + ", ".join(f"{k} {_fmt(v)}" for k, v in cb.verb_default.items())
         + " | a cue verb's score for a target named without a weighted cue |",

@@ -216,7 +216,8 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
                 lo = max(lo, te)
         clause = _CLAUSE_RE.split(folded[lo:s])[-1]
         words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
-        negated = row["kind"] != "target" and any(
+        # "ليس إلا ذريعة", "لا ... إلا": an exceptive (nothing but), not a negation
+        negated = row["kind"] != "target" and "الا" not in words and any(
             w in neg or (w[:1] in "وف" and w[1:] in neg) for w in words)
         hits.append(_Hit(row["cue_id"], row["category"], row["target"], row["weight"],
                          row["fallback"], row["kind"], imap[s], imap[e],
@@ -363,7 +364,7 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
                                and 0 <= j.start - h.end
                                and _no_break(content[h.end:j.start])
                                and len(_WORD_RE.findall(content[h.end:j.start]))
-                               <= _SCOPE_WORDS), None)
+                               <= cb.subject_scope_words), None)
         if h.kind == "act" and owner is not None:
             scoped.append((h.target, f"{h.cue_id} «{h.text}» in the scope of {owner.cue_id}"))
             continue
