@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha25
 CORPORA ?= ../shared/corpora
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: venv reproduce test lint unit nbval bench lock models eval-models clean-reports
+.PHONY: venv reproduce test lint unit nbval bench lock models eval eval-models clean-reports
 
 venv: $(STAMP)
 
@@ -48,6 +48,9 @@ lock:
 
 models: venv
 	$(PY) -m kzcrisis.models.train --corpora $(CORPORA)
+
+eval: venv
+	$(PY) -m kzcrisis.evaluate --out reports/stance_claims_eval.csv
 
 eval-models: venv
 	$(PY) -m kzcrisis.models.evaluate --corpora $(CORPORA) --out reports/model_scores.csv
