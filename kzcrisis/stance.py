@@ -56,7 +56,8 @@ _INVERT = {"endorse": "withhold", "reject": "neutral", "deny": "neutral", "warn"
 
 # Phrase matching on the matching-normal form: each word may carry proclitics (و ف ب ك ل,
 # the article ال, or لل) and an attached pronoun; "*" stands for zero to two words.
-_PREFIX = r"(?:[وف]?(?:لل|[بلك]?ال|[بلك])?)"
+# (the future prefix س only before an imperfect verb's prefix: وسترسل، سيرسل)
+_PREFIX = r"(?:[وف]?(?:س(?=[يتنا]))?(?:لل|[بلك]?ال|[بلك])?)"
 _SUFFIX = r"(?:ا|ها|هما|هم|هن|نا|كم|ه)?"  # tanwin alef or a pronoun
 _GAP = r"(?:\s+[^\s،,.:؛;!?؟\"«»“”()]+){0,2}"
 _WORD_RE = re.compile(r"\w+")
@@ -67,6 +68,9 @@ _QUOTES_CLOSE = '"»”'
 # irony markers on folded text: "ما يسمى بـ" before a cue, "المزعومة" after it
 _IRONY_BEFORE = re.compile(r"(?:^|\s)ما\s+(?:ي|ت)سم(?:ى|ي|يه|يها)(?:\s|$)|(?:^|\s)ما\s+(?:ي|ت)وصف")
 _IRONY_AFTER = re.compile(r"^(?:ال)?مزعوم(?:ه|ين|ون)?$")
+_EXCEPTIVES = frozenset({"الا", "سوي"})  # إلا، سوى folded
+# "رفض وصف المحتجين بالإرهابيين": the description is what is rejected
+_DESCRIBE_RE = re.compile(r"(?:^|\s)[وف]?(?:ب|ل)?(?:ال)?(?:وصف|تسميه|نعت|اعتبار)\w*(?:\s|$)")
 _NEG_WINDOW = _CB.negation_window
 _SCOPE_WORDS = _CB.scope_words
 
@@ -216,8 +220,8 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
                 lo = max(lo, te)
         clause = _CLAUSE_RE.split(folded[lo:s])[-1]
         words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
-        # "ليس إلا ذريعة", "لا ... إلا": an exceptive (nothing but), not a negation
-        negated = row["kind"] != "target" and "الا" not in words and any(
+        # "ليس إلا ذريعة", "ليست سوى غطاء": an exceptive (nothing but), not a negation
+        negated = row["kind"] != "target" and not _EXCEPTIVES & set(words) and any(
             w in neg or (w[:1] in "وف" and w[1:] in neg) for w in words)
         hits.append(_Hit(row["cue_id"], row["category"], row["target"], row["weight"],
                          row["fallback"], row["kind"], imap[s], imap[e],
@@ -320,7 +324,8 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
     folded = _fold(content or "")
     polarity = _cue_verb_polarity().get(cue_lemma, "neutral")
     first = _WORD_RE.findall(_fold(cue or ""))[:1]
-    if first and first[0] in _negators():
+    if first and (first[0] in _negators()
+                  or (first[0][:1] in "وف" and first[0][1:] in _negators())):  # ولم يرحب
         polarity = _INVERT[polarity]
     found = find_act(cue, cue_lemma, content, cb) if kind == "action" else None
     act = cb.acts[found[0]] if found else None
@@ -351,8 +356,12 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
         else:
             spoken.add(obj.target)
             per[obj.target].setdefault(op.cue_id, (op.weight, op))
-    negative_plain = {h.target for h in hits if h.kind in ("act", "label") and h.weight < 0
-                      and not h.negated and not _quoted(content, h.start, h.end)}
+    # the signs of the plain (unquoted, not negated) cues per target, for scare quotes
+    plain_signs: dict[str, set[float]] = {}
+    for h in hits:
+        if h.kind in ("act", "label") and h.weight and not h.negated \
+                and not _quoted(content, h.start, h.end):
+            plain_signs.setdefault(h.target, set()).add(float(np.sign(h.weight)))
     for h in hits:
         if h.kind in ("target", "operator"):
             continue
@@ -379,13 +388,20 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
         else:
             targets = [h.target]
         w = h.weight * cb.negation_factor if h.negated else h.weight
-        # irony: a positive cue in scare quotes beside a plain negative one, or marked
-        # (ما يسمى بقوات "حفظ السلام"، الشرعية المزعومة), counts against its target
-        if w > 0 and (_irony_marked(folded, *_folded_span(content, h)) or (
-                _quoted(content, h.start, h.end)
-                and (set(targets) | {"any"}) & negative_plain)):
+        # irony: a cue marked as someone else's word (ما يسمى بعملية مكافحة الإرهاب،
+        # الشرعية المزعومة), or in scare quotes beside a plain cue of the other sign
+        # (إن "حفظ السلام" ذريعة للاحتلال), counts against what it says
+        opposite = set().union(*(plain_signs.get(t, set()) for t in (*targets, "any")))
+        if w and (_irony_marked(folded, *_folded_span(content, h)) or (
+                _quoted(content, h.start, h.end) and -float(np.sign(w)) in opposite)):
             w = -w
             scoped.append((targets[0], f"{h.cue_id} «{h.text}» ironic (quoted or marked)"))
+        # a rejected or denied description: رفض وصف المحتجين بالإرهابيين
+        if polarity in ("reject", "deny") and h.kind == "label" and _DESCRIBE_RE.search(
+                " ".join(_WORD_RE.findall(folded[:_folded_span(content, h)[0]])[-4:])):
+            w = -w
+            scoped.append((targets[0], f"{h.cue_id} «{h.text}» is a description the "
+                                       f"speaker rejects"))
         if id(h) in flipped:
             w = -w
             scoped.append((h.target, f"{h.cue_id} flipped by {flipped[id(h)].cue_id} "
