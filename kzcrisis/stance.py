@@ -203,11 +203,17 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
     evaluative = sorted((f for f in found if f[0]["kind"] != "target"),
                         key=lambda f: (-(f[2] - f[1]), f[1]))
     taken: list[tuple[int, int]] = []
+    claimed: list[tuple[int, int, str]] = []
     keep = []
     for row, s, e in evaluative:
-        if (s, e) in taken or not any(s < te and ts < e for ts, te in taken):
+        # a longer overlapping cue wins only over cues for the same target: "احترام حقوق
+        # الإنسان" is human rights for the intervention and for the protesters alike
+        t = row["target"]
+        if (s, e) in taken or not any(s < ce and cs < e and (t == ct or "any" in (t, ct))
+                                      for cs, ce, ct in claimed):
             if (s, e) not in taken:
                 taken.append((s, e))
+            claimed.append((s, e, t))
             keep.append((row, s, e))
     keep += [f for f in found if f[0]["kind"] == "target"]
     neg = _negators()
