@@ -66,6 +66,7 @@ class Codebook:
     scope_words: int
     subject_scope_words: int
     caution_categories: frozenset[str]
+    act_object_categories: frozenset[str]
     verb_default: dict[str, float]
     confidence_level: float
     n_resamples: int
@@ -162,6 +163,8 @@ def _parse(data: Any, path: Path) -> Codebook:
         subject_scope_words=_get(rules, "subject_scope_words", f"{where}: rules", int),
         caution_categories=frozenset(_get(rules, "caution_categories", f"{where}: rules",
                                           list)),
+        act_object_categories=frozenset(_get(rules, "act_object_categories",
+                                             f"{where}: rules", list)),
         verb_default=verb_default,
         confidence_level=_number(cmp_, "confidence_level", f"{where}: comparison", 0.5, 0.999),
         n_resamples=_get(cmp_, "n_resamples", f"{where}: comparison", int),
@@ -231,6 +234,7 @@ def render_sections(cb: Codebook | None = None, lexicon=None) -> dict[str, str]:
         f"| `scope_words` | {cb.scope_words} | words after a judgement or rejection that are its object |",
         f"| `subject_scope_words` | {cb.subject_scope_words} | words between an act and a judgement after it that takes it as subject |",
         f"| `caution_categories` | {', '.join(sorted(cb.caution_categories))} | a match makes a score in (oppose_max, support_min) a caution |",
+        f"| `act_object_categories` | {', '.join(sorted(cb.act_object_categories))} | cues that are a fixed act's own object, not counted again |",
         "| `verb_default` | " + ", ".join(f"{k} {_fmt(v)}" for k, v in cb.verb_default.items())
         + " | a cue verb's score for a target named without a weighted cue |",
         f"| `confidence_level`, `n_resamples`, `seed` | {cb.confidence_level}, "

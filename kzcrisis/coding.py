@@ -400,7 +400,7 @@ def human_labels(codes: pd.DataFrame) -> pd.DataFrame:
     """One human label per coded item (statement, target): the majority of its coders; a
     tie goes to the label that agrees with the automatic one if it is among the tied, else
     to the first coder in alphabetical order. Columns: statement_id, doc_id, group, target,
-    code, coders (``a, b``), n_coders."""
+    code, coders (``a, b``, or ``a: oppose, b: caution`` when they split), n_coders."""
     _require_codes(codes)
     rows = []
     for (sid, t), g in codes.groupby(["statement_id", "target"], sort=True):
@@ -410,9 +410,12 @@ def human_labels(codes: pd.DataFrame) -> pd.DataFrame:
         tied = [c for c in g["code"] if counts[c] == best]
         auto = str(g["auto_label"].iloc[0])
         code = auto if auto in tied else tied[0]
+        # a split is shown with each coder's code: "amal: oppose, omar: caution"
+        who = ", ".join(g["coder"]) if len(counts) == 1 else ", ".join(
+            f"{c}: {x}" for c, x in zip(g["coder"], g["code"], strict=True))
         rows.append({"statement_id": sid, "doc_id": g["doc_id"].iloc[0],
                      "group": g["group"].iloc[0], "target": t, "code": code,
-                     "coders": ", ".join(g["coder"]), "n_coders": len(g)})
+                     "coders": who, "n_coders": len(g)})
     return pd.DataFrame(rows, columns=["statement_id", "doc_id", "group", "target", "code",
                                        "coders", "n_coders"])
 

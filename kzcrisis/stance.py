@@ -384,7 +384,7 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
             scoped.append((h.target, f"{h.cue_id} «{h.text}» in the scope of {owner.cue_id}"))
             continue
         if act is not None and act.mode == "fixed" and h.kind == "act" \
-                and h.target in (act.target, "any"):
+                and h.category in cb.act_object_categories and h.target in (act.target, "any"):
             scoped.append((act.target, f"{h.cue_id} «{h.text}» is the object of "
                                        f"act_{act.name}"))
             continue
