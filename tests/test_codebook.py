@@ -187,3 +187,28 @@ def test_codebook_check_command():
     proc = subprocess.run([sys.executable, "-m", "kzcrisis.codebook"], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_gold_claims_cover_the_phenomena():
+    from kzcrisis.evaluate import load_gold_claims
+
+    gold = load_gold_claims()
+    assert gold["item_id"].nunique() >= 60
+    assert {"support", "caution", "oppose", "negation", "questioning", "irony", "offer_help",
+            "act"} <= set(gold["phenomenon"])
+    groups = set(pd.read_csv(resource("actors.csv"), dtype=str, keep_default_na=False)
+                 ["group"])
+    assert set(gold["group"]) <= groups
+
+
+def test_stance_scores_by_hand():
+    from kzcrisis.evaluate import stance_scores
+
+    gold = ["support", "support", "oppose", "caution", "neutral"]
+    pred = ["support", "neutral", "oppose", "oppose", "neutral"]
+    per, macro, conf = stance_scores(gold, pred)
+    row = per.set_index("label")
+    assert row.loc["support", "precision"] == 1.0 and row.loc["support", "recall"] == 0.5
+    assert row.loc["oppose", "precision"] == 0.5 and row.loc["caution", "f1"] == 0.0
+    assert macro == pytest.approx((2 / 3 + 0 + 2 / 3 + 2 / 3) / 4)
+    assert conf.loc["caution", "oppose"] == 1 and int(conf.to_numpy().sum()) == 5
