@@ -55,6 +55,7 @@ models: venv
 
 eval: venv
 	$(PY) -m kzcrisis.eval_attribution --corpora $(CORPORA)
+	$(PY) -m kzcrisis.evaluate --out reports/stance_claims_eval.csv
 
 eval-models: venv
 	$(PY) -m kzcrisis.models.evaluate --corpora $(CORPORA) --out reports/model_scores.csv

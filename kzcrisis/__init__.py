@@ -47,6 +47,17 @@ _EXPORTS: dict[str, str] = {
     "code_stance": "stance",
     "compare_stance": "stance",
     "stance_agreement": "stance",
+    "narrated_acts": "stance",
+    "add_narrated_acts": "stance",
+    "apply_codes": "stance",
+    "load_codebook": "codebook",
+    # the coding workflow
+    "coding_sheet": "coding",
+    "read_codes": "coding",
+    "agreement": "coding",
+    "human_labels": "coding",
+    "neutralise_cell": "coding",
+    "coding": "coding",
     "framing_terms": "framing",
     "log_odds_dirichlet": "framing",
     # evaluation, figures, article view

@@ -1,4 +1,4 @@
-"""Command line: ``kzcrisis analyze PATH --out DIR``."""
+"""Command line: ``kzcrisis analyze PATH --out DIR`` and ``kzcrisis code export|import``."""
 from __future__ import annotations
 
 import argparse
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="your own framing terms (framing_terms.csv format)")
     an.add_argument("--progress", action="store_true", help="show a progress bar")
     an.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    _code_parser(sub)
     return parser
 
 
@@ -62,14 +63,45 @@ def _one_line_warning(message, category, filename, lineno, line=None) -> str:  #
     return f"kzcrisis: warning: {message}\n"
 
 
+def _code_parser(sub: argparse._SubParsersAction) -> None:
+    """``kzcrisis code export|import``: the hand-coding workflow (kzcrisis.coding)."""
+    code = sub.add_parser("code", help="export a coding sheet for human coders, or import "
+                          "filled sheets (agreement, comparison with human codes)")
+    csub = code.add_subparsers(dest="code_command", required=True)
+    ex = csub.add_parser("export", help="write a coding sheet (one row per statement and "
+                         "target) from the output folder of `kzcrisis analyze`")
+    ex.add_argument("results", help="output folder of `kzcrisis analyze` (with tables/)")
+    ex.add_argument("--out", required=True, help="sheet path: .xlsx, .csv, or no suffix for "
+                    "both")
+    ex.add_argument("--coded-only", action="store_true",
+                    help="only the targets the rules coded (default: every target)")
+    ex.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    im = csub.add_parser("import", help="read filled sheets; write codes, agreement, "
+                         "confusion matrices and the comparison with human codes")
+    im.add_argument("sheets", nargs="+", help="filled coding sheets (.csv or .xlsx), one "
+                    "per coder")
+    im.add_argument("--results", required=True, help="the output folder the sheets were "
+                    "exported from")
+    im.add_argument("--out", required=True, help="folder for codes.csv, agreement.csv, "
+                    "confusion.csv, stance_comparison_coded.csv")
+    im.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kzcrisis`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
     if argv is None:  # the console script; in-process callers keep their own formatting
         warnings.formatwarning = _one_line_warning
     try:
-        if args.workers < 1 or (args.chunk_size is not None and args.chunk_size < 1):
+        if args.command == "analyze" and (args.workers < 1 or (
+                args.chunk_size is not None and args.chunk_size < 1)):
             raise KzError("--workers and --chunk-size must be at least 1")
+        if args.command == "code":
+            from .coding import run_code_command
+
+            for line in run_code_command(args):
+                print(line)
+            return 0
         from .pipeline import run
 
         # --figures draws from the same pass, so nothing is annotated or read twice

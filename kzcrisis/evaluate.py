@@ -1,6 +1,7 @@
 """Scoring against the hand-coded gold in ``data/gold`` (see data/gold/README.md).
 
-A plain module of functions; each stage adds its own scorer here.
+A plain module of functions; each stage adds its own scorer here. ``python -m
+kzcrisis.evaluate`` (``make eval``) prints the stance scores on the written gold claims.
 
 Mentions
 --------
@@ -14,6 +15,10 @@ overlaps first. Precision = TP / predicted, recall = TP / gold, F1 = 2TP / (2TP 
 """
 from __future__ import annotations
 
+import argparse
+import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +27,9 @@ import pandas as pd
 from .errors import KzError
 from .paths import DATA_GOLD
 
-__all__ = ["GOLD_MENTION_COLUMNS", "evaluate_mentions", "load_gold_mentions", "match_mentions",
-           "mention_scores"]
+__all__ = ["GOLD_CLAIM_COLUMNS", "GOLD_MENTION_COLUMNS", "StanceScores", "evaluate_mentions",
+           "evaluate_stance_claims", "load_gold_claims", "load_gold_mentions",
+           "match_mentions", "mention_scores", "stance_scores"]
 
 GOLD_MENTIONS_FILE = "mentions.csv"
 GOLD_MENTION_COLUMNS = ["doc_id", "actor_id", "group", "surface", "start_char", "end_char"]
@@ -150,3 +156,139 @@ def evaluate_mentions(pred: pd.DataFrame, gold: pd.DataFrame | None = None) -> p
             s = mention_scores(p, g, by=by, match=match).iloc[-1]
             rows.append((by, match, *(s[c] for c in SCORE_COLUMNS)))
     return pd.DataFrame(rows, columns=["by", "match", *SCORE_COLUMNS])
+
+
+# --------------------------------------------------------------------------- stance claims
+#
+# data/gold/stance_claims.csv: short texts written in the styles of many outlets (never from
+# the seed article), each hand-coded for the stance of the group that speaks or acts in it
+# toward each target it addresses (data/gold/README.md). The texts are analysed end to end
+# (cleaning, Stanza, actors, statements, narrated acts, stance); the predicted label of an
+# item, group and target is that of its comparison row, and "neutral" when the rules found
+# no position (no claim of that group on that target).
+
+GOLD_CLAIMS_FILE = "stance_claims.csv"
+GOLD_CLAIM_COLUMNS = ["item_id", "style", "phenomenon", "group", "target", "label", "note",
+                      "text"]
+STANCE_LABELS = ("support", "caution", "oppose", "neutral")
+
+
+def load_gold_claims(path: str | Path | None = None) -> pd.DataFrame:
+    """The hand-coded stance claims (``data/gold/stance_claims.csv`` unless ``path``)."""
+    p = Path(path) if path is not None else DATA_GOLD / GOLD_CLAIMS_FILE
+    try:
+        gold = pd.read_csv(p, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise KzError(f"{p}: no gold claims file") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+        raise KzError(f"{p}: unreadable gold claims ({err})") from None
+    missing = [c for c in GOLD_CLAIM_COLUMNS if c not in gold.columns]
+    if missing:
+        raise KzError(f"{p}: missing column(s) {missing}")
+    for i, r in enumerate(gold.itertuples(index=False), start=2):
+        if r.label not in STANCE_LABELS:
+            raise KzError(f"{p}: line {i}: label {r.label!r} not in {STANCE_LABELS}")
+        if r.target not in ("intervention", "protesters"):
+            raise KzError(f"{p}: line {i}: target {r.target!r} not intervention/protesters")
+    texts = gold.groupby("item_id")["text"].nunique()
+    if (texts > 1).any():
+        raise KzError(f"{p}: item {texts[texts > 1].index[0]!r} has different texts")
+    if gold.duplicated(["item_id", "group", "target"]).any():
+        dup = gold[gold.duplicated(["item_id", "group", "target"])].iloc[0]
+        raise KzError(f"{p}: item {dup.item_id} codes {dup.group}/{dup.target} twice")
+    return gold
+
+
+@dataclass
+class StanceScores:
+    """Per-label precision/recall/F1, macro-F1 and the confusion matrix (rows: gold)."""
+
+    per_label: pd.DataFrame
+    macro_f1: float
+    confusion: pd.DataFrame
+    items: pd.DataFrame
+
+    def __str__(self) -> str:
+        lines = [self.per_label.to_string(index=False, float_format=lambda x: f"{x:.3f}"),
+                 f"macro-F1 {self.macro_f1:.3f} over {len(self.items)} gold rows "
+                 f"({int((~self.items['found']).sum())} with no automatic position)",
+                 "confusion (rows gold, columns automatic):", self.confusion.to_string()]
+        return "\n".join(lines)
+
+
+def stance_scores(gold: pd.Series | list, pred: pd.Series | list) -> tuple[pd.DataFrame,
+                                                                            float,
+                                                                            pd.DataFrame]:
+    """Per-label P/R/F1 (support, caution, oppose, neutral), their macro-F1 and the
+    confusion matrix of two equally long label lists."""
+    g, p = list(gold), list(pred)
+    if len(g) != len(p):
+        raise KzError("stance_scores: gold and predicted labels differ in length")
+    rows = []
+    for lab in STANCE_LABELS:
+        tp = sum(a == lab and b == lab for a, b in zip(g, p, strict=True))
+        fp = sum(a != lab and b == lab for a, b in zip(g, p, strict=True))
+        fn = sum(a == lab and b != lab for a, b in zip(g, p, strict=True))
+        prec, rec, f1 = _prf(tp, fp, fn)
+        rows.append((lab, g.count(lab), p.count(lab), prec, rec, f1))
+    per = pd.DataFrame(rows, columns=["label", "n_gold", "n_pred", "precision", "recall",
+                                      "f1"])
+    macro = float(np.nanmean(per["f1"].to_numpy(dtype=float))) if len(g) else float("nan")
+    conf = pd.crosstab(pd.Categorical(g, categories=STANCE_LABELS),
+                       pd.Categorical(p, categories=STANCE_LABELS), dropna=False)
+    conf.index.name, conf.columns.name = "gold", "auto"
+    return per, macro, conf
+
+
+def evaluate_stance_claims(gold: pd.DataFrame | None = None, **settings) -> StanceScores:
+    """Analyse the gold texts end to end and score the automatic stance against them.
+
+    ``settings`` go to ``kz.analyze`` (models, cache ...). Example:
+    ``print(kz.evaluate.evaluate_stance_claims())``.
+    """
+    from .pipeline import analyze
+    from .stance import compare_stance
+
+    g = load_gold_claims() if gold is None else gold
+    corpus = g.drop_duplicates("item_id")[["item_id", "text"]].rename(
+        columns={"item_id": "doc_id"})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "gold_claims.csv"
+        corpus.to_csv(path, index=False)
+        results = analyze(path, **settings)
+    cmp_ = compare_stance(results, groups=None)
+    cmp_ = cmp_[cmp_["doc_id"] != "ALL"]
+    found = {(r.doc_id, r.group, r.target): r.label for r in cmp_.itertuples(index=False)}
+    items = g[["item_id", "style", "phenomenon", "group", "target", "label"]].copy()
+    keys = list(zip(items["item_id"], items["group"], items["target"], strict=True))
+    items["found"] = [k in found for k in keys]
+    items["auto"] = [found.get(k, "neutral") for k in keys]
+    per, macro, conf = stance_scores(items["label"], items["auto"])
+    return StanceScores(per, macro, conf, items)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kzcrisis.evaluate [--out CSV]``: stance scores on the gold claims."""
+    parser = argparse.ArgumentParser(prog="python -m kzcrisis.evaluate")
+    parser.add_argument("--out", help="also write the per-item comparison to this CSV")
+    parser.add_argument("--cache", default="off")
+    args = parser.parse_args(argv)
+    try:
+        scores = evaluate_stance_claims(cache=args.cache)
+    except KzError as err:
+        print(f"kzcrisis: error: {err}", file=sys.stderr)
+        return 2
+    print(f"Stance on {DATA_GOLD / GOLD_CLAIMS_FILE}:")
+    print(scores)
+    by = scores.items.assign(ok=scores.items["label"] == scores.items["auto"]).groupby(
+        "phenomenon")["ok"].agg(["sum", "count"])
+    print("correct by phenomenon:")
+    print(by.rename(columns={"sum": "correct", "count": "rows"}).to_string())
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        scores.items.to_csv(args.out, index=False, lineterminator="\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

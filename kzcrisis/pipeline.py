@@ -281,7 +281,7 @@ def _compute_chunk(docs: pd.DataFrame, settings: Settings
     from .actors import extract_actors
     from .clean import clean_corpus
     from .framing import framing_terms
-    from .stance import code_stance
+    from .stance import add_narrated_acts, code_stance
     from .statements import extract_statements
 
     docs_clean, log = clean_corpus(docs)
@@ -289,6 +289,8 @@ def _compute_chunk(docs: pd.DataFrame, settings: Settings
     actor_tables = extract_actors(docs_clean, annotation, _lexicon(settings, "actors"))
     statements = extract_statements(docs_clean, annotation, actor_tables.mentions,
                                     lexicon=_lexicon(settings, "cues"))
+    # narrated acts by a group (طلبت الحكومة، فرضت واشنطن عقوبات) are claims too (issue 16)
+    statements = add_narrated_acts(statements, docs_clean, actor_tables.mentions)
     stance = code_stance(statements, lexicon=_lexicon(settings, "stance_lexicon"))
     framing = framing_terms(docs_clean, statements, actor_tables.mentions,
                             lexicon=_lexicon(settings, "framing_terms"))

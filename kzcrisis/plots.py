@@ -280,11 +280,25 @@ def _stance_color(label: Any) -> str:
 
 # --------------------------------------------------------------------------- 1. stance
 
+def _interval(row: Any) -> tuple[float | None, float | None]:
+    """A comparison row's bootstrap interval, or (None, None) when it has none."""
+    lo, hi = getattr(row, "ci_low", None), getattr(row, "ci_high", None)
+    try:
+        lo, hi = float(lo), float(hi)
+    except (TypeError, ValueError):
+        return None, None
+    if np.isnan(lo) or np.isnan(hi):
+        return None, None
+    return lo, hi
+
+
 def plot_stance_comparison(stance_comparison: pd.DataFrame, groups: Sequence[str] | None = None,
                            ax: Axes | None = None, *, doc_id: str | None = None,
                            targets: Sequence[str] = TARGETS,
                            group_labels: Mapping[str, str] | None = None) -> Axes:
-    """Diverging bars: each group's stance score toward each target, n statements annotated.
+    """Diverging bars: each group's mean stance score toward each target, with its bootstrap
+    interval as whiskers and the number of statements; a group with one statement is drawn
+    pale and marked "n=1, single statement" (one claim, no interval).
 
     Rows of ``doc_id`` are drawn; by default the corpus rows (``ALL``), or the one document's
     rows when there are no ``ALL`` rows. Bars are coloured by stance label and hatched by
@@ -323,13 +337,21 @@ def plot_stance_comparison(stance_comparison: pd.DataFrame, groups: Sequence[str
                             fontsize=7, color="0.45")
                     continue
                 score = float(row.score) if not pd.isna(row.score) else 0.0
+                single = n == 1
+                # one statement is one claim, not a group's position: drawn pale, and said
                 ax.barh(y, score, height=height * 0.9, color=_stance_color(row.label),
                         hatch=TARGET_HATCH.get(target, ""), edgecolor="white", linewidth=0.5,
-                        label="_nolegend_")
-                # annotate beyond the bar's end, on the side it points to
-                ha, x = ("left", max(score, 0) + 0.03) if score >= 0 else \
-                        ("right", min(score, 0) - 0.03)
-                ax.text(x, y, f"{_str(row.label)} {score:+.2f} (n={n})", va="center", ha=ha,
+                        alpha=0.45 if single else 1.0, label="_nolegend_")
+                lo, hi = _interval(row)
+                if lo is not None:
+                    ax.errorbar(score, y, xerr=[[max(0.0, score - lo)], [max(0.0, hi - score)]],
+                                fmt="none", ecolor="0.15", elinewidth=0.9, capsize=2.5)
+                # annotate beyond the bar's (or interval's) end, on the side it points to
+                reach_hi = max(score, hi if hi is not None else score, 0)
+                reach_lo = min(score, lo if lo is not None else score, 0)
+                ha, x = ("left", reach_hi + 0.03) if score >= 0 else ("right", reach_lo - 0.03)
+                what = "n=1, single statement" if single else f"n={n}"
+                ax.text(x, y, f"{_str(row.label)} {score:+.2f} ({what})", va="center", ha=ha,
                         fontsize=7)
         ax.axvline(0, color="0.2", linewidth=0.8)
         ax.set_xlim(-1.6, 1.6)
@@ -337,7 +359,8 @@ def plot_stance_comparison(stance_comparison: pd.DataFrame, groups: Sequence[str
         ax.set_ylim(-0.6, len(shown) - 0.4)
         ax.set_yticks(range(len(shown)))
         ax.set_yticklabels([_group_label(g, group_labels) for g in reversed(shown)])
-        ax.set_xlabel("stance score (−1 oppose … +1 support)")
+        ax.set_xlabel("mean stance score (−1 oppose … +1 support); whiskers: 95% bootstrap "
+                      "interval")
         title_doc = "all documents" if str(doc_id) == "ALL" else f"document {doc_id}"
         ax.set_title(f"Stance toward each target by speaker group ({title_doc})")
         handles = [Patch(facecolor=STANCE_COLORS[k], label=k) for k in STANCE_LABELS]

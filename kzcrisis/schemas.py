@@ -26,15 +26,24 @@ STATEMENTS = ["statement_id", "doc_id", "sent_id", "speaker_actor_id", "group", 
               "raw_end", "channel", "addressee", "speaker_start", "speaker_end", "speaker_type",
               "speaker_rule", "link_rule", "is_headline"]
 STANCE = ["statement_id", "doc_id", "group", "target", "label", "score", "evidence"]
-STANCE_COMPARISON = ["doc_id", "group", "target", "label", "score", "n_statements", "evidence"]
+STANCE_COMPARISON = ["doc_id", "group", "target", "label", "score", "ci_low", "ci_high",
+                     "n_statements", "n_checked", "certainty", "evidence"]
+#: The sheet human coders fill (kzcrisis.coding): one row per statement and target.
+CODING_SHEET = ["item_id", "statement_id", "doc_id", "sent_id", "group", "speaker", "kind",
+                "target", "sentence", "content", "auto_label", "auto_score", "evidence",
+                "code", "note", "coder", "check"]
+#: Filled sheets read back (kz.read_codes): one row per coded item and coder.
+CODES = ["statement_id", "doc_id", "group", "target", "coder", "code", "note", "auto_label",
+         "auto_score", "source", "row"]
 FRAMING = ["doc_id", "speaker_group", "term_id", "term_class", "target", "n"]
 #: Column types shared by every table: these are integers (nullable), these floats, the
 #: rest text ("" when missing).
 INT_COLUMNS = frozenset({"sent_id", "token_id", "ent_id", "word_id", "head", "start_char", "end_char",
                          "raw_start", "raw_end", "n_mentions", "weight", "n_statements", "n",
                          "speaker_start", "speaker_end", "is_headline",
+                         "n_checked",
                          "n_chars", "n_chars_clean"})
-FLOAT_COLUMNS = frozenset({"score"})
+FLOAT_COLUMNS = frozenset({"score", "ci_low", "ci_high"})
 
 
 def empty(columns: list[str]) -> pd.DataFrame:

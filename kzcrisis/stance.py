@@ -24,40 +24,55 @@ Every row carries its evidence: the cues matched with their weights and the matc
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import schemas
+from .codebook import Codebook, load_codebook
 from .errors import KzError, ResourceError
 from .paths import resource
 from .resource_files import read_resource_csv
 
 TARGETS = ("intervention", "protesters")
 LABELS = ("support", "caution", "oppose", "neutral")
-SUPPORT_MIN = 0.2
-OPPOSE_MAX = -0.5
-CAUTION_CATEGORIES = frozenset({"restraint", "concern", "human_rights"})
-VERB_DEFAULT = {"endorse": 0.5, "reject": -0.6, "warn": -0.4, "withhold": -0.25}
+# Thresholds, weights and rule constants live in the codebook resource (codebook.yaml);
+# the names below are read from it once, for the callers that import them.
+_CB = load_codebook()
+SUPPORT_MIN = _CB.support_min
+OPPOSE_MAX = _CB.oppose_max
+CAUTION_CATEGORIES = _CB.caution_categories
+VERB_DEFAULT = dict(_CB.verb_default)
+NEGATION_FACTOR = _CB.negation_factor
 # a negated cue verb: "did not welcome" withholds support; "did not condemn/deny/warn" is
 # no position
 _INVERT = {"endorse": "withhold", "reject": "neutral", "deny": "neutral", "warn": "neutral",
            "neutral": "neutral", "withhold": "neutral"}
-NEGATION_FACTOR = -0.5
 
 # Phrase matching on the matching-normal form: each word may carry proclitics (و ف ب ك ل,
 # the article ال, or لل) and an attached pronoun; "*" stands for zero to two words.
-_PREFIX = r"(?:[وف]?(?:لل|[بلك]?ال|[بلك])?)"
+# (the future prefix س only before an imperfect verb's prefix: وسترسل، سيرسل)
+_PREFIX = r"(?:[وف]?(?:س(?=[يتنا]))?(?:لل|[بلك]?ال|[بلك])?)"
 _SUFFIX = r"(?:ا|ها|هما|هم|هن|نا|كم|ه)?"  # tanwin alef or a pronoun
 _GAP = r"(?:\s+[^\s،,.:؛;!?؟\"«»“”()]+){0,2}"
 _WORD_RE = re.compile(r"\w+")
 _CLAUSE_RE = re.compile(r"[،,.:؛;!?؟]")
 _NEGATORS = ("لا", "لم", "لن", "ليس", "ليست", "ليسوا", "غير", "عدم", "دون", "بدون")
-_NEG_WINDOW = 2
-_SCOPE_WORDS = 2
+_QUOTES_OPEN = '"«“'
+_QUOTES_CLOSE = '"»”'
+# irony markers on folded text: "ما يسمى بـ" before a cue, "المزعومة" after it
+_IRONY_BEFORE = re.compile(r"(?:^|\s)ما\s+(?:ي|ت)سم(?:ى|ي|يه|يها)(?:\s|$)|(?:^|\s)ما\s+(?:ي|ت)وصف")
+_IRONY_AFTER = re.compile(r"^(?:ال)?مزعوم(?:ه|ين|ون)?$")
+_EXCEPTIVES = frozenset({"الا", "سوي"})  # إلا، سوى folded
+# "رفض وصف المحتجين بالإرهابيين": the description is what is rejected
+_DESCRIBE_RE = re.compile(r"(?:^|\s)[وف]?(?:ب|ل)?(?:ال)?(?:وصف|تسميه|نعت|اعتبار)\w*(?:\s|$)")
+_NEG_WINDOW = _CB.negation_window
+_SCOPE_WORDS = _CB.scope_words
 
 
 def _fold(text: str) -> str:
@@ -188,11 +203,17 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
     evaluative = sorted((f for f in found if f[0]["kind"] != "target"),
                         key=lambda f: (-(f[2] - f[1]), f[1]))
     taken: list[tuple[int, int]] = []
+    claimed: list[tuple[int, int, str]] = []
     keep = []
     for row, s, e in evaluative:
-        if (s, e) in taken or not any(s < te and ts < e for ts, te in taken):
+        # a longer overlapping cue wins only over cues for the same target: "احترام حقوق
+        # الإنسان" is human rights for the intervention and for the protesters alike
+        t = row["target"]
+        if (s, e) in taken or not any(s < ce and cs < e and (t == ct or "any" in (t, ct))
+                                      for cs, ce, ct in claimed):
             if (s, e) not in taken:
                 taken.append((s, e))
+            claimed.append((s, e, t))
             keep.append((row, s, e))
     keep += [f for f in found if f[0]["kind"] == "target"]
     neg = _negators()
@@ -205,7 +226,8 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
                 lo = max(lo, te)
         clause = _CLAUSE_RE.split(folded[lo:s])[-1]
         words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
-        negated = row["kind"] != "target" and any(
+        # "ليس إلا ذريعة", "ليست سوى غطاء": an exceptive (nothing but), not a negation
+        negated = row["kind"] != "target" and not _EXCEPTIVES & set(words) and any(
             w in neg or (w[:1] in "وف" and w[1:] in neg) for w in words)
         hits.append(_Hit(row["cue_id"], row["category"], row["target"], row["weight"],
                          row["fallback"], row["kind"], imap[s], imap[e],
@@ -213,29 +235,119 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
     return hits
 
 
-def label_for(score: float, caution_cue: bool) -> str:
-    """The label of a score (thresholds in the codebook)."""
-    if score >= SUPPORT_MIN:
-        return "support"
-    if score <= OPPOSE_MAX:
-        return "oppose"
-    if score < 0 or caution_cue:
-        return "caution"
-    return "neutral"
+def label_for(score: float, caution_cue: bool, codebook: Codebook | None = None) -> str:
+    """The label of a score under the codebook's thresholds: ``label_for(0.19, False)`` is
+    ``neutral`` (below support_min 0.2), ``label_for(-0.25, True)`` is ``caution``."""
+    return (codebook or _CB).label_for(score, caution_cue)
+
+
+@dataclass(frozen=True)
+class _ActIndex:
+    """The codebook's acts, indexed by folded verb form and by lemma."""
+
+    by_form: dict[str, tuple[str, str]]   # folded form -> (act, lemma)
+    by_lemma: dict[str, str]              # folded lemma -> act
+    objects: dict[str, re.Pattern | None]
+
+
+@lru_cache(maxsize=4)
+def _act_index(codebook: Codebook) -> _ActIndex:
+    by_form, by_lemma, objects = {}, {}, {}
+    for act in codebook.acts.values():
+        for lemma, forms in act.verbs.items():
+            by_lemma[_fold(lemma)] = act.name
+            for f in (lemma, *forms):
+                by_form.setdefault(_fold(f), (act.name, lemma))
+        objects[act.name] = (compile_phrases("|".join(act.objects),
+                                             f"{codebook.path}: acts.{act.name}")
+                             if act.objects else None)
+    return _ActIndex(by_form, by_lemma, objects)
+
+
+def find_act(cue: str, cue_lemma: str, content: str, codebook: Codebook | None = None
+             ) -> tuple[str, bool] | None:
+    """The codebook act a narrated action takes, with its negation, or None.
+
+    ``find_act("طلبت", "طلب", "الحكومة المساعدة من المنظمة")`` is ``("request", False)``;
+    ``find_act("طلبت", "طلب", "من المحتجين العودة")`` is None: a request that asks for no
+    help, troops or intervention is no act toward a target.
+    """
+    cb = codebook or _CB
+    idx = _act_index(cb)
+    words = _WORD_RE.findall(_fold(cue or ""))
+    negated = bool(words) and (words[0] in _negators()
+                               or (words[0][:1] in "وف" and words[0][1:] in _negators()))
+    verb = words[-1] if words else ""
+    name = None
+    for form in (verb, verb[1:] if verb[:1] in "وف" else None):
+        if form and form in idx.by_form:
+            name = idx.by_form[form][0]
+            break
+    if name is None:
+        name = idx.by_lemma.get(_fold(cue_lemma or ""))
+    if name is None:
+        return None
+    rx = idx.objects[name]
+    if rx is not None and not rx.search(_fold(content or "")):
+        return None
+    return name, negated
+
+
+def _quoted(content: str, s: int, e: int) -> bool:
+    """A span inside short quotation marks in the same clause (scare quotes)."""
+    left = content[max(0, s - 30):s]
+    right = content[e:e + 30]
+    li = max(left.rfind(q) for q in _QUOTES_OPEN)
+    ri = min((right.find(q) for q in _QUOTES_CLOSE if q in right), default=-1)
+    if li < 0 or ri < 0:
+        return False
+    inside = left[li + 1:] + right[:ri]
+    return not _CLAUSE_RE.search(inside) and len(_WORD_RE.findall(inside)) <= 3
+
+
+def _irony_marked(folded: str, s: int, e: int) -> bool:
+    """An irony marker (ما يسمى، المزعومة) right before or after a folded span."""
+    before = " ".join(_WORD_RE.findall(folded[max(0, s - 25):s])[-3:])
+    after = " ".join(_WORD_RE.findall(folded[e:e + 20])[:1])
+    return bool(_IRONY_BEFORE.search(before) or _IRONY_AFTER.search(after))
+
+
+def _no_break(text: str) -> bool:
+    return not _CLAUSE_RE.search(text)
 
 
 def code_statement(content: str, cue: str = "", cue_lemma: str = "",
-                   lexicon: StanceLexicon | None = None) -> list[dict]:
-    """Stance rows (target, label, score, evidence) for one statement's content."""
+                   lexicon: StanceLexicon | None = None, kind: str = "",
+                   codebook: Codebook | None = None) -> list[dict]:
+    """Stance rows (target, label, score, evidence) for one statement's content.
+
+    ``kind="action"`` codes a narrated act (the codebook's ``acts``): ``code_statement(
+    "طلبت المساعدة من المنظمة", "طلبت", "طلب", kind="action")`` gives intervention
+    support, evidence ``act_request +0.50 «طلبت»``.
+    """
+    cb = codebook or _CB
     hits = match_cues(content or "", lexicon)
+    folded = _fold(content or "")
     polarity = _cue_verb_polarity().get(cue_lemma, "neutral")
     first = _WORD_RE.findall(_fold(cue or ""))[:1]
-    if first and first[0] in _negators():
+    if first and (first[0] in _negators()
+                  or (first[0][:1] in "وف" and first[0][1:] in _negators())):  # ولم يرحب
         polarity = _INVERT[polarity]
+    found = find_act(cue, cue_lemma, content, cb) if kind == "action" else None
+    act = cb.acts[found[0]] if found else None
+    act_negated = bool(found and found[1])
+    if act is not None and act.mode == "reject":
+        polarity = "neutral" if act_negated else "reject"
     spoken = {h.target for h in hits if h.target in TARGETS}
     per: dict[str, dict[str, tuple[float, _Hit]]] = {t: {} for t in TARGETS}
     judged = [h for h in hits if h.kind == "label" and h.weight < 0 and not h.negated]
     scoped = []
+    if act is not None and act.mode == "fixed":
+        w = act.weight * cb.negation_factor if act_negated else act.weight
+        pseudo = _Hit(f"act_{act.name}", "act", act.target, w, "", "act", 0, 0,
+                      (cue or "").strip(), act_negated)
+        per[act.target][pseudo.cue_id] = (w, pseudo)
+        spoken.add(act.target)
     # a rejection (رفض، معارضة) flips the act that follows it (رفض إرسال قوات) and opposes a
     # target named right after it (رفض وجود القوات); a judgement after it keeps its own sign
     flipped: dict[int, _Hit] = {}
@@ -250,21 +362,52 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
         else:
             spoken.add(obj.target)
             per[obj.target].setdefault(op.cue_id, (op.weight, op))
+    # the signs of the plain (unquoted, not negated) cues per target, for scare quotes
+    plain_signs: dict[str, set[float]] = {}
+    for h in hits:
+        if h.kind in ("act", "label") and h.weight and not h.negated \
+                and not _quoted(content, h.start, h.end):
+            plain_signs.setdefault(h.target, set()).add(float(np.sign(h.weight)))
     for h in hits:
         if h.kind in ("target", "operator"):
             continue
-        # an act right after a negative judgement is its object (شرعية نشر القوات)
+        # an act right after a negative judgement is its object (شرعية نشر القوات), and so
+        # is an act right before one in the same clause (إرسال قوات يثير تساؤلات)
         owner = next((j for j in judged if 0 <= h.start - j.end
                       and len(_WORD_RE.findall(content[j.end:h.start])) <= _SCOPE_WORDS), None)
+        owner = owner or next((j for j in judged if j.target != "protesters"
+                               and 0 <= j.start - h.end
+                               and _no_break(content[h.end:j.start])
+                               and len(_WORD_RE.findall(content[h.end:j.start]))
+                               <= cb.subject_scope_words), None)
         if h.kind == "act" and owner is not None:
             scoped.append((h.target, f"{h.cue_id} «{h.text}» in the scope of {owner.cue_id}"))
+            continue
+        if act is not None and act.mode == "fixed" and h.kind == "act" \
+                and h.category in cb.act_object_categories and h.target in (act.target, "any"):
+            scoped.append((act.target, f"{h.cue_id} «{h.text}» is the object of "
+                                       f"act_{act.name}"))
             continue
         if h.target == "any":
             targets = sorted(spoken) or (list(TARGETS) if h.fallback == "both"
                                          else [h.fallback])
         else:
             targets = [h.target]
-        w = h.weight * NEGATION_FACTOR if h.negated else h.weight
+        w = h.weight * cb.negation_factor if h.negated else h.weight
+        # irony: a cue marked as someone else's word (ما يسمى بعملية مكافحة الإرهاب،
+        # الشرعية المزعومة), or in scare quotes beside a plain cue of the other sign
+        # (إن "حفظ السلام" ذريعة للاحتلال), counts against what it says
+        opposite = set().union(*(plain_signs.get(t, set()) for t in (*targets, "any")))
+        if w and (_irony_marked(folded, *_folded_span(content, h)) or (
+                _quoted(content, h.start, h.end) and -float(np.sign(w)) in opposite)):
+            w = -w
+            scoped.append((targets[0], f"{h.cue_id} «{h.text}» ironic (quoted or marked)"))
+        # a rejected or denied description: رفض وصف المحتجين بالإرهابيين
+        if polarity in ("reject", "deny") and h.kind == "label" and _DESCRIBE_RE.search(
+                " ".join(_WORD_RE.findall(folded[:_folded_span(content, h)[0]])[-4:])):
+            w = -w
+            scoped.append((targets[0], f"{h.cue_id} «{h.text}» is a description the "
+                                       f"speaker rejects"))
         if id(h) in flipped:
             w = -w
             scoped.append((h.target, f"{h.cue_id} flipped by {flipped[id(h)].cue_id} "
@@ -272,10 +415,15 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
         if polarity == "deny" or (polarity == "reject" and h.kind == "act"):
             w = -w
         elif polarity == "withhold" and h.kind == "act":
-            w = w * NEGATION_FACTOR
+            w = w * cb.negation_factor
         for t in targets:
             spoken.add(t)
             per[t].setdefault(h.cue_id, (w, h))
+    default = cb.verb_default.get(polarity)
+    if act is not None and act.mode == "reject" and not act_negated:
+        default = act.weight
+        if not spoken:  # فرضت عقوبات على كازاخستان: the act's own target
+            spoken.add(act.target)
     rows = []
     for t in TARGETS:
         if t not in spoken:
@@ -286,25 +434,172 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
             score += w
             neg = "NOT " if h.negated else ""
             ev.append(f"{neg}{cue_id} {w:+.2f} «{h.text}»")
-        if not per[t] and polarity in VERB_DEFAULT:
-            score = VERB_DEFAULT[polarity]
-            ev.append(f"cue verb {cue} ({polarity}) {score:+.2f}")
+        if not per[t] and default is not None:
+            score = default
+            by = f"act_{act.name}" if act is not None and act.mode == "reject" else "cue verb"
+            ev.append(f"{by} {cue} ({polarity}) {score:+.2f}")
         elif polarity in ("reject", "deny", "withhold") and per[t]:
-            ev.append(f"cue verb {cue} ({polarity}) flips")
+            by = f"act_{act.name}" if act is not None and act.mode == "reject" else "cue verb"
+            ev.append(f"{by} {cue} ({polarity}) flips")
         ev += [note for tt, note in scoped if tt in (t, "any")]
         if not ev:
             terms = [h.text for h in hits if h.kind == "target" and h.target == t]
             ev.append("target named, no stance cue: " + "، ".join(dict.fromkeys(terms)))
         score = float(np.clip(round(score, 3), -1, 1))
-        caution = any(h.category in CAUTION_CATEGORIES for _, h in per[t].values())
-        rows.append({"target": t, "label": label_for(score, caution), "score": score,
+        caution = any(h.category in cb.caution_categories for _, h in per[t].values())
+        rows.append({"target": t, "label": label_for(score, caution, cb), "score": score,
                      "evidence": "; ".join(ev)})
     return rows
 
 
-def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | None = None
-                ) -> pd.DataFrame:
-    """Stance of every statement toward each target it speaks to (``schemas.STANCE``)."""
+def _folded_span(content: str, h: _Hit) -> tuple[int, int]:
+    """The folded-text span of a hit (irony markers are matched on folded text)."""
+    pre = len(_fold(content[:h.start]))
+    return pre, pre + len(_fold(h.text))
+
+
+# --------------------------------------------------------------------------- acts
+
+_ACT_CLAUSE_END = re.compile(r"[،,.:؛;!?؟\n]")
+_ACT_SUBJECT_WORDS = 3  # words allowed between an act verb and its subject (أمس، اليوم)
+
+
+@lru_cache(maxsize=4)
+def _act_verb_regex(codebook: Codebook) -> re.Pattern:
+    forms = sorted({f for f in _act_index(codebook).by_form}, key=lambda f: -len(f))
+    return re.compile(r"(?<!\w)(?P<neg>(?:[وف]?(?:لم|لن|لا)\s+))?(?P<conj>[وف]?)(?P<verb>"
+                      + "|".join(map(re.escape, forms)) + r")(?!\w)")
+
+
+def _covered(doc_statements: list[dict], sent_id: Any, verb: str, pos: int, group: str) -> bool:
+    """An act the statements table already has: same sentence and verb, or inside the
+    content of a claim by the same group."""
+    for st in doc_statements:
+        cue_words = _WORD_RE.findall(_fold(str(st.get("cue") or "")))
+        last = cue_words[-1] if cue_words else ""
+        if st.get("sent_id") == sent_id and last in (verb, "و" + verb, "ف" + verb):
+            return True
+        if str(st.get("group") or "") == group and \
+                int(st["start_char"]) <= pos < int(st["end_char"]):
+            return True
+    return False
+
+
+def narrated_acts(docs: pd.DataFrame, mentions: pd.DataFrame,
+                  statements: pd.DataFrame | None = None,
+                  codebook: Codebook | None = None) -> pd.DataFrame:
+    """Narrated position-taking acts by a group that the statements table lacks, as
+    ``kind == "action"`` statements (``schemas.STATEMENTS``, ids ``DOC:aNNN``).
+
+    An act is a codebook act verb (``acts`` in codebook.yaml) with a group's mention as its
+    subject: right after the verb (up to three words later, same clause: "فرضت الولايات
+    المتحدة عقوبات") or right before it ("روسيا أرسلت قوات"), and the act's object in the rest
+    of the clause ("طلبت الحكومة الكازاخية المساعدة"; "طلبت الحكومة من السكان البقاء في
+    منازلهم" is no act). The content is the rest of the clause after the subject.
+    """
+    from .clean import normalize_with_map
+
+    cb = codebook or _CB
+    cols = [c for c in schemas.STATEMENTS if c not in ("raw_start", "raw_end")]
+    if not cb.acts or mentions is None or not len(mentions):
+        return schemas.empty(schemas.STATEMENTS)
+    rx = _act_verb_regex(cb)
+    idx = _act_index(cb)
+    st_by_doc: dict[str, list[dict]] = {}
+    if statements is not None and len(statements):
+        for r in statements.to_dict("records"):
+            st_by_doc.setdefault(str(r["doc_id"]), []).append(r)
+    m_by_doc = {str(k): g.sort_values("start_char", kind="stable").to_dict("records")
+                for k, g in mentions.groupby(mentions["doc_id"].astype(str))}
+    rows = []
+    for d in docs.itertuples(index=False):
+        doc_id, text = str(d.doc_id), d.text_clean
+        ments = [m for m in m_by_doc.get(doc_id, []) if str(m.get("group") or "")]
+        if not isinstance(text, str) or not ments:
+            continue
+        folded, imap = normalize_with_map(text)
+        n = 0
+        for mt in rx.finditer(folded):
+            vs, ve = imap[mt.start("conj")], imap[mt.end("verb")]
+            subj = _act_subject(text, ments, vs, ve)
+            if subj is None:
+                continue
+            group = str(subj["group"])
+            cstart = max(ve, int(subj["end_char"]))
+            stop = _ACT_CLAUSE_END.search(text, cstart)
+            cend = stop.start() if stop else len(text)
+            while cstart < cend and text[cstart].isspace():
+                cstart += 1
+            content = text[cstart:cend].rstrip()
+            verb = mt.group("verb")
+            cue = text[imap[mt.start()]:ve] if mt.group("neg") else text[vs:ve]
+            if not content or _covered(st_by_doc.get(doc_id, []), subj.get("sent_id"), verb,
+                                       vs, group):
+                continue
+            if find_act(cue, "", content, cb) is None:
+                continue
+            n += 1
+            rows.append({"statement_id": f"{doc_id}:a{n:03d}", "doc_id": doc_id,
+                         "sent_id": subj.get("sent_id"),
+                         "speaker_actor_id": str(subj.get("actor_id") or ""),
+                         "group": group, "speaker_text": str(subj.get("surface") or ""),
+                         "cue": cue, "cue_lemma": idx.by_form[verb][1], "kind": "action",
+                         "content": content, "start_char": cstart,
+                         "end_char": cstart + len(content), "channel": "", "addressee": "",
+                         "speaker_start": subj.get("start_char"),
+                         "speaker_end": subj.get("end_char"), "speaker_type": "",
+                         "speaker_rule": "narrated_act", "link_rule": "inside",
+                         "is_headline": 0})
+    table = pd.DataFrame(rows, columns=cols)
+    if len(table) and "provenance" in docs.columns:
+        from .clean import add_raw_offsets
+
+        table = add_raw_offsets(table, docs)
+    else:
+        table["raw_start"] = pd.Series(dtype=object)
+        table["raw_end"] = pd.Series(dtype=object)
+    return schemas.conform(table, schemas.STATEMENTS)
+
+
+def _act_subject(text: str, ments: list[dict], vs: int, ve: int) -> dict | None:
+    """The mention that is an act verb's subject: after it (VS) or right before it (SV)."""
+    for m in ments:
+        ms = int(m["start_char"])
+        if ms < ve:
+            continue
+        gap = text[ve:ms]
+        if _ACT_CLAUSE_END.search(gap) or len(_WORD_RE.findall(gap)) > _ACT_SUBJECT_WORDS:
+            break
+        return m
+    for m in reversed(ments):
+        me = int(m["end_char"])
+        if me <= vs:
+            return m if not text[me:vs].strip() else None
+    return None
+
+
+def add_narrated_acts(statements: pd.DataFrame, docs: pd.DataFrame, mentions: pd.DataFrame,
+                      codebook: Codebook | None = None) -> pd.DataFrame:
+    """``statements`` plus :func:`narrated_acts`, each document's rows in text order."""
+    acts = narrated_acts(docs, mentions, statements, codebook)
+    if not len(acts):
+        return statements
+    both = pd.concat([statements, acts], ignore_index=True) if len(statements) else acts
+    order = {str(doc): i for i, doc in enumerate(docs["doc_id"])}
+    both = both.assign(_d=both["doc_id"].astype(str).map(order),
+                       _s=pd.to_numeric(both["start_char"]))
+    both = both.sort_values(["_d", "_s"], kind="stable").drop(columns=["_d", "_s"])
+    return schemas.conform(both, schemas.STATEMENTS)
+
+
+def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | None = None,
+                codebook: Codebook | str | Path | None = None) -> pd.DataFrame:
+    """Stance of every statement toward each target it speaks to (``schemas.STANCE``).
+
+    ``lexicon`` and ``codebook`` take a file to try a variant (``kz.code_stance(statements,
+    codebook="my_codebook.yaml")``); the packaged ones by default."""
+    cb = codebook if isinstance(codebook, Codebook) else (
+        _CB if codebook is None else load_codebook(codebook))
     if not isinstance(statements, pd.DataFrame):
         raise KzError(f"code_stance expects the statements table, not "
                       f"{type(statements).__name__}")
@@ -323,19 +618,131 @@ def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | 
             # the act is the claim: "أرسلت روسيا قوات" is coded on "أرسلت ... قوات"
             content = f"{r.get('cue') or ''} {content}"
         for row in code_statement(content, str(r.get("cue") or ""),
-                                  str(r.get("cue_lemma") or ""), lex):
+                                  str(r.get("cue_lemma") or ""), lex,
+                                  kind=str(r.get("kind") or ""), codebook=cb):
             out.append({"statement_id": r["statement_id"], "doc_id": r["doc_id"],
                         "group": group, **row})
     return pd.DataFrame(out, columns=schemas.STANCE)
 
 
-def compare_stance(stance: pd.DataFrame, groups: tuple[str, ...] | list[str] | None = (
-        "UN", "CHN", "USA", "CSTO")) -> pd.DataFrame:
+def _stance_table(stance: Any) -> pd.DataFrame:
+    """The stance table of a Results object (``results.stance``) or the table itself."""
+    table = getattr(stance, "stance", stance) if not isinstance(stance, pd.DataFrame) \
+        else stance
+    if not isinstance(table, pd.DataFrame) or not set(schemas.STANCE) <= set(table.columns):
+        raise KzError("compare_stance expects the stance table from kz.code_stance (or the "
+                      "results of kz.analyze)")
+    return table
+
+
+def apply_codes(stance: pd.DataFrame, codes: pd.DataFrame,
+                codebook: Codebook | None = None) -> pd.DataFrame:
+    """The stance table with human codes in place of the automatic labels.
+
+    ``codes`` is :func:`kzcrisis.coding.read_codes`'s table; several coders of one item are
+    resolved by :func:`kzcrisis.coding.human_labels` (majority). A human label equal to the
+    automatic one keeps the automatic score; another label takes the codebook's
+    ``label_scores`` (a coder gives a label, not a score); ``none`` drops the item; an item
+    the rules did not code is added. A ``checked`` column (bool) marks the coded rows, and
+    the evidence starts with ``human: LABEL (coders)``.
+    """
+    from .coding import human_labels
+
+    cb = codebook or _CB
+    human = human_labels(codes)
+    st = stance.copy()
+    st["checked"] = False
+    if not len(human):
+        return st
+    key = list(zip(st["statement_id"].astype(str), st["target"].astype(str), strict=True))
+    pos = {k: i for i, k in enumerate(key)}
+    drop, extra = [], []
+    for h in human.itertuples(index=False):
+        k = (str(h.statement_id), str(h.target))
+        note = f"human: {h.code} ({h.coders})"
+        i = pos.get(k)
+        if h.code == "none":
+            if i is not None:
+                drop.append(i)
+            continue
+        if i is None:
+            extra.append({"statement_id": k[0], "doc_id": str(h.doc_id), "group": str(h.group),
+                          "target": k[1], "label": h.code,
+                          "score": cb.label_scores[h.code], "evidence": note,
+                          "checked": True})
+            continue
+        if st.at[st.index[i], "label"] != h.code:
+            st.at[st.index[i], "score"] = cb.label_scores[h.code]
+            st.at[st.index[i], "label"] = h.code
+        st.at[st.index[i], "evidence"] = f"{note}; auto: {st.at[st.index[i], 'evidence']}"
+        st.at[st.index[i], "checked"] = True
+    st = st.drop(index=st.index[drop])
+    if extra:
+        st = pd.concat([st, pd.DataFrame(extra)], ignore_index=True)
+    return st.reset_index(drop=True)
+
+
+def bootstrap_interval(scores: np.ndarray, key: str, codebook: Codebook | None = None
+                       ) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean of ``scores`` (scipy.stats.bootstrap).
+
+    Seeded from the codebook's seed and ``key`` (the row's doc, group and target), so an
+    interval is the same on every run and whatever other rows the table has. One score has
+    no interval (NaN, NaN); equal scores give (x, x).
+    ``bootstrap_interval(np.array([0.5, 0.5, -0.25]), "ALL|UN|intervention")``
+    """
+    from scipy.stats import bootstrap
+
+    cb = codebook or _CB
+    x = np.asarray(scores, dtype=float)
+    if len(x) < 2:
+        return float("nan"), float("nan")
+    if np.all(x == x[0]):
+        return float(x[0]), float(x[0])
+    rng = np.random.default_rng([cb.seed, zlib.crc32(key.encode("utf-8"))])
+    res = bootstrap((x,), np.mean, confidence_level=cb.confidence_level,
+                    n_resamples=cb.n_resamples, method="percentile", random_state=rng)
+    ci = res.confidence_interval
+    return float(round(ci.low, 3)), float(round(ci.high, 3))
+
+
+def certainty(n: int, label: str, low: float, high: float,
+              codebook: Codebook | None = None) -> str:
+    """``single`` (one statement: no interval), ``firm`` (the interval has the label's
+    own score range) or ``wide`` (the interval reaches another label's range)."""
+    cb = codebook or _CB
+    if n < 2:
+        return "single"
+    if label == "support":
+        inside = low >= cb.support_min
+    elif label == "oppose":
+        inside = high <= cb.oppose_max
+    else:
+        inside = low > cb.oppose_max and high < cb.support_min
+    return "firm" if inside else "wide"
+
+
+def compare_stance(stance: Any, groups: tuple[str, ...] | list[str] | None = (
+        "UN", "CHN", "USA", "CSTO"), codes: pd.DataFrame | None = None,
+        codebook: Codebook | None = None) -> pd.DataFrame:
     """Mean stance per document, group and target, plus ``doc_id == "ALL"`` rows for the
-    corpus (``schemas.STANCE_COMPARISON``); ``groups=None`` keeps every group present."""
-    if not isinstance(stance, pd.DataFrame) or not set(schemas.STANCE) <= set(stance.columns):
-        raise KzError("compare_stance expects the stance table from kz.code_stance")
-    df = stance.copy()
+    corpus (``schemas.STANCE_COMPARISON``); ``groups=None`` keeps every group present.
+
+    ``stance`` is the stance table or the results of ``kz.analyze``. Each row has the number
+    of statements, the mean score with its bootstrap interval (``ci_low``, ``ci_high``; see
+    :func:`bootstrap_interval`) and its ``certainty`` (``single`` for one statement, whose
+    label is a single claim's, not a group's position). With ``codes`` (from
+    ``kz.read_codes``) human codes replace the automatic labels where present
+    (:func:`apply_codes`) and ``n_checked`` counts the statements checked by hand.
+
+    ``kz.compare_stance(results, codes=kz.read_codes(["coder_a.xlsx", "coder_b.xlsx"]))``
+    """
+    cb = codebook or _CB
+    df = _stance_table(stance).copy()
+    if codes is not None:
+        df = apply_codes(df, codes, cb)
+    elif "checked" not in df.columns:
+        df["checked"] = False
     df["group"] = df["group"].fillna("").astype(str)
     df = df[df["group"] != ""]
     order = list(groups) if groups is not None else sorted(df["group"].unique())
@@ -347,13 +754,19 @@ def compare_stance(stance: pd.DataFrame, groups: tuple[str, ...] | list[str] | N
     rows = []
 
     def summarise(doc_id: str, sub: pd.DataFrame, g: str, t: str) -> None:
-        score = float(round(sub["score"].astype(float).mean(), 3))
+        scores = sub["score"].astype(float).to_numpy()
+        score = float(round(scores.mean(), 3))
         caution = bool((sub["label"] == "caution").any())
+        label = label_for(score, caution, cb)
+        low, high = bootstrap_interval(scores, f"{doc_id}|{g}|{t}", cb)
+        n = int(sub["statement_id"].nunique())
         ev = " | ".join(f"{s.statement_id} {s.label} {float(s.score):+.2f}: {s.evidence}"
                         for s in sub.itertuples(index=False))
-        rows.append({"doc_id": doc_id, "group": g, "target": t,
-                     "label": label_for(score, caution), "score": score,
-                     "n_statements": int(sub["statement_id"].nunique()), "evidence": ev})
+        rows.append({"doc_id": doc_id, "group": g, "target": t, "label": label,
+                     "score": score, "ci_low": low, "ci_high": high, "n_statements": n,
+                     "n_checked": int(sub.loc[sub["checked"].astype(bool),
+                                              "statement_id"].nunique()),
+                     "certainty": certainty(n, label, low, high, cb), "evidence": ev})
 
     # one groupby, not a filter per document: linear in the corpus
     parts = dict(iter(df.groupby(["doc_id", "group", "target"], sort=False)))
@@ -362,7 +775,10 @@ def compare_stance(stance: pd.DataFrame, groups: tuple[str, ...] | list[str] | N
     corpus = dict(iter(df.groupby(["group", "target"], sort=False)))
     for g, t in sorted(corpus, key=rank.__getitem__):
         summarise("ALL", corpus[(g, t)], g, t)
-    return pd.DataFrame(rows, columns=schemas.STANCE_COMPARISON)
+    out = pd.DataFrame(rows, columns=schemas.STANCE_COMPARISON)
+    for col in ("ci_low", "ci_high", "score"):
+        out[col] = out[col].astype(float)
+    return out
 
 
 # --------------------------------------------------------------------------- agreement

@@ -200,14 +200,20 @@ def test_save_figure_rejects_unsafe_names(tmp_path, stem):
 # --------------------------------------------------------------------------- tables
 
 def stance_comparison() -> pd.DataFrame:
+    nan = float("nan")
     rows = [
-        ("ALL", "CSTO", "intervention", "support", 0.8, 2, "أكد جاهزية الدول الأعضاء"),
-        ("ALL", "CHN", "intervention", "support", 0.3, 1, "رفض التدخل الخارجي"),
-        ("ALL", "CHN", "protesters", "oppose", -0.6, 1, "التحريض على العنف"),
-        ("ALL", "UN", "intervention", "caution", -0.2, 1, "ضبط النفس"),
-        ("ALL", "USA", "intervention", "oppose", -0.7, 2, "تساؤلات حول شرعية"),
-        ("ALL", "TUR", "intervention", "neutral", 0.0, 1, ""),
-        ("doc1", "USA", "intervention", "oppose", -0.7, 2, "تساؤلات حول شرعية"),
+        ("ALL", "CSTO", "intervention", "support", 0.8, 0.7, 0.9, 2, 0, "firm",
+         "أكد جاهزية الدول الأعضاء"),
+        ("ALL", "CHN", "intervention", "support", 0.3, nan, nan, 1, 0, "single",
+         "رفض التدخل الخارجي"),
+        ("ALL", "CHN", "protesters", "oppose", -0.6, nan, nan, 1, 0, "single",
+         "التحريض على العنف"),
+        ("ALL", "UN", "intervention", "caution", -0.2, nan, nan, 1, 0, "single", "ضبط النفس"),
+        ("ALL", "USA", "intervention", "oppose", -0.7, -0.9, -0.4, 2, 1, "wide",
+         "تساؤلات حول شرعية"),
+        ("ALL", "TUR", "intervention", "neutral", 0.0, nan, nan, 1, 0, "single", ""),
+        ("doc1", "USA", "intervention", "oppose", -0.7, -0.9, -0.4, 2, 1, "wide",
+         "تساؤلات حول شرعية"),
     ]
     return pd.DataFrame(rows, columns=schemas.STANCE_COMPARISON)
 
@@ -289,6 +295,13 @@ def test_stance_comparison_draws_one_bar_per_coded_cell_with_n():
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks == ["TUR", "CSTO", "USA", "CHN", "UN"]  # focus groups first, top down
     assert "oppose -0.70 (n=2)" in texts(ax)
+    assert "support +0.30 (n=1, single statement)" in texts(ax)  # one claim, marked
+    # the two groups with an interval get whiskers spanning it
+    whiskers = sorted(tuple(round(v, 2) for v in seg[:, 0])
+                      for c in ax.collections for seg in c.get_segments())
+    assert whiskers == [(-0.9, -0.4), (0.7, 0.9)]
+    alphas = sorted({p.get_alpha() for p in ax.patches})
+    assert alphas == [0.45, 1.0]  # single statements drawn pale
     assert sum("no statements" in t for t in texts(ax)) == 4  # UN, USA, CSTO, TUR protesters
     widths = sorted(round(p.get_width(), 2) for p in ax.patches)
     assert widths == [-0.7, -0.6, -0.2, 0.0, 0.3, 0.8]

@@ -1,0 +1,320 @@
+"""The stance codebook resource (``resources/codebook.yaml``) and docs/codebook.md.
+
+The codebook holds what the coding rules need besides the cue lexicon: the label
+thresholds, the rule constants (negation factor and window, scope), the caution categories,
+the cue verbs' default scores, the bootstrap settings of the comparison, the definition of
+each label per target, of each lexicon category and of each narrated act (request, dispatch,
+approve, recall, condemn, sanction) with its verbs, weight and target.
+
+``docs/codebook.md`` is checked against it: the sections between ``<!-- BEGIN GENERATED: X
+-->`` and ``<!-- END GENERATED: X -->`` are rendered from the resource and the lexicon
+(:func:`render_sections`); ``python -m kzcrisis.codebook --write`` regenerates them and
+``--check`` (and tests/test_codebook.py) fails when they differ.
+
+Example::
+
+    >>> cb = load_codebook()
+    >>> cb.support_min, cb.acts["request"].weight
+    (0.2, 0.5)
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ResourceError
+from .paths import ROOT, resource
+
+__all__ = ["Act", "Codebook", "load_codebook", "render_sections", "update_markdown"]
+
+CODEBOOK_FILE = "codebook.yaml"
+DOC = ROOT / "docs" / "codebook.md"
+TARGETS = ("intervention", "protesters")
+LABELS = ("support", "caution", "oppose", "neutral")
+ACT_MODES = ("fixed", "reject")
+VERB_POLARITIES = ("endorse", "reject", "warn", "withhold")
+
+
+@dataclass(frozen=True, eq=False)
+class Act:
+    """A narrated position-taking act (``acts`` in the codebook): طلبت الحكومة المساعدة."""
+
+    name: str
+    definition: str
+    verbs: dict[str, tuple[str, ...]]  # lemma -> surface forms
+    objects: tuple[str, ...]
+    target: str
+    weight: float
+    mode: str
+    example: str
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: per-codebook caches
+class Codebook:
+    """The parsed codebook; every number the stance rules use comes from here."""
+
+    path: Path
+    support_min: float
+    oppose_max: float
+    negation_factor: float
+    negation_window: int
+    scope_words: int
+    subject_scope_words: int
+    caution_categories: frozenset[str]
+    act_object_categories: frozenset[str]
+    verb_default: dict[str, float]
+    confidence_level: float
+    n_resamples: int
+    seed: int
+    label_scores: dict[str, float]
+    labels: dict[str, dict[str, str]]
+    categories: dict[str, dict[str, Any]]
+    acts: dict[str, Act] = field(default_factory=dict)
+
+    def label_for(self, score: float, caution_cue: bool = False) -> str:
+        """The label of a score: ``cb.label_for(0.19)`` is ``neutral``, ``0.2`` support."""
+        if score >= self.support_min:
+            return "support"
+        if score <= self.oppose_max:
+            return "oppose"
+        if score < 0 or caution_cue:
+            return "caution"
+        return "neutral"
+
+
+def _get(node: Any, key: str, where: str, kind: type | tuple[type, ...]) -> Any:
+    if not isinstance(node, dict) or key not in node:
+        raise ResourceError(f"{where}: missing key {key!r}")
+    value = node[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        name = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+        raise ResourceError(f"{where}: {key!r} must be a {name}, not {value!r}")
+    return value
+
+
+def _number(node: Any, key: str, where: str, lo: float = -1.0, hi: float = 1.0) -> float:
+    value = _get(node, key, where, float)
+    if not lo <= value <= hi:
+        raise ResourceError(f"{where}: {key} = {value} outside [{lo}, {hi}]")
+    return value
+
+
+def _act(name: str, node: Any, where: str) -> Act:
+    w = f"{where}: acts.{name}"
+    verbs = {}
+    for lemma, forms in _get(node, "verbs", w, dict).items():
+        if not isinstance(forms, list) or not forms:
+            raise ResourceError(f"{w}: verbs.{lemma} must be a list of forms")
+        verbs[str(lemma).strip()] = tuple(str(f).strip() for f in forms if str(f).strip())
+    if not verbs:
+        raise ResourceError(f"{w}: no verbs")
+    target = _get(node, "target", w, str)
+    if target not in TARGETS:
+        raise ResourceError(f"{w}: target {target!r} not in {TARGETS}")
+    mode = _get(node, "mode", w, str)
+    if mode not in ACT_MODES:
+        raise ResourceError(f"{w}: mode {mode!r} not in {ACT_MODES}")
+    return Act(name, _get(node, "definition", w, str), verbs,
+               tuple(str(o).strip() for o in _get(node, "object", w, list) if str(o).strip()),
+               target, _number(node, "weight", w), mode, _get(node, "example", w, str))
+
+
+def _parse(data: Any, path: Path) -> Codebook:
+    where = str(path)
+    th = _get(data, "thresholds", where, dict)
+    rules = _get(data, "rules", where, dict)
+    cmp_ = _get(data, "comparison", where, dict)
+    support_min = _number(th, "support_min", f"{where}: thresholds")
+    oppose_max = _number(th, "oppose_max", f"{where}: thresholds")
+    if not oppose_max < 0 < support_min:
+        raise ResourceError(f"{where}: thresholds need oppose_max < 0 < support_min")
+    verb_default = {k: float(v) for k, v in _get(rules, "verb_default", f"{where}: rules",
+                                                 dict).items()}
+    if set(verb_default) != set(VERB_POLARITIES):
+        raise ResourceError(f"{where}: rules.verb_default needs exactly {VERB_POLARITIES}")
+    label_scores = {k: float(v) for k, v in _get(cmp_, "label_scores", f"{where}: comparison",
+                                                 dict).items()}
+    labels = _get(data, "labels", where, dict)
+    for lab in LABELS:
+        node = _get(labels, lab, f"{where}: labels", dict)
+        for key in ("rule", *TARGETS, "example"):
+            _get(node, key, f"{where}: labels.{lab}", str)
+    if set(labels) != set(LABELS) or set(label_scores) != set(LABELS):
+        raise ResourceError(f"{where}: labels and comparison.label_scores need exactly "
+                            f"{LABELS}")
+    categories = _get(data, "categories", where, dict)
+    for name, node in categories.items():
+        _get(node, "definition", f"{where}: categories.{name}", str)
+        _get(node, "examples", f"{where}: categories.{name}", list)
+    acts = {name: _act(name, node, where)
+            for name, node in _get(data, "acts", where, dict).items()}
+    cb = Codebook(
+        path=path, support_min=support_min, oppose_max=oppose_max,
+        negation_factor=_number(rules, "negation_factor", f"{where}: rules"),
+        negation_window=_get(rules, "negation_window", f"{where}: rules", int),
+        scope_words=_get(rules, "scope_words", f"{where}: rules", int),
+        subject_scope_words=_get(rules, "subject_scope_words", f"{where}: rules", int),
+        caution_categories=frozenset(_get(rules, "caution_categories", f"{where}: rules",
+                                          list)),
+        act_object_categories=frozenset(_get(rules, "act_object_categories",
+                                             f"{where}: rules", list)),
+        verb_default=verb_default,
+        confidence_level=_number(cmp_, "confidence_level", f"{where}: comparison", 0.5, 0.999),
+        n_resamples=_get(cmp_, "n_resamples", f"{where}: comparison", int),
+        seed=_get(cmp_, "seed", f"{where}: comparison", int),
+        label_scores=label_scores, labels=labels, categories=categories, acts=acts)
+    for lab, score in label_scores.items():
+        if cb.label_for(score, lab == "caution") != lab:
+            raise ResourceError(f"{where}: comparison.label_scores.{lab} = {score} does not "
+                                f"have the label {lab} under the thresholds")
+    return cb
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Read and check the codebook (default ``resources/codebook.yaml``); a missing key or
+    a value out of range raises ResourceError naming the file and the key."""
+    import yaml
+
+    p = Path(path) if path is not None else resource(CODEBOOK_FILE)
+    if path is None:
+        return _default()
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ResourceError(f"{p}: cannot read ({err.strerror})") from None
+    except yaml.YAMLError as err:
+        raise ResourceError(f"{p}: not valid YAML ({str(err).splitlines()[0]})") from None
+    return _parse(data, p)
+
+
+@lru_cache(maxsize=1)
+def _default() -> Codebook:
+    return load_codebook(resource(CODEBOOK_FILE))
+
+
+# --------------------------------------------------------------------------- docs
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _fmt(w: float) -> str:
+    return f"{w:+.2f}".replace("+0.00", "0")
+
+
+def render_sections(cb: Codebook | None = None, lexicon=None) -> dict[str, str]:
+    """The generated sections of docs/codebook.md: ``labels``, ``constants``,
+    ``categories`` (each lexicon category with its cue rows' targets and weights) and
+    ``acts``, as Markdown tables."""
+    from .stance import load_stance_lexicon
+
+    cb = cb or load_codebook()
+    table = (lexicon if lexicon is not None else load_stance_lexicon()).table
+    out = {}
+    rows = ["| label | rule | intervention | protesters | example |", "|---|---|---|---|---|"]
+    for lab in LABELS:
+        d = cb.labels[lab]
+        rows.append(f"| `{lab}` | {_cell(d['rule'])} | {_cell(d['intervention'])} | "
+                    f"{_cell(d['protesters'])} | {_cell(d['example'])} |")
+    out["labels"] = "\n".join(rows)
+    out["constants"] = "\n".join([
+        "| constant | value | used for |", "|---|---|---|",
+        f"| `support_min` | {cb.support_min} | score ≥ it: support |",
+        f"| `oppose_max` | {cb.oppose_max} | score ≤ it: oppose |",
+        f"| `negation_factor` | {cb.negation_factor} | a negated cue's weight is multiplied by it |",
+        f"| `negation_window` | {cb.negation_window} | words before a cue where a negator counts |",
+        f"| `scope_words` | {cb.scope_words} | words after a judgement or rejection that are its object |",
+        f"| `subject_scope_words` | {cb.subject_scope_words} | words between an act and a judgement after it that takes it as subject |",
+        f"| `caution_categories` | {', '.join(sorted(cb.caution_categories))} | a match makes a score in (oppose_max, support_min) a caution |",
+        f"| `act_object_categories` | {', '.join(sorted(cb.act_object_categories))} | cues that are a fixed act's own object, not counted again |",
+        "| `verb_default` | " + ", ".join(f"{k} {_fmt(v)}" for k, v in cb.verb_default.items())
+        + " | a cue verb's score for a target named without a weighted cue |",
+        f"| `confidence_level`, `n_resamples`, `seed` | {cb.confidence_level}, "
+        f"{cb.n_resamples}, {cb.seed} | the bootstrap interval of a group's mean score |",
+        "| `label_scores` | " + ", ".join(f"{k} {_fmt(v)}" for k, v in cb.label_scores.items())
+        + " | the score of a human code that differs from the automatic label |"])
+    rows = ["| category | definition | cues: target weight (kind) | examples |",
+            "|---|---|---|---|"]
+    for name, d in cb.categories.items():
+        cues = table[table["category"] == name]
+        desc = "; ".join(f"`{r.cue_id}`: {r.target} {_fmt(r.weight)} ({r.kind})"
+                         for r in cues.itertuples(index=False))
+        rows.append(f"| `{name}` | {_cell(d['definition'])} | {desc or '—'} | "
+                    f"{_cell('، '.join(d['examples']))} |")
+    out["categories"] = "\n".join(rows)
+    rows = ["| act | definition | target weight (mode) | verbs | object | example |",
+            "|---|---|---|---|---|---|"]
+    for a in cb.acts.values():
+        rows.append(f"| `{a.name}` | {_cell(a.definition)} | {a.target} {_fmt(a.weight)} "
+                    f"({a.mode}) | {_cell('، '.join(a.verbs))} | "
+                    f"{_cell('، '.join(a.objects)) or 'any'} | {_cell(a.example)} |")
+    out["acts"] = "\n".join(rows)
+    return out
+
+
+_BLOCK = re.compile(r"(<!-- BEGIN GENERATED: (\w+) -->\n)(.*?)(<!-- END GENERATED: \2 -->)",
+                    re.S)
+
+
+def update_markdown(text: str, sections: dict[str, str]) -> str:
+    """``text`` with every generated block replaced by its section; a block without a
+    section (or a section without a block) raises ResourceError."""
+    found = set()
+
+    def repl(m: re.Match) -> str:
+        name = m.group(2)
+        if name not in sections:
+            raise ResourceError(f"{DOC}: unknown generated section {name!r}")
+        found.add(name)
+        return f"{m.group(1)}{sections[name]}\n{m.group(4)}"
+
+    new = _BLOCK.sub(repl, text)
+    if set(sections) - found:
+        raise ResourceError(f"{DOC}: no generated block for {sorted(set(sections) - found)}")
+    return new
+
+
+def check_categories(cb: Codebook | None = None, lexicon=None) -> None:
+    """Every category of the stance lexicon must be defined in the codebook."""
+    from .stance import load_stance_lexicon
+
+    cb = cb or load_codebook()
+    table = (lexicon if lexicon is not None else load_stance_lexicon()).table
+    missing = sorted(set(table["category"]) - set(cb.categories))
+    if missing:
+        raise ResourceError(f"{cb.path}: categories {missing} of the stance lexicon are not "
+                            f"defined (add them under categories:)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kzcrisis.codebook --check|--write``."""
+    parser = argparse.ArgumentParser(prog="python -m kzcrisis.codebook")
+    parser.add_argument("--write", action="store_true", help="regenerate docs/codebook.md")
+    args = parser.parse_args(argv)
+    try:
+        check_categories()
+        text = DOC.read_text(encoding="utf-8")
+        new = update_markdown(text, render_sections())
+    except ResourceError as err:
+        print(f"kzcrisis: error: {err}", file=sys.stderr)
+        return 2
+    if args.write:
+        DOC.write_text(new, encoding="utf-8")
+        return 0
+    if new != text:
+        print(f"kzcrisis: error: {DOC} differs from {resource(CODEBOOK_FILE)}; run "
+              "python -m kzcrisis.codebook --write", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
