@@ -116,7 +116,18 @@ def surface_forms() -> dict[str, str]:
     VERB."""
     from .statements import load_cues
 
-    return {r.folded: r.lemma for r in load_cues().itertuples()}
+    out = {_fold(f): v for v in {c.verb for rows in load_cue_lemmas().values() for c in rows
+                                 if c.pos == "VERB"} for f in perfective_forms(v)}
+    out.update({r.folded: r.lemma for r in load_cues().itertuples()})
+    return out
+
+
+def perfective_forms(verb: str) -> list[str]:
+    """Third-person perfective forms of a verb lemma: ``أكد`` -> أكد، أكدت، أكدوا، أكدا،
+    أكدتا; a final ى/ا (``أبدى``، ``دعا``) is dropped before ت/وا (أبدت، دعت، دعوا)."""
+    stem = verb[:-1] if verb[-1:] in "ىا" else verb
+    return list(dict.fromkeys([verb, stem + "ت", stem + "وا", verb + "ا" if stem == verb else verb,
+                               stem + "تا"]))
 
 
 def match_cue(w: Word, lexicon: dict[str, list[Cue]]) -> tuple[Cue, str] | None:
@@ -278,6 +289,41 @@ def rule_relay(c: Claim, before: list[Claim]) -> bool:
     return False
 
 
+_STOP_CASES = {"في", "خلال", "عبر", "امام", "لدي", "عقب", "بعد", "قبل", "اثناء"}
+
+
+def _vso_extent(c: Claim, ids: list[int]) -> list[int]:
+    """A subject right after a speech verb, continued up to where the reported part starts:
+    ``وقال المتحدث باسم الرئيس الأول نور سلطان نزارباييف، أيدوس أوكيباي، إن`` -> the whole
+    name, whatever the parser attached ``باسم`` to. Stops at a complementizer, a colon or
+    quotation mark, a channel or time phrase (``في بيان``، ``خلال``), a ل addressee
+    (``للصحفيين``) and a clause-level comma; at most 16 words."""
+    tree = c.sent.tree
+    if c.cue.cls != "speech" or not ids or min(ids) != c.cue_word.id + 1:
+        return ids
+    comps = grammar.words("complementizer")
+    out = list(ids)
+    i = max(ids) + 1
+    while i in tree.words and len(out) < 16:
+        w = tree.words[i]
+        f = _fold(w.text)
+        if f in comps or w.text in (":", "«", '"', "“", ".", "؛", ";") or w.rel in ("ccomp", "mark"):
+            break
+        if w.upos == "ADP" and (f in _STOP_CASES or (f == "ل" and "li" in c.cue.frames)):
+            break
+        if w.upos == "PUNCT":
+            nxt = tree.words.get(i + 1)
+            if w.text not in "،," or nxt is None or _fold(nxt.text) in comps:
+                break
+            i += 1
+            continue
+        if w.upos not in ("NOUN", "PROPN", "ADJ", "X", "ADP", "NUM", "DET"):
+            break
+        out.append(i)
+        i += 1
+    return sorted(out)
+
+
 def rule_subject(c: Claim, before: list[Claim]) -> bool:
     """``وقال وزير الخارجية التركي مولود جاووش أوغلو إن ...`` / ``الرئيس الفرنسي قال``: the
     nsubj of an active cue, with its whole noun phrase."""
@@ -295,7 +341,7 @@ def rule_subject(c: Claim, before: list[Claim]) -> bool:
         c.speaker_ids, c.speaker_rule = _phrase(c.sent, head, stop=c.cue_word.id), "relative"
         c.speaker_ids = [i for i in c.speaker_ids if i < best.id] or [head.id]
         return True
-    c.speaker_ids, c.speaker_rule = _phrase(c.sent, best), "subject"
+    c.speaker_ids, c.speaker_rule = _vso_extent(c, _phrase(c.sent, best)), "subject"
     return True
 
 
@@ -309,7 +355,7 @@ def rule_vso(c: Claim, before: list[Claim]) -> bool:
     if nxt is None or nxt.upos not in ("PROPN", "NOUN", "X") or nxt.rel in ("case", "obl") \
             or _fold(nxt.text) in grammar.words("complementizer"):
         return False
-    c.speaker_ids, c.speaker_rule = _phrase(c.sent, nxt), "vso"
+    c.speaker_ids, c.speaker_rule = _vso_extent(c, _phrase(c.sent, nxt)), "vso"
     return True
 
 
@@ -404,7 +450,7 @@ def rule_continuation(c: Claim, before: list[Claim]) -> bool:
 
 #: the speaker rules, in the order they are tried
 SPEAKER_RULES: list[Callable[[Claim, list[Claim]], bool]] = [
-    rule_relay, rule_subject, rule_kana, rule_topic, rule_conj, rule_participle, rule_passive,
+    rule_relay, rule_kana, rule_subject, rule_topic, rule_conj, rule_participle, rule_passive,
     rule_vso, rule_continuation]
 
 
@@ -449,7 +495,14 @@ def content_quote(c: Claim, qs: list[tuple[int, int]]) -> bool:
 def content_ccomp(c: Claim) -> bool:
     """``أكد أن القوات ستنسحب``: the clausal complement, without its complementizer."""
     tree = c.sent.tree
+    comps = grammar.words("complementizer")
     for kid in tree.kids(c.cue_word.id, "ccomp"):
+        if kid.id < c.cue_word.id:
+            continue
+        between = [tree.words[i] for i in range(c.cue_word.id + 1, kid.id) if i in tree.words]
+        if not (tree.kids(kid.id, "mark") or any(_fold(w.text) in comps or w.text == ":"
+                                                   for w in between)):
+            continue  # تتابع التطورات: an object mistaken for a clause is no reported speech
         ids = tree.subtree(kid.id)
         # the complementizer and what shares its token (إنه = إن + ه) are not content
         mark_tokens = {m.token_id for m in tree.kids(kid.id, "mark")}
@@ -580,6 +633,43 @@ def _negator(c: Claim) -> str:
 # ------------------------------------------------------------------------ linking
 
 
+@lru_cache(maxsize=1)
+def _nisba_groups() -> dict[str, str]:
+    """``folded nisba word -> group`` of every state (``التركي``, ``الأرمينية`` ...)."""
+    from .actors import load_actors
+
+    d = load_actors()
+    out: dict[str, str] = {}
+    for row in d.aliases.to_dict("records"):
+        if row["kind"] == "nisba" and " " not in row["alias"].strip():
+            try:
+                out[_fold(row["alias"])] = d.info(row["target"])["group"]
+            except Exception:  # noqa: BLE001 (an alias of an unknown target: skip it)
+                continue
+    return out
+
+
+def _link_phrase(text: str) -> tuple[str, str, str]:
+    """A speaker phrase with no mention inside, read on its own by the actor base
+    (:func:`kzcrisis.actors.link_phrase`): the actor when all its matches share one group
+    (``الممثل الأعلى ... في الاتحاد الأوروبي جوزيب بوريل`` -> the person, EU), else the state
+    of a nisba adjective in it (``محافظ البنك المركزي التركي`` -> TUR)."""
+    from .actors import load_actors
+
+    d = load_actors()
+    matches = [m for m in d.match(text, None) if d.info(m.actor_id)["type"] != "place"]
+    groups = {d.info(m.actor_id)["group"] for m in matches}
+    if len(groups) == 1 and "" not in groups:
+        person = [m for m in matches if d.info(m.actor_id)["type"] == "person"]
+        best = max(person or matches, key=lambda m: m.end - m.start)
+        return best.actor_id, groups.pop(), "phrase"
+    if not matches:
+        nisbas = {_nisba_groups().get(_fold(w)) for w in re.findall(r"\w+", text)} - {None}
+        if len(nisbas) == 1:
+            return "", nisbas.pop(), "nisba"
+    return "", "", ""
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -609,7 +699,14 @@ def link(c: Claim, mentions: list[Mention], before: list[dict]) -> tuple[str, st
                                              m.start))[0]
         return best.actor_id, best.group, "inside"
     if c.inherited is not None:
+        parent = next((r for r in reversed(before) if r.get("_claim") is c.inherited), None)
+        if parent is not None and parent["group"]:
+            return parent["speaker_actor_id"], parent["group"], "inherited"
         return "", "", "none"
+    phrase = c.sent.text[s:e]
+    actor, group, how = _link_phrase(phrase)
+    if group:
+        return actor, group, how  # محافظ البنك المركزي التركي: the nisba names the state
     if head is not None and len(c.speaker_ids) <= 2:
         key = _fold(head.lemma or head.text)
         for prev in reversed(before):
@@ -619,6 +716,19 @@ def link(c: Claim, mentions: list[Mention], before: list[dict]) -> tuple[str, st
 
 
 # ------------------------------------------------------------------------ per document
+
+
+def _nested_without_frame(c: Claim, before: list[Claim]) -> bool:
+    """A verb inside another claim's content is reported, not reporting (``قال إن روما تتابع
+    التطورات``), unless it opens a clause or quotation of its own (``قال إن الوزير أكد أن``)."""
+    pos = c.sent.offsets[c.cue_word.id][0]
+    inside = any(b.content and b.sent is c.sent and b.content[0] <= pos < b.content[1]
+                 for b in before)
+    if not inside:
+        return False
+    nxt = [c.sent.tree.words.get(c.cue_word.id + k) for k in range(1, 10)]
+    return not any(w is not None and (_fold(w.text) in grammar.words("complementizer")
+                                      or w.text in (":", "«", "“")) for w in nxt)
 
 
 def _in_channel(sent: Sent, w: Word) -> bool:
@@ -655,6 +765,8 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
         if _in_channel(sent, w):
             continue  # في بيان نقلته الخدمة الصحفية: the verb belongs to the channel
         c = Claim(sent, w, cue)
+        if _nested_without_frame(c, before + out):
+            continue
         for rule in SPEAKER_RULES:
             if rule(c, before + out):
                 break
@@ -667,6 +779,23 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
         channel_and_addressee(c)
         out.append(c)
     return out
+
+
+def _marker_entry(text: str, start: int) -> str:
+    """The grammar entry a source marker spells at ``start`` (a leading و/ف dropped), the
+    longest first: ``ووفقاً لـ`` -> ``وفقاً لـ``; ``وبحسب`` -> ``بحسب``."""
+    from .paths import resource as _res
+
+    rows = read_resource_csv(_res(grammar.GRAMMAR_FILE), ["word", "class"])
+    entries = sorted({r["word"] for _l, r in rows if r["class"] == "source_marker"},
+                     key=lambda w: -len(w))
+    here = _fold(text[start:start + 40])
+    for cand in (here, here[1:] if here[:1] in "وف" else here):
+        for entry in entries:
+            key = _fold(entry)
+            if cand.startswith(key) or (key.endswith(" ل") and cand.startswith(key[:-2] + " ل")):
+                return entry
+    return text[start:start + 10].split()[0]
 
 
 def _marker_claims(sent: Sent, mentions: list[Mention], claims: list[Claim]) -> list[dict]:
@@ -690,20 +819,20 @@ def _marker_claims(sent: Sent, mentions: list[Mention], claims: list[Claim]) -> 
         ms, _ = sent.offsets[w.id]
         inside = [m for m in mentions if m.start >= s and m.end <= e]
         same = [c for c in claims if c.sent is sent]
-        if not inside or same:
-            # no actor (بحسب الدستور), or the sentence has its own cue (وحسب وكالة شينخوا،
-            # فإن الرئيس ... أشاد): the marker is the source of the sentence's claims
-            for c in same:
-                c.channel.append(sent.text[ms:e])
-            continue
+        for c in same:  # the source of the sentence's own claims (وحسب وكالة شينخوا، فإن ...)
+            c.channel.append(sent.text[ms:e])
+        if not inside:
+            continue  # بحسب الدستور: no speaking actor, no statement
         before_txt = sent.text[sent.start:ms].strip(" ،,")
         after_txt = sent.text[e:sent.end]
         content = (e, sent.end) if len(after_txt.split()) >= 2 else (sent.start, ms)
         if len(before_txt.split()) < 2 and content == (sent.start, ms):
             continue
         m = sorted(inside, key=lambda m: -(m.end - m.start))[0]
-        out.append({"speaker": (s, e), "actor": m, "content": content, "cue": sent.text[ms:sent.offsets[w.id][1]],
-                    "lemma": w.text})
+        tok_s = sent.tree.words[w.id].start
+        out.append({"speaker": (s, e), "actor": m, "content": content,
+                    "cue": sent.text[tok_s:sent.offsets[w.id][1]],
+                    "lemma": _marker_entry(sent.text, tok_s)})
     return out
 
 
@@ -726,6 +855,7 @@ def attribute_document(doc_id: str, text: str, trees: list[Tree], mentions: list
             claims.append(c)
             actor, group, link_rule = link(c, mentions, rows)
             rows.append(_row(doc_id, text, c, actor, group, link_rule, entities))
+            rows[-1]["_claim"] = c
         for m in markers:
             cs, ce = _trim(text, *m["content"])
             if ce <= cs:

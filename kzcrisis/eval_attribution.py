@@ -87,7 +87,8 @@ def score_styles(path: str | Path | None = None, models: str = "embedded") -> di
         tp += sum((gp & pp).values())
         n_pred += sum(pp.values())
         n_gold += sum(gp.values())
-        outside += int((~p.link_rule.isin(["inside", "office", "none", "surface"])).sum())
+        outside += int((~p.link_rule.isin(["inside", "office", "phrase", "nisba", "inherited", "none",
+                                           "surface"])).sum())
         text = clean[item]
         used: set[int] = set()
         for row in g.itertuples():

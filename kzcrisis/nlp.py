@@ -195,9 +195,20 @@ def clitic_veto(token: str, freq: dict[str, int]) -> str | tuple[str, bool]:
     """
     if len(token) < 4 or token[0] not in _PROCLITIC_LETTERS or not set(token) <= _ARABIC_WORD:
         return token, True
-    if _rest_is_word(token, freq):
+    if _rest_is_word(token, freq) or _preposition_with_pronoun(token):
         return token, True
     return token
+
+
+#: prepositions that take pronoun suffixes (فيها، عليه، لديهم): a first letter ف/ل/ب/ك/و of
+#: these is the word's own, but the token is still two words
+_PREPOSITIONS = ("في", "على", "علي", "لدى", "لدي", "إلى", "إلي", "الي", "عن", "من", "مع",
+                 "بين", "لكن", "كل", "بعض", "ضد", "لأن", "وراء", "فوق", "قبل", "بعد")
+
+
+def _preposition_with_pronoun(token: str) -> bool:
+    """``فيها`` = في + ها, ``لديه`` = لدى + ه: let the MWT model split the suffix."""
+    return any(token.endswith(suf) and token[:-len(suf)] in _PREPOSITIONS for suf in _SUFFIXES)
 
 
 class CliticVeto:

@@ -1049,6 +1049,7 @@ def _from_parse(docs: pd.DataFrame, annotation, mentions: pd.DataFrame | None,
         n[r["doc_id"]] = n.get(r["doc_id"], 0) + 1
         r["statement_id"] = f"{r['doc_id']}:s{n[r['doc_id']]:03d}"
         r.pop("_head", None)
+        r.pop("_claim", None)
     return _finish_table(pd.DataFrame(rows, columns=[c for c in schemas.STATEMENTS
                                                      if c not in ("raw_start", "raw_end")]), docs)
 

@@ -425,7 +425,8 @@ FREQ = {"وقال": 12000, "قال": 5800, "وزارة": 6300, "لبنان": 900
     ("للانضمام", ("للانضمام", True)),     # ل + الانضمام written لل
     ("بقوله", ("بقوله", True)),           # قول + ه
     ("وأضاف", ("وأضاف", True)),           # وأضاف is 10x أضاف, but أضاف is common itself
-    ("لديها", "لديها"),
+    ("لديها", ("لديها", True)),           # لدى + ها: a preposition takes the suffix
+    ("فيها", ("فيها", True)),
     ("ولي", ("ولي", True)),              # too short to judge: the model decides
     ("Blinken", ("Blinken", True)),
 ])

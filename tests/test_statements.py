@@ -92,7 +92,8 @@ EXPECT = [
      "وزارة الداخلية"),
     ("relay", 0, "KAZ", "نقل", "indirect", "اعتقلت أكثر", "إنترفاكس", "", "وزارة الداخلية"),
     ("participle_object", 0, "EU", "طالب", "indirect", "احترام حق التظاهر", "", "السلطات", ""),
-    # a source marker before a claim with its own cue is that claim's channel, not a claim
+    # a source marker naming an actor is a claim and the source (channel) of the sentence's own
+    ("nested_source", 0, "MEDIA", "حسب", "indirect", "أشاد", "", "", "شينخوا"),
     ("nested_source", 0, "CHN", "أشاد", "indirect", "الإجراءات", "شينخوا", "", "شي جين بينغ"),
     ("summit_channel", 0, "RUS", "قال", "indirect", "المهمة مؤقتة", "قمة افتراضية", "", "بوتين"),
 ]

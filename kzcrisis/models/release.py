@@ -5,8 +5,12 @@ A model file that differs from these is refused unless --trust-models:
 checksums.sha256 beside the models proves integrity, this module authenticity.
 """
 SHA256: dict[str, str] = {
-    "ar_mwt.pt": "b31f362148a3d27ce5ff5a3b84f5cbe74ebb56b9f9a74a770a8054e61a248c50",
-    "ar_ner.pt": "f55ae0a59f5cbb239233fe1a439be6396a4e8406f48e97066139443fed32fb6d",
-    "ar_pretrain.pt": "5286552fc957b1d91a70aa450bded7bd727599431ef1c4b9f71cb8cba3a00f51",
-    "ar_tokenizer.pt": "b51c5c22e8cc985af3890d26f3ddac790113ab2530374b191721a29f2bbf7715",
+    "ar_depparse.pt": "0f8510ea8371d0b09356f3d05dea16b440ee2b4cad7379e734c16f7a7f905b08",
+    "ar_lemma.pt": "0f209c4628c9a8de218bb6fc1d82dd44ce090d1d10929623d91a1b0e732aba48",
+    "ar_mwt.pt": "0f43f2e8fcfc477b7ab092f453c34a4f279c98b6b0232c76bf10e10355cced66",
+    "ar_ner.pt": "3a012968f517a77bb7ab750e8c5e8071c154695e5447c4aec3bbdf45633cb3a3",
+    "ar_pos.pt": "fbb258f30d1398545db726e75b646ef5d7faa5930cdea92000a80e37e96539f5",
+    "ar_pretrain.pt": "f5d949a60e51597b904333333873680bcfdacd440d32cd70080dd25ea50c6e6d",
+    "ar_tokenizer.pt": "206507ea43b87c0736527ed7228c46b00f6e36646f06508e46651d5ffad6dc54",
+    "ar_word_freq.tsv": "60bb2edfe2740f98ce0fdeb31d2c23bbe2d125e74b48448c38ceaad82ef7f5ef",
 }
