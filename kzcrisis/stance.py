@@ -329,16 +329,35 @@ def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | 
     return pd.DataFrame(out, columns=schemas.STANCE)
 
 
+#: The comparison's group for statements whose speaker has no group.
+UNRESOLVED = "UNRESOLVED"
+
+
 def compare_stance(stance: pd.DataFrame, groups: tuple[str, ...] | list[str] | None = (
-        "UN", "CHN", "USA", "CSTO")) -> pd.DataFrame:
+        "UN", "CHN", "USA", "CSTO"), unresolved: bool = True) -> pd.DataFrame:
     """Mean stance per document, group and target, plus ``doc_id == "ALL"`` rows for the
-    corpus (``schemas.STANCE_COMPARISON``); ``groups=None`` keeps every group present."""
+    corpus (``schemas.STANCE_COMPARISON``); ``groups=None`` keeps every group present.
+
+    Statements whose speaker has no group (not in the actor dictionary; see
+    ``candidates.csv``) are compared as the group ``UNRESOLVED``, after the others, rather
+    than silently left out; ``unresolved=False`` leaves them out.
+
+    >>> st = pd.DataFrame({"statement_id": ["s1", "s2"], "doc_id": ["d", "d"],
+    ...                    "group": ["CHN", ""], "target": ["intervention"] * 2,
+    ...                    "label": ["support", "oppose"], "score": [0.7, -0.7],
+    ...                    "evidence": ["ندعم", "نرفض"]})
+    >>> compare_stance(st)[["doc_id", "group", "label"]].values.tolist()
+    [['d', 'CHN', 'support'], ['d', 'UNRESOLVED', 'oppose'], ['ALL', 'CHN', 'support'], ['ALL', 'UNRESOLVED', 'oppose']]
+    """
     if not isinstance(stance, pd.DataFrame) or not set(schemas.STANCE) <= set(stance.columns):
         raise KzError("compare_stance expects the stance table from kz.code_stance")
     df = stance.copy()
     df["group"] = df["group"].fillna("").astype(str)
+    df["group"] = df["group"].where(df["group"] != "", UNRESOLVED if unresolved else "")
     df = df[df["group"] != ""]
-    order = list(groups) if groups is not None else sorted(df["group"].unique())
+    order = list(groups) if groups is not None else sorted(set(df["group"]) - {UNRESOLVED})
+    if unresolved and UNRESOLVED not in order:
+        order.append(UNRESOLVED)
     df = df[df["group"].isin(order)]
     df["doc_id"] = df["doc_id"].astype(str)
     rank = {(g, t): (i, j) for i, g in enumerate(order) for j, t in enumerate(TARGETS)}
