@@ -683,6 +683,7 @@ def run(path: str | Path | pd.DataFrame, out: str | Path, figures: bool = False,
     actors = cooc = None
     stance_parts = []
     n_unresolved = 0
+    extra_cols: list[str] = []
     csv_paths = {name: tables_dir / f".{name}.csv.partial" for name in PER_DOC}
     for path_ in csv_paths.values():
         path_.unlink(missing_ok=True)
@@ -699,6 +700,7 @@ def run(path: str | Path | pd.DataFrame, out: str | Path, figures: bool = False,
             _write_partition(table, parquet_dir / name, index)
             counts[name] += len(table)
         n_unresolved += _unresolved(tables["statements"])
+        extra_cols = [c for c in tables["documents"].columns if c not in PER_DOC["documents"]]
         # corpus-level tables are reduced as chunks arrive, so they never grow with the corpus
         actors = aggregate_actors([t for t in (actors, tables["actors"]) if t is not None])
         cooc = aggregate_cooccurrence([t for t in (cooc, tables["cooccurrence"])
@@ -722,6 +724,7 @@ def run(path: str | Path | pd.DataFrame, out: str | Path, figures: bool = False,
     manifest["unresolved_speakers"] = {"n_statements": n_unresolved,
                                        "note": unresolved_note(n_unresolved)}
     write_manifest(manifest, out / "manifest.json")
+    write_datapackage(out / "datapackage.json", {"documents": extra_cols})
     if collector is not None:
         draw_figures(collector.results(report, opts, corpus), out)
     return manifest
@@ -735,6 +738,20 @@ def _listed(metadata_columns: Any) -> list[str] | None:
     if isinstance(metadata_columns, str):
         return [m.strip() for m in metadata_columns.split(",") if m.strip()]
     return [str(m) for m in metadata_columns]
+
+
+def write_datapackage(path: Path, extra: dict[str, list[str]] | None = None) -> Path:
+    """Write the data dictionary of the tables (a Frictionless Data Package) beside them.
+
+    >>> write_datapackage(Path("results/datapackage.json"))          # doctest: +SKIP
+    PosixPath('results/datapackage.json')
+    """
+    package = schemas.data_package({name: {**PER_DOC, **CORPUS}[name] for name in TABLE_ORDER},
+                                   extra)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(dumps(package), encoding="utf-8")
+    tmp.replace(path)
+    return path
 
 
 def write_figures(path: str | Path, out: str | Path, **settings: Any) -> list[Path]:
