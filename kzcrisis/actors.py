@@ -147,6 +147,7 @@ class ActorDictionary:
     _holders: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
         default_factory=dict, repr=False)
     _offices: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    _office_ar: dict[str, str] = field(default_factory=dict, repr=False)
     _treaty_orgs: set[str] = field(default_factory=set, repr=False)
 
     # --- construction -------------------------------------------------------------------
@@ -170,6 +171,8 @@ class ActorDictionary:
             if row["kind"] in ("body", "office"):
                 label, parent = self._offices.get(row["target"], ("", ""))
                 self._offices[row["target"]] = (label or row["label_en"], parent or row["parent"])
+                # the slot's first alias, as written, names derived bodies in Arabic
+                self._office_ar.setdefault(row["target"], row["alias"].strip())
         self._build()
 
     def _owner_of(self, actor_id: str) -> str:
@@ -495,7 +498,8 @@ class ActorDictionary:
             label = self._offices.get(slot, ("", ""))[0] or slot.replace("_", " ")
             self._info[derived] = {
                 "actor_id": derived, "name_en": f"{row['name_en']}: {label}",
-                "name_ar": f"{row['name_ar']}: {label}", "type": SLOT_TYPES.get(slot, "body"),
+                "name_ar": _derived_name_ar(self._office_ar.get(slot, ""), row["name_ar"]),
+                "type": SLOT_TYPES.get(slot, "body"),
                 "parent_id": owner, "group": row["group"], "wikidata": "", "slot": slot,
                 "note": "derived from a composite (not in actors.csv)"}
         return derived if derived in self._info else owner
@@ -595,6 +599,16 @@ def _modifies_previous_noun(folded: str, h: _Hit) -> bool:
     prev = folded[:h.start - 1].rsplit(None, 1)[-1] if folded[:h.start - 1].strip() else ""
     prev = prev.lstrip("وف")
     return len(prev) > 3 and prev.startswith(_AL) and prev[-1].isalpha()
+
+
+def _derived_name_ar(body_ar: str, owner_ar: str) -> str:
+    """The Arabic name of a derived body, all in Arabic: the body in construct with its
+    owner ("وزارة الخارجية" + "إيران" -> "وزارة خارجية إيران"), or "BODY (OWNER)" where the
+    body has no construct form ("الإدارة الرئاسية (إيران)")."""
+    if not body_ar:
+        return owner_ar
+    construct = _construct_form(body_ar)
+    return f"{construct} {owner_ar}" if construct else f"{body_ar} ({owner_ar})"
 
 
 def _construct_form(folded: str) -> str:
