@@ -514,14 +514,15 @@ def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = 
         nx.draw_networkx_nodes(graph, pos, ax=ax, nodelist=nodes, node_size=sizes,
                                node_color=[colors.get(graph.nodes[n]["group"], UNCODED_COLOR)
                                            for n in nodes], edgecolors="white")
+        texts = []
         for n in nodes:
             data = graph.nodes[n]
             en = data["name_en"] if labels != "en" else data["name_en"].split(" (")[0]
             parts = {"both": (ar_label(data["name_ar"]), en), "en": (en,),
                      "ar": (ar_label(data["name_ar"]) or en,)}[labels]
-            ax.annotate("\n".join(x for x in parts if x), pos[n], xytext=(0, -9),
-                        textcoords="offset points", ha="center", va="top", fontsize=6.5,
-                        path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
+            texts.append(ax.text(*pos[n], "\n".join(x for x in parts if x), ha="center",
+                                 va="center", fontsize=6.5, zorder=5, path_effects=[
+                                     patheffects.withStroke(linewidth=2, foreground="white")]))
         ax.legend(handles=[Patch(facecolor=c, label=g or "—") for g, c in colors.items()],
                   title="group", loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7,
                   title_fontsize=7, frameon=False)
@@ -529,7 +530,26 @@ def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = 
         ax.margins(0.12)
         ax.set_aspect("equal", adjustable="datalim")
         ax.set_axis_off()
+        _repel_labels(ax, texts, np.array([pos[n] for n in nodes]))
     return ax
+
+
+def _repel_labels(ax: Axes, texts: list, points: np.ndarray) -> None:
+    """Move network labels apart and off the nodes (adjustText), each tied to its node by a
+    thin line when it had to move. Deterministic: a fixed number of iterations, no clock."""
+    from adjustText import adjust_text
+
+    if not texts:
+        return
+    # start each label just below its node: most need no move at all
+    for text, (x, y) in zip(texts, points, strict=True):
+        text.set_position((x, y))
+        text.set_va("top")
+    ax.figure.canvas.draw()  # text extents need a renderer
+    adjust_text(texts, x=points[:, 0], y=points[:, 1], ax=ax, iter_lim=400,
+                expand=(1.08, 1.25), force_text=(0.3, 0.5), force_static=(0.2, 0.4),
+                ensure_inside_axes=True, min_arrow_len=4,
+                arrowprops={"arrowstyle": "-", "color": "0.55", "lw": 0.5})
 
 
 # --------------------------------------------------------------------------- 4. sequence
@@ -623,8 +643,12 @@ def plot_framing(framing: pd.DataFrame, ax: Axes | None = None, *, doc_id: str |
     """Heatmap of framing-term counts: rows = terms (by target), columns = speaker groups.
 
     Counts are summed over documents unless ``doc_id`` is given; the narrator (text outside
-    statements) is the last column. ``term_labels`` maps term_id to a display label (e.g. the
-    Arabic term); by default the term_id is shown.
+    statements) is the last column. Rows are named in Arabic and English: ``term_labels``
+    maps term_id to the Arabic label, by default the term's first form in the framing
+    lexicon ("إرهابي (terrorists, criminalising)"). The colour bar counts uses, in whole
+    numbers.
+
+    >>> ax = plot_framing(kz.framing_terms(docs, statements, mentions))  # doctest: +SKIP
     """
     table = _require(framing, schemas.FRAMING, "framing")
     with use_style():
@@ -658,13 +682,40 @@ def plot_framing(framing: pd.DataFrame, ax: Axes | None = None, *, doc_id: str |
                 ax.axhline(i - 0.5, color="0.3", linewidth=1)
         ax.set_xticks(range(len(groups)))
         ax.set_xticklabels([ar_label(g) for g in groups], rotation=45, ha="right")
+        names = term_names() if term_labels is None else dict(term_labels)
         ax.set_yticks(range(len(counts)))
-        ax.set_yticklabels([f"{ar_label((term_labels or {}).get(term, term))} "
-                            f"({target}, {term_class})" if term_class else
-                            f"{ar_label((term_labels or {}).get(term, term))} ({target})"
-                            for target, term_class, term in counts.index], fontsize=8)
+        ax.set_yticklabels([bilingual(names.get(term, ""), ", ".join(
+            x for x in (term.replace("_", " "), term_class) if x))
+            for _, term_class, term in counts.index], fontsize=8)
+        # each target's block of rows is named once, at its right
+        for target in dict.fromkeys(targets):
+            rows = [i for i, t in enumerate(targets) if t == target]
+            ax.text(1.01, (rows[0] + rows[-1]) / 2, target, rotation=270, ha="left",
+                    va="center", fontsize=8, color="0.3",
+                    transform=ax.get_yaxis_transform())
         ax.set_xlabel("speaker group")
         ax.set_title("Framing terms by speaker group")
-        ax.figure.colorbar(image, ax=ax, label="uses", shrink=0.8)
+        bar = ax.figure.colorbar(image, ax=ax, label="uses", shrink=0.8, pad=0.06)
+        from matplotlib.ticker import MaxNLocator
+
+        bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole numbers
         ax.spines[:].set_visible(False)
     return ax
+
+
+@functools.cache
+def term_names() -> dict[str, str]:
+    """term_id -> an Arabic name for it from the framing lexicon (the heatmap's row names):
+    its first plain form, else its first form with the gaps (``*``) closed.
+
+    >>> term_names()["terrorists"], term_names()["rioters"]
+    ('إرهابي', 'مشاغبين')
+    """
+    from .framing import load_framing_terms
+
+    names = {}
+    for r in load_framing_terms().table.itertuples(index=False):
+        forms = [f.strip() for f in r.forms.split("|") if f.strip()]
+        plain = [f for f in forms if "*" not in f]
+        names[r.term_id] = plain[0] if plain else " ".join(forms[0].replace("*", " ").split())
+    return names
