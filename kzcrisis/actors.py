@@ -135,7 +135,12 @@ class _Cand:
 @dataclass
 class ActorDictionary:
     """The curated dictionary and its matcher. ``match`` depends only on its arguments (derived
-    ``OWNER_SLOT`` actors are memoised in ``info``, which does not change any result)."""
+    ``OWNER_SLOT`` actors are memoised in ``info``, which does not change any result).
+
+    >>> d = load_actors()
+    >>> [(m.surface, m.actor_id) for m in d.match("قالت وزارة الخارجية الصينية", "2022-01-07")]
+    [('وزارة الخارجية الصينية', 'CHN_MFA')]
+    """
 
     actors: pd.DataFrame
     aliases: pd.DataFrame
@@ -701,6 +706,10 @@ def load_actors(path: str | Path | None = None, aliases_path: str | Path | None 
     ``default_country`` owns bare body nouns marked ``*`` in the aliases ("الجيش",
     "السلطات المحلية"): the host state of the crisis. A malformed row raises ResourceError
     naming file and line.
+
+    >>> d = load_actors()
+    >>> d.info("KAZ")["name_ar"]
+    'كازاخستان'
     """
     a_path = Path(path) if path is not None else resource(ACTORS_FILE)
     l_path = Path(aliases_path) if aliases_path is not None else resource(ALIASES_FILE)
@@ -806,7 +815,11 @@ def _check_roles(path: Path, rows: list, ids: dict, aliases: list) -> list[dict[
 @dataclass
 class ActorTables:
     """Result of :func:`extract_actors` (columns: ``schemas.MENTIONS``, ``ACTORS``,
-    ``COOCCURRENCE``, ``CANDIDATES``)."""
+    ``COOCCURRENCE``, ``CANDIDATES``).
+
+    >>> tables = extract_actors(docs, annotation)        # doctest: +SKIP
+    >>> tables.mentions[["surface", "actor_id", "method"]]  # doctest: +SKIP
+    """
 
     mentions: pd.DataFrame
     actors: pd.DataFrame
@@ -857,6 +870,10 @@ def extract_actors(docs: pd.DataFrame, annotation: Any = None,
     it) and ``provenance`` (from ``clean_corpus``; gives raw offsets, else they are missing).
     ``annotation`` is a ``kzcrisis.nlp.Annotation`` (sentences give ``sent_id``; PER/ORG/LOC
     entities are linked to actors, unmatched ones become ``candidates``); None skips NER.
+
+    >>> docs, _ = kz.clean_corpus(kz.load_corpus("data/raw"))    # doctest: +SKIP
+    >>> tables = extract_actors(docs, kz.annotate(docs))          # doctest: +SKIP
+    >>> tables.mentions.groupby("group").size()                   # doctest: +SKIP
     """
     if not isinstance(docs, pd.DataFrame):
         raise KzError(f"extract_actors expects a documents DataFrame, not {type(docs).__name__}")

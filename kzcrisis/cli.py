@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="corpus the notebooks analyse instead of data/raw (their "
                     "'parameters' cell)")
     nb.add_argument("--out", default=None, help="output folder (default reports/notebooks)")
+    nb.add_argument("--folder", default=None, help=argparse.SUPPRESS)  # tests: other notebooks
     nb.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     return parser
 
@@ -126,7 +127,8 @@ def _notebooks(args: argparse.Namespace) -> int:
     from .notebooks import main as notebooks_main
 
     argv = [*(["--corpus", args.corpus] if args.corpus else []),
-            *(["--out", args.out] if args.out else [])]
+            *(["--out", args.out] if args.out else []),
+            *(["--folder", args.folder] if args.folder else [])]
     try:
         return notebooks_main(argv)
     except KzError as err:

@@ -113,6 +113,9 @@ def ar_label(text: Any, native: bool | None = None) -> str:
     ``native=None`` asks :func:`native_shaping`; ``native=False`` forces the legacy path
     (arabic-reshaper + python-bidi) for renderers without shaping. Text without Arabic letters,
     and missing values (None/NaN, given as ""), are returned as plain strings.
+
+    >>> ar_label("RUS"), ar_label(None)
+    ('RUS', '')
     """
     if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
         return ""
@@ -168,7 +171,11 @@ def style_rc() -> dict[str, Any]:
 
 @contextlib.contextmanager
 def use_style() -> Iterator[None]:
-    """Context manager applying :func:`style_rc` (restores the previous rcParams on exit)."""
+    """Context manager applying :func:`style_rc` (restores the previous rcParams on exit).
+
+    >>> with use_style():                                   # doctest: +SKIP
+    ...     fig, ax = plt.subplots(); plot_mentions(results.actors, ax=ax)
+    """
     with mpl.rc_context(style_rc()):
         yield
 
@@ -183,6 +190,10 @@ def save_figure(fig: Figure, stem: str, outdir: str | Path,
     """Write ``outdir/stem.{png,svg,pdf}`` (PNG at 300 dpi) byte-identically on every rerun.
 
     ``stem`` is a plain file name (letters, digits, ``._-``); returns the paths written.
+
+    >>> fig, ax = plt.subplots()                              # doctest: +SKIP
+    >>> save_figure(fig, "mentions", "figures/")              # doctest: +SKIP
+    [PosixPath('figures/mentions.png'), PosixPath('figures/mentions.svg'), ...]
     """
     if not isinstance(stem, str) or not _SAFE_STEM_RE.match(stem):
         raise KzError(f"figure name {stem!r}: use letters, digits, '.', '_' or '-' only")
@@ -289,6 +300,8 @@ def plot_stance_comparison(stance_comparison: pd.DataFrame, groups: Sequence[str
     Rows of ``doc_id`` are drawn; by default the corpus rows (``ALL``), or the one document's
     rows when there are no ``ALL`` rows. Bars are coloured by stance label and hatched by
     target; a group with no statement on a target shows "no statements" at zero.
+
+    >>> ax = plot_stance_comparison(results.stance_comparison)  # doctest: +SKIP
     """
     table = _require(stance_comparison, schemas.STANCE_COMPARISON, "stance_comparison")
     with use_style():
@@ -358,6 +371,8 @@ def plot_mentions(table: pd.DataFrame, ax: Axes | None = None, *,
     per actor; pass ``actors`` for the names, else the commonest surface form is shown).
     Actors are grouped by group (focus groups first), most mentioned first; ``top`` keeps only
     the most mentioned actors (ties broken by actor_id).
+
+    >>> ax = plot_mentions(results.actors, top=20)                # doctest: +SKIP
     """
     if table is not None and "n_mentions" in getattr(table, "columns", []):
         counts = _require(table, schemas.ACTORS, "actors").copy()
@@ -488,6 +503,8 @@ def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = 
     figure is the same on every run. ``labels``: ``"both"`` (Arabic over English), ``"en"``,
     ``"ar"``, or ``"auto"`` (both up to 12 actors, else the English name without its
     parenthetical).
+
+    >>> ax = plot_cooccurrence(results.cooccurrence, results.actors)  # doctest: +SKIP
     """
     import networkx as nx
     from matplotlib import patheffects
@@ -563,6 +580,9 @@ def plot_statement_sequence(statements: pd.DataFrame, stance: pd.DataFrame | Non
     Each statement is a bar spanning its characters in the cleaned text, one lane per stance
     target (upper lane = first target), coloured by the stance label; statements with no
     stance row are grey. ``doc_id`` may be omitted when the table holds one document.
+
+    >>> ax = plot_statement_sequence(results.statements, results.stance, "a1",
+    ...                              docs=results.docs, actors=results.actors)  # doctest: +SKIP
     """
     statements = _require(statements, schemas.STATEMENTS, "statements")
     stance = _require(stance, schemas.STANCE, "stance")

@@ -45,7 +45,12 @@ _FONTS = '"Noto Naskh Arabic", "Amiri", "DejaVu Sans", "Arial", serif'
 
 @dataclass(frozen=True)
 class ArticleHTML:
-    """One annotated article: ``.html`` is the whole page, ``_repr_html_`` shows it in Jupyter."""
+    """One annotated article: ``.html`` is the whole page, ``_repr_html_`` shows it in Jupyter.
+
+    >>> docs = pd.DataFrame({"doc_id": ["a1"], "text_clean": ["قال الرئيس إن النظام استعيد."]})
+    >>> show_article(docs=docs)
+    ArticleHTML(doc_id='a1', n_mentions=0, n_statements=0)
+    """
 
     doc_id: str
     title: str
@@ -317,6 +322,11 @@ def show_article(results: Any = None, doc_id: str | None = None, *,
     ``results`` is anything with the tables as attributes (``pipeline.Results``) or a mapping
     of them; tables given as keywords take precedence. Only ``docs`` (with ``text_clean``) is
     required; ``doc_id`` may be omitted when there is one document.
+
+    >>> docs = pd.DataFrame({"doc_id": ["a1"], "date": ["2022-01-07"],
+    ...                      "text_clean": ["ودعت الأمم المتحدة إلى ضبط النفس."]})
+    >>> '<bdi class="date" dir="ltr">2022-01-07</bdi>' in show_article(docs=docs).body
+    True
     """
     given = {"docs": docs, "mentions": mentions, "actors": actors, "statements": statements,
              "stance": stance}
@@ -449,7 +459,11 @@ def safe_filename(doc_id: str) -> str:
 
 
 def write_article_html(results: Any, doc_id: str, outdir: str | Path, **tables: Any) -> Path:
-    """Write ``outdir/<safe doc_id>.html`` (see :func:`safe_filename`); returns the path."""
+    """Write ``outdir/<safe doc_id>.html`` (see :func:`safe_filename`); returns the path.
+
+    >>> write_article_html(results, "a1", "articles/")    # doctest: +SKIP
+    PosixPath('articles/a1.html')
+    """
     article = show_article(results, doc_id, **tables)
     outdir = Path(outdir)
     path = outdir / f"{safe_filename(article.doc_id)}.html"
@@ -459,7 +473,11 @@ def write_article_html(results: Any, doc_id: str, outdir: str | Path, **tables: 
 
 
 def write_articles(results: Any, outdir: str | Path, **tables: Any) -> list[Path]:
-    """Write one annotated page per document (``reports/articles/`` in ``make reproduce``)."""
+    """Write one annotated page per document (``reports/articles/`` in ``make reproduce``).
+
+    >>> write_articles(results, "articles/")              # doctest: +SKIP
+    [PosixPath('articles/a1.html'), ...]
+    """
     docs = tables.get("docs")
     if docs is None:
         docs = _table(results, "docs")

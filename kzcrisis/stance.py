@@ -111,7 +111,12 @@ class StanceLexicon:
 
 def load_stance_lexicon(path: str | Path | None = None) -> StanceLexicon:
     """Load ``stance_lexicon.csv`` (columns cue_id, category, target, weight, fallback, kind,
-    forms); a malformed row raises ResourceError naming file and line."""
+    forms); a malformed row raises ResourceError naming file and line.
+
+    >>> lexicon = load_stance_lexicon()
+    >>> {"cue_id", "target", "weight"} <= set(lexicon.table.columns)
+    True
+    """
     path = Path(path) if path is not None else resource("stance_lexicon.csv")
     need = ["cue_id", "category", "target", "weight", "fallback", "kind", "forms"]
     rows, pats = [], []
@@ -304,7 +309,13 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
 
 def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | None = None
                 ) -> pd.DataFrame:
-    """Stance of every statement toward each target it speaks to (``schemas.STANCE``)."""
+    """Stance of every statement toward each target it speaks to (``schemas.STANCE``).
+
+    >>> st = pd.DataFrame({"statement_id": ["d1:s001"], "doc_id": ["d1"], "group": ["CHN"],
+    ...                    "content": ["ندعم جهود السلطات لاستعادة الاستقرار"]})
+    >>> code_stance(st)[["target", "label", "score"]].values.tolist()
+    [['intervention', 'support', 0.9]]
+    """
     if not isinstance(statements, pd.DataFrame):
         raise KzError(f"code_stance expects the statements table, not "
                       f"{type(statements).__name__}")
@@ -400,6 +411,9 @@ def align_stance(pred: pd.DataFrame, gold: pd.DataFrame, pred_statements: pd.Dat
     coded on one side only, is paired with the label ``none``.
     Columns: doc_id, gold_id, statement_id, group_gold, group_pred, target, gold, pred,
     gold_score, pred_score.
+
+    >>> items = align_stance(stance, gold_stance, statements, gold_statements)  # doctest: +SKIP
+    >>> items[items.gold != items.pred]                                        # doctest: +SKIP
     """
     for name, df, cols in (("pred_statements", pred_statements, ["statement_id", "raw_start",
                                                                    "raw_end", "doc_id"]),
@@ -485,6 +499,8 @@ def stance_agreement(pred: pd.DataFrame, gold: pd.DataFrame,
     (nominal, from the ``krippendorff`` package) and percent agreement. ``group`` level:
     :func:`compare_stance` of both sides per (doc_id, group, target): label agreement and
     Krippendorff's alpha (interval) on the mean scores.
+
+    >>> kz.stance_agreement(stance, gold_stance, statements, gold_statements)  # doctest: +SKIP
     """
     out = []
     if pred_statements is not None and gold_statements is not None:
