@@ -66,6 +66,7 @@ _EXPORTS: dict[str, str] = {
     "write_articles": "report",
     # whole pipeline
     "analyze": "pipeline",
+    "run": "pipeline",
     "Results": "pipeline",
 }
 
