@@ -409,13 +409,21 @@ class Results:
         return {name: self.tables_[name] for name in TABLE_ORDER}
 
     def write(self, out: str | Path) -> list[Path]:
-        """Write ``out/tables/NAME.csv`` for every table; returns the paths written."""
+        """Write ``out/tables/NAME.csv`` for every table and their data dictionary
+        ``out/datapackage.json``; returns the paths written.
+
+        >>> kz.analyze("data/raw").write("results/")[-1]            # doctest: +SKIP
+        PosixPath('results/datapackage.json')
+        """
         tables_dir = writable_dir(Path(out) / "tables")
         written = []
         for name, table in self.tables().items():
             path = tables_dir / f"{name}.csv"
             write_csv(table, path)
             written.append(path)
+        documents = self.tables_["documents"]
+        extra = [c for c in documents.columns if c not in PER_DOC["documents"]]
+        written.append(write_datapackage(Path(out) / "datapackage.json", {"documents": extra}))
         return written
 
 

@@ -61,6 +61,16 @@ def test_analyze_takes_a_dataframe_with_its_own_column_names(results):
     assert results.load_report.source_path.tolist() == [f"DataFrame row {i}" for i in (1, 2, 3)]
 
 
+def test_results_write_describes_the_extra_columns(results, tmp_path):
+    written = results.write(tmp_path)
+    assert written[-1] == tmp_path / "datapackage.json"
+    pkg = json.loads(written[-1].read_text(encoding="utf-8"))
+    docs = next(r for r in pkg["resources"] if r["name"] == "documents")
+    header = (tmp_path / "tables" / "documents.csv").read_text(encoding="utf-8").split("\n")[0]
+    assert [f["name"] for f in docs["schema"]["fields"]] == header.split(",")
+    assert header.endswith(",author,section")
+
+
 def test_load_corpus_frame_can_be_analysed_again(results, cache):
     docs = kz.load_corpus(FRAME, text_column="body", id_column="id")
     assert list(docs.columns) == DOCUMENTS + ["author", "section"]
