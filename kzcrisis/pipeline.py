@@ -375,7 +375,7 @@ class Results:
                 lines.append(f"    {r.group:<12} {r.target:<14} {r.label:<8} "
                              f"{float(r.score):+.2f}  n={r.n_statements}")
         lines.append("  tables: " + ", ".join(n for n in TABLE_ORDER if n in self.tables_)
-                     + " (results.NAME; results.write(DIR) writes them as CSV)")
+                     + " (results.NAME; results.write(DIR) writes the CSVs and datapackage.json)")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
