@@ -73,11 +73,14 @@ _EXPORTS: dict[str, str] = {
     "plot_framing": "plots",
     "report": "report",
     "show_article": "report",
+    "bidi_html": "report",
+    "use_bidi_tables": "report",
     "ArticleHTML": "report",
     "write_article_html": "report",
     "write_articles": "report",
     # whole pipeline
     "analyze": "pipeline",
+    "run": "pipeline",
     "Results": "pipeline",
 }
 

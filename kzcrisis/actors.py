@@ -142,7 +142,12 @@ class _Cand:
 @dataclass
 class ActorDictionary:
     """The curated dictionary and its matcher. ``match`` depends only on its arguments (derived
-    ``OWNER_SLOT`` actors are memoised in ``info``, which does not change any result)."""
+    ``OWNER_SLOT`` actors are memoised in ``info``, which does not change any result).
+
+    >>> d = load_actors()
+    >>> [(m.surface, m.actor_id) for m in d.match("قالت وزارة الخارجية الصينية", "2022-01-07")]
+    [('وزارة الخارجية الصينية', 'CHN_MFA')]
+    """
 
     actors: pd.DataFrame
     aliases: pd.DataFrame
@@ -159,6 +164,7 @@ class ActorDictionary:
     _holders: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
         default_factory=dict, repr=False)
     _offices: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    _office_ar: dict[str, str] = field(default_factory=dict, repr=False)
     _treaty_orgs: set[str] = field(default_factory=set, repr=False)
     #: person -> [(owner, office, start, end)]: the offices a named person holds
     _held: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict, repr=False)
@@ -186,6 +192,8 @@ class ActorDictionary:
             if row["kind"] in ("body", "office"):
                 label, parent = self._offices.get(row["target"], ("", ""))
                 self._offices[row["target"]] = (label or row["label_en"], parent or row["parent"])
+                # the slot's first alias, as written, names derived bodies in Arabic
+                self._office_ar.setdefault(row["target"], row["alias"].strip())
         self._build()
 
     def _owner_of(self, actor_id: str) -> str:
@@ -552,7 +560,8 @@ class ActorDictionary:
             label = self._offices.get(slot, ("", ""))[0] or slot.replace("_", " ")
             self._info[derived] = {
                 "actor_id": derived, "name_en": f"{row['name_en']}: {label}",
-                "name_ar": f"{row['name_ar']}: {label}", "type": SLOT_TYPES.get(slot, "body"),
+                "name_ar": _derived_name_ar(self._office_ar.get(slot, ""), row["name_ar"]),
+                "type": SLOT_TYPES.get(slot, "body"),
                 "parent_id": owner, "group": row["group"], "wikidata": "", "slot": slot,
                 "note": "derived from a composite (not in actors.csv)"}
         return derived if derived in self._info else owner
@@ -719,6 +728,16 @@ def _is_plural(first: str, office_words: set[str]) -> bool:
     first word plus a dual/plural ending."""
     return any(first.endswith(suffix) and first[:-len(suffix)] in office_words
                for suffix in ("ان", "ين", "ا", "ي"))
+
+
+def _derived_name_ar(body_ar: str, owner_ar: str) -> str:
+    """The Arabic name of a derived body, all in Arabic: the body in construct with its
+    owner ("وزارة الخارجية" + "إيران" -> "وزارة خارجية إيران"), or "BODY (OWNER)" where the
+    body has no construct form ("الإدارة الرئاسية (إيران)")."""
+    if not body_ar:
+        return owner_ar
+    construct = _construct_form(body_ar)
+    return f"{construct} {owner_ar}" if construct else f"{body_ar} ({owner_ar})"
 
 
 def _construct_form(folded: str) -> str:
@@ -1084,7 +1103,11 @@ def _check_roles(rows: list, ids: dict, aliases: list) -> list[dict[str, str]]:
 @dataclass
 class ActorTables:
     """Result of :func:`extract_actors` (columns: ``schemas.MENTIONS``, ``ACTORS``,
-    ``COOCCURRENCE``, ``CANDIDATES``)."""
+    ``COOCCURRENCE``, ``CANDIDATES``).
+
+    >>> tables = extract_actors(docs, annotation)        # doctest: +SKIP
+    >>> tables.mentions[["surface", "actor_id", "method"]]  # doctest: +SKIP
+    """
 
     mentions: pd.DataFrame
     actors: pd.DataFrame
@@ -1135,6 +1158,10 @@ def extract_actors(docs: pd.DataFrame, annotation: Any = None,
     it) and ``provenance`` (from ``clean_corpus``; gives raw offsets, else they are missing).
     ``annotation`` is a ``kzcrisis.nlp.Annotation`` (sentences give ``sent_id``; PER/ORG/LOC
     entities are linked to actors, unmatched ones become ``candidates``); None skips NER.
+
+    >>> docs, _ = kz.clean_corpus(kz.load_corpus("data/raw"))    # doctest: +SKIP
+    >>> tables = extract_actors(docs, kz.annotate(docs))          # doctest: +SKIP
+    >>> tables.mentions.groupby("group").size()                   # doctest: +SKIP
     """
     if not isinstance(docs, pd.DataFrame):
         raise KzError(f"extract_actors expects a documents DataFrame, not {type(docs).__name__}")

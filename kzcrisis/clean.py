@@ -182,6 +182,9 @@ def normalize_for_matching(text: str) -> str:
     should list both), Farsi kaf (ک -> ك), Arabic-Indic digits to ASCII, other Unicode spaces to
     " ", and presentation forms to their NFKC. One input character gives zero or one output
     characters, except presentation-form ligatures, which may expand.
+
+    >>> normalize_for_matching("الأَمْنِ الجَمَاعِيِّ")
+    'الامن الجماعي'
     """
     if not isinstance(text, str):
         raise KzError(f"normalize_for_matching expects str, not {type(text).__name__}")
@@ -249,6 +252,9 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
 
     The map has ``len(folded) + 1`` entries, the last being ``len(text)``; a match
     ``folded[i:j]`` corresponds to ``text[m[i]:m[j]]`` (trailing stripped marks included).
+
+    >>> normalize_with_map("أمـن")
+    ('امن', [0, 1, 3, 4])
     """
     if not isinstance(text, str):
         raise KzError(f"normalize_with_map expects str, not {type(text).__name__}")
@@ -465,6 +471,10 @@ def load_boilerplate(path: str | Path | None = None) -> tuple[BoilerplateRule, .
     IGNORECASE, DOTALL, VERBOSE, MULTILINE) and ``requires`` (literal strings, one of which
     must occur in the folded text for the rule to run: a speed hint for inline rules). A
     malformed entry raises ResourceError.
+
+    >>> rules = load_boilerplate()
+    >>> all(r.name for r in rules)
+    True
     """
     p = Path(path) if path is not None else resource(BOILERPLATE_FILE)
     return _load_boilerplate(str(p))
@@ -779,7 +789,11 @@ def remove_boilerplate(text: str, rules: Sequence[BoilerplateRule] | None = None
 
 
 def rules_table(rules: Sequence[BoilerplateRule] | None = None) -> pd.DataFrame:
-    """Every rule name that can appear in a cleaning log, with its scope and note."""
+    """Every rule name that can appear in a cleaning log, with its scope and note.
+
+    >>> rules_table().columns.tolist()
+    ['rule', 'kind', 'scope', 'note']
+    """
     rules = load_boilerplate() if rules is None else tuple(rules)
     rows = [(name, "step", "", note) for name, note in _STEP_NOTES.items()]
     rows += [(f"boilerplate:{r.name}", "boilerplate", r.scope, r.note) for r in rules]
@@ -811,6 +825,10 @@ class Cleaned:
     ``offsets[i]`` is the raw index where cleaned character ``i`` starts and
     ``offsets_end[i]`` the raw index where cleaned character ``i - 1`` ends (both have
     ``len(text) + 1`` entries), so :meth:`raw_span` is O(1).
+
+    >>> c = clean_text("قالَ   الرئيسُ: «النظام استعيد»")
+    >>> c.text, c.raw_span(0, 3)
+    ('قالَ الرئيسُ: «النظام استعيد»', (0, 3))
     """
 
     text: str
@@ -843,6 +861,9 @@ def clean_text(raw: str, steps: Sequence[str] | None = None, *,
     """Clean one raw text with ``steps`` (names from ``STEPS``; default ``DEFAULT_STEPS``).
 
     ``boilerplate`` overrides the packaged patterns (see :func:`load_boilerplate`).
+
+    >>> clean_text("قال   الرئيس\u200f: «النظام استعيد»").text
+    'قال الرئيس: «النظام استعيد»'
     """
     if not isinstance(raw, str):
         raise KzError(f"clean_text expects str, not {type(raw).__name__}"
@@ -881,6 +902,11 @@ def clean_corpus(docs: pd.DataFrame, steps: Sequence[str] | None = None, *,
     Returns a copy with ``text_clean``, ``n_chars`` (raw length), ``n_chars_clean`` and
     ``provenance`` (the :class:`Cleaned` object, for :func:`add_raw_offsets`; never write it
     to CSV), and the cleaning log (``schemas.CLEANING_LOG``).
+
+    >>> docs = pd.DataFrame({"doc_id": ["d1"], "text_raw": ["قال  الرئيس  إن النظام استعيد."]})
+    >>> clean, log = clean_corpus(docs)
+    >>> clean.text_clean[0], log.rule.tolist()
+    ('قال الرئيس إن النظام استعيد.', ['whitespace', 'whitespace'])
     """
     if not isinstance(docs, pd.DataFrame):
         raise InputError(f"clean_corpus expects a DataFrame, not {type(docs).__name__}")
@@ -918,6 +944,12 @@ def add_raw_offsets(table: pd.DataFrame, docs: pd.DataFrame, start: str = "start
 
     ``table`` has ``doc_id`` and cleaned-text offsets ``start``/``end``; ``docs`` is the first
     result of :func:`clean_corpus`. Missing offsets give missing raw offsets.
+
+    >>> clean, _ = clean_corpus(pd.DataFrame({"doc_id": ["d1"],
+    ...                                      "text_raw": ["قال  الرئيس  إن النظام استعيد."]}))
+    >>> spans = pd.DataFrame({"doc_id": ["d1"], "start_char": [4], "end_char": [10]})
+    >>> add_raw_offsets(spans, clean)[["raw_start", "raw_end"]].values.tolist()
+    [[5, 11]]
     """
     for name, df, cols in (("table", table, ["doc_id", start, end]),
                            ("docs", docs, ["doc_id", "provenance"])):

@@ -1,9 +1,11 @@
-"""Command line: ``kzcrisis analyze PATH --out DIR`` and ``kzcrisis code export|import``."""
+"""Command line: ``kzcrisis analyze PATH --out DIR``, ``kzcrisis code export|import`` and
+``kzcrisis notebooks``."""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import time
 import warnings
 from collections.abc import Sequence
 
@@ -47,13 +49,35 @@ def _parser() -> argparse.ArgumentParser:
                     help="your own actors (a CSV in the actors.csv format, or a folder of "
                     "actors.csv/actor_aliases.csv/actor_roles.csv), merged over the package's")
     an.add_argument("--cues", default=None, metavar="PATH",
-                    help="your own reporting cues (cues.csv format), merged over the package's")
+                    help="your own reporting cues (cues_lemma.csv format), merged over the package's")
     an.add_argument("--lexicon", default=None, metavar="PATH",
                     help="your own stance cues (stance_lexicon.csv format)")
     an.add_argument("--framing", default=None, metavar="PATH",
                     help="your own framing terms (framing_terms.csv format)")
-    an.add_argument("--progress", action="store_true", help="show a progress bar")
+    an.add_argument("--text-column", default="text",
+                    help="column (or JSON key) holding the article text in a .csv, .jsonl, "
+                    ".parquet or .xlsx input (default: text)")
+    an.add_argument("--id-column", default="doc_id",
+                    help="column holding the document ids (default: doc_id; else "
+                    "FILE-ROW)")
+    an.add_argument("--metadata-columns", default=None,
+                    help="comma-separated extra columns to carry to documents.csv (default: "
+                    "every other column of a .csv/.parquet/.xlsx; '' for none)")
+    an.add_argument("--progress", action="store_true",
+                    help="show the progress bar even when stderr is not a terminal")
+    an.add_argument("--quiet", action="store_true",
+                    help="no progress bar and no summary line (errors are still printed)")
     an.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    nb = sub.add_parser("notebooks", help="execute the numbered notebooks (on another "
+                        "corpus with --corpus)",
+                        description="Executes every notebooks/NN_*.ipynb with papermill and "
+                        "writes the executed copies and HTML to --out.")
+    nb.add_argument("--corpus", default=None,
+                    help="corpus the notebooks analyse instead of data/raw (their "
+                    "'parameters' cell)")
+    nb.add_argument("--out", default=None, help="output folder (default reports/notebooks)")
+    nb.add_argument("--folder", default=None, help=argparse.SUPPRESS)  # tests: other notebooks
+    nb.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     _code_parser(sub)
     return parser
 
@@ -92,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if argv is None:  # the console script; in-process callers keep their own formatting
         warnings.formatwarning = _one_line_warning
+    if args.command == "notebooks":
+        return _notebooks(args)
     try:
         if args.command == "analyze" and (args.workers < 1 or (
                 args.chunk_size is not None and args.chunk_size < 1)):
@@ -105,12 +131,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .pipeline import run
 
         # --figures draws from the same pass, so nothing is annotated or read twice
+        # the bar is on by default where someone watches (a terminal), off with --quiet
+        progress = not args.quiet and (args.progress or sys.stderr.isatty())
+        started = time.perf_counter()
         manifest = run(args.path, args.out, figures=args.figures, models=args.models,
                        cache=args.cache, workers=args.workers, scheduler=args.scheduler,
-                       chunk_size=args.chunk_size, progress=args.progress,
+                       chunk_size=args.chunk_size, progress=progress,
                        max_chars=args.max_chars, trust_models=args.trust_models,
                        actors=args.actors, cues=args.cues,
-                       stance_lexicon=args.lexicon, framing_terms=args.framing)
+                       stance_lexicon=args.lexicon, framing_terms=args.framing,
+                       text_column=args.text_column, id_column=args.id_column,
+                       metadata_columns=args.metadata_columns)
+        elapsed = time.perf_counter() - started
     except KzError as err:
         if args.debug:
             raise
@@ -125,10 +157,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kzcrisis: unexpected error: {type(err).__name__}: {err} "
               "(rerun with --debug for the traceback)", file=sys.stderr)
         return 1
-    n = manifest["n_documents"]
-    print(f"kzcrisis: {n['loaded']} document(s) analysed, {n['skipped']} skipped; "
-          f"tables in {args.out}/tables, manifest {args.out}/manifest.json")
+    if not args.quiet:
+        print(summary_line(manifest, elapsed, args.out))
     return 0
+
+
+def summary_line(manifest: dict, elapsed: float, out: str) -> str:
+    """The one line printed at the end of a run.
+
+    >>> summary_line({"n_documents": {"loaded": 300, "skipped": 1},
+    ...               "unresolved_speakers": {"note": ""}}, 12.0, "out")
+    'kzcrisis: 300 document(s) analysed, 1 skipped in 12.0 s (25.0 documents/s); tables in out/tables, manifest out/manifest.json'
+    """
+    n = manifest["n_documents"]
+    rate = n["loaded"] / elapsed if elapsed > 0 else 0.0
+    note = manifest.get("unresolved_speakers", {}).get("note", "")
+    return (f"kzcrisis: {n['loaded']} document(s) analysed, {n['skipped']} skipped in "
+            f"{elapsed:.1f} s ({rate:.1f} documents/s); "
+            + (f"{note}; " if note else "")
+            + f"tables in {out}/tables, manifest {out}/manifest.json")
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    """``kzcrisis notebooks [--corpus PATH] [--out DIR]``."""
+    from .notebooks import main as notebooks_main
+
+    argv = [*(["--corpus", args.corpus] if args.corpus else []),
+            *(["--out", args.out] if args.out else []),
+            *(["--folder", args.folder] if args.folder else [])]
+    try:
+        return notebooks_main(argv)
+    except KzError as err:
+        if args.debug:
+            raise
+        print(f"kzcrisis: error: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,10 +1,15 @@
 """Load a corpus of Arabic articles into one documents DataFrame.
 
 Accepted inputs: one ``.txt`` (or ``.html``) file, a folder of them with an optional
-``metadata.csv``, a ``.jsonl`` file (one object per line with a ``text`` field) or a ``.csv``
-file with a ``text`` column. Files are only read, never modified.
+``metadata.csv``, a ``.jsonl`` file (one object per line with a ``text`` field), a table
+(``.csv``, ``.parquet``, ``.xlsx``) with a ``text`` column, or a pandas DataFrame with one.
+Files are only read, never modified.
 
-Columns: ``schemas.DOCUMENTS``. ``sha256`` is the checksum of the document text (UTF-8), so a
+Tables and DataFrames may name their columns otherwise (:class:`InputColumns`:
+``text_column=``, ``id_column=``); their other columns are *extra metadata*, carried after
+the declared columns to ``documents.csv`` (``schemas.DOCUMENTS_TABLE``).
+
+Columns: ``schemas.DOCUMENTS``, then any extra metadata columns in input order. ``sha256`` is the checksum of the document text (UTF-8), so a
 Windows-1256 copy of an article has the same checksum as its UTF-8 original; the run manifest
 records the checksum of each input file's bytes.
 """
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as _dt
 import errno
 import hashlib
 import io
@@ -20,7 +26,7 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,11 +35,12 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from .errors import InputError
-from .schemas import DOCUMENTS
+from .schemas import DOCUMENTS, DOCUMENTS_TABLE
 
 METADATA_FILE = "metadata.csv"
 METADATA_COLUMNS = ["doc_id", "title", "outlet", "date", "url", "language"]
 TEXT_SUFFIXES = {".txt", ".html", ".htm"}
+TABLE_SUFFIXES = {".csv", ".jsonl", ".parquet", ".xlsx"}
 LOAD_REPORT = ["source_path", "doc_id", "status", "reason", "encoding", "file_sha256"]
 
 # Encodings Arabic news text plausibly comes in; detection is restricted to these so that
@@ -508,13 +515,13 @@ def _repair_note(encoding: str) -> str:
         else ""
 
 
-def _json_id(obj: dict, where: str, generated: str) -> tuple[str, str]:
+def _json_id(obj: dict, where: str, generated: str, key: str = "doc_id") -> tuple[str, str]:
     """(doc_id, note): a JSON id kept as a string whatever its type (``0`` -> ``"0"``,
     ``false`` -> ``"false"``); null, missing or empty generate ``generated`` with a note."""
-    value = obj.get("doc_id")
+    value = obj.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
-        why = "missing" if "doc_id" not in obj else "null" if value is None else "empty"
-        return generated, f"doc_id {why}: generated {generated!r}"
+        why = "missing" if key not in obj else "null" if value is None else "empty"
+        return generated, f"{key} {why}: generated {generated!r}"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return _check_doc_id(text, where), ""
 
@@ -533,7 +540,8 @@ def _check_unicode(obj: dict, where: str) -> None:
                 f"{err.start}; fix or drop that escape") from None
 
 
-def _iter_jsonl(path: Path, files: dict | None = None) -> Iterator[tuple[dict | None, dict]]:
+def _iter_jsonl(path: Path, cols: InputColumns, files: dict | None = None
+                 ) -> Iterator[tuple[dict | None, dict]]:
     # JSON Lines is UTF-8 by definition; read line by line so a large archive streams.
     digest = hashlib.sha256()
     read_regular_file_check(path)
@@ -558,19 +566,20 @@ def _iter_jsonl(path: Path, files: dict | None = None) -> Iterator[tuple[dict | 
                 raise InputError(f"{where}: invalid JSON ({err.msg})") from None
             except RecursionError:
                 raise InputError(f"{where}: JSON nested too deeply") from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise InputError(f"{where}: each line must be an object with a string 'text'")
+            if not isinstance(obj, dict) or not isinstance(obj.get(cols.text), str):
+                raise InputError(f"{where}: each line must be an object with a string "
+                                 f"{cols.text!r}")
             _check_unicode(obj, where)
-            doc_id, note = _json_id(obj, where, f"{path.stem}-{line_no}")
-            meta = {c: "" if obj.get(c) is None else
-                    obj[c] if isinstance(obj[c], str) else json.dumps(obj[c], ensure_ascii=False)
-                    for c in METADATA_COLUMNS}
-            meta["date"] = _check_date(meta["date"], where)
-            text, how = repair_mojibake(obj["text"], where)
+            doc_id, note = _json_id(obj, where, f"{path.stem}-{line_no}", cols.id)
+            text, how = repair_mojibake(obj[cols.text], where)
             encoding = f"utf-8; repaired mojibake ({how})" if how else "utf-8"
             note = "; ".join(n for n in (note, _repair_note(encoding)) if n)
-            yield (_record(doc_id, text, where, encoding, meta),
-                   _report_row(where, doc_id, "loaded", note, encoding, ""))
+            row = {k: (v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False))
+                   for k, v in obj.items()}
+            row[cols.text], row[cols.id] = text, doc_id
+            # JSON objects need not share keys: only named extra metadata is carried
+            yield _table_row(row, where, doc_id, cols, list(cols.metadata or ()), encoding, "",
+                             note)
     _note_file(files, path, digest.hexdigest(), "utf-8")
 
 
@@ -627,26 +636,21 @@ class _csv_rows:  # noqa: N801 - used like a function
         return iter(rows)
 
 
-def _iter_csv(path: Path, text_column: str, files: dict | None = None
+
+def _iter_csv(path: Path, cols: InputColumns, files: dict | None = None
               ) -> Iterator[tuple[dict | None, dict]]:
     decoded = read_text_file(path, files)
     reader = _csv_rows(decoded.text, path)
-    if reader.fieldnames is None or text_column not in reader.fieldnames:
-        raise InputError(f"{path}: no {text_column!r} column (columns: {reader.fieldnames}); "
-                         "pass text_column=")
+    extras = cols.check(list(reader.fieldnames or []), str(path))
     for line, row in reader:
         where = f"{path}:{line}"
         generated = f"{path.stem}-{line - 1}"
-        given = (row.get("doc_id") or "").strip()
-        doc_id = _check_doc_id(given or generated, where)
-        note = "" if given or "doc_id" not in reader.fieldnames else \
-            f"doc_id empty: generated {generated!r}"
+        given = _cell(row.get(cols.id)).strip()
+        note = "" if given or cols.id not in (reader.fieldnames or []) else \
+            f"{cols.id} empty: generated {generated!r}"
         note = "; ".join(n for n in (note, _repair_note(decoded.encoding)) if n)
-        meta = {c: (row.get(c) or "").strip() for c in METADATA_COLUMNS}
-        meta["date"] = _check_date(meta["date"], where)
-        yield (_record(doc_id, row[text_column] or "", where, decoded.encoding, meta),
-               _report_row(where, doc_id, "loaded", note, decoded.encoding,
-                           decoded.file_sha256))
+        yield _table_row(row, where, generated, cols, extras, decoded.encoding,
+                         decoded.file_sha256, note)
 
 
 def _iter_single(path: Path, files: dict | None = None) -> Iterator[tuple[dict | None, dict]]:
@@ -659,35 +663,29 @@ def _iter_single(path: Path, files: dict | None = None) -> Iterator[tuple[dict |
                        decoded.encoding, decoded.file_sha256))
 
 
-def iter_corpus(path: str | Path, text_column: str = "text", files: dict | None = None
+def iter_corpus(path: str | Path | pd.DataFrame, text_column: str = "text",
+                id_column: str = "doc_id", metadata_columns: Iterable[str] | None = None,
+                files: dict | None = None
                 ) -> Iterator[tuple[dict | None, dict]]:
     """Yield ``(record, report_row)`` per file or row, lazily; ``record`` is None if skipped.
 
+    ``path`` is a file, a folder or a DataFrame; ``text_column``, ``id_column`` and
+    ``metadata_columns`` say which columns of a table input hold what (:class:`InputColumns`).
     Raises :class:`InputError` for what makes the whole input unusable (missing path, an
     unreadable single file, duplicate doc_ids, metadata rows without a file). ``files``, if
     given, is filled with ``{path: {"path", "sha256", "encoding"}}`` for every file read, so
     the manifest never opens an input again.
+
+    >>> rows = iter_corpus(pd.DataFrame({"body": ["قال الرئيس إن النظام استعيد."]}),
+    ...                    text_column="body")
+    >>> next(rows)[0]["doc_id"]
+    'row-1'
     """
-    path = Path(path)
-    try:
-        is_dir = path.is_dir()
-        exists = is_dir or path.exists()
-    except OSError as err:  # a symlink loop, a name too long
-        raise InputError(f"{path}: cannot open ({err.strerror})") from None
-    if not exists:
-        raise InputError(f"{path}: no such file or folder")
-    suffix = path.suffix.lower()
-    if is_dir:
-        items = _iter_folder(path, files)
-    elif suffix == ".jsonl":
-        items = _iter_jsonl(path, files)
-    elif suffix == ".csv":
-        items = _iter_csv(path, text_column, files)
-    elif suffix in TEXT_SUFFIXES:
-        items = _iter_single(path, files)
+    cols = InputColumns.of(text_column, id_column, metadata_columns)
+    if isinstance(path, pd.DataFrame):
+        items = _iter_frame(path, cols)
     else:
-        raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; give a .txt, "
-                         ".html, .jsonl or .csv file, or a folder of .txt files")
+        items = _iter_path(_as_path(path), cols, files)
     seen: dict[str, str] = {}
     for record, row in items:
         if record is not None:
@@ -698,35 +696,289 @@ def iter_corpus(path: str | Path, text_column: str = "text", files: dict | None 
         yield record, row
 
 
-def load_corpus_report(path: str | Path, text_column: str = "text"
+def _as_path(path: object) -> Path:
+    if not isinstance(path, str | Path) and not hasattr(path, "__fspath__"):
+        raise InputError(f"expected a file or folder path or a pandas DataFrame, not "
+                         f"{type(path).__name__}")
+    return Path(path)
+
+
+def _iter_path(path: Path, cols: InputColumns, files: dict | None = None
+               ) -> Iterator[tuple[dict | None, dict]]:
+    try:
+        is_dir = path.is_dir()
+        exists = is_dir or path.exists()
+    except OSError as err:  # a symlink loop, a name too long
+        raise InputError(f"{path}: cannot open ({err.strerror})") from None
+    if not exists:
+        raise InputError(f"{path}: no such file or folder")
+    suffix = path.suffix.lower()
+    if is_dir:
+        if cols.metadata:
+            raise InputError(f"{path}: metadata_columns applies to table inputs (.csv, "
+                             ".jsonl, .parquet, .xlsx, DataFrame), not to a folder")
+        return _iter_folder(path, files)
+    if suffix == ".jsonl":
+        return _iter_jsonl(path, cols, files)
+    if suffix == ".csv":
+        return _iter_csv(path, cols, files)
+    if suffix in (".parquet", ".xlsx"):
+        read_regular_file_check(path)
+        _note_file(files, path, _file_sha256(path), "")
+        return _iter_parquet(path, cols) if suffix == ".parquet" else _iter_xlsx(path, cols)
+    if suffix in TEXT_SUFFIXES:
+        return _iter_single(path, files)
+    raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; give a .txt, "
+                     ".html, .jsonl, .csv, .parquet or .xlsx file, or a folder of .txt files")
+
+
+def load_corpus_report(path: str | Path | pd.DataFrame, text_column: str = "text",
+                       id_column: str = "doc_id", metadata_columns: Iterable[str] | None = None
                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Load a corpus and return (documents, load report).
 
     The report has one row per file looked at (``LOAD_REPORT`` columns): loaded, or skipped
     with its reason. A single file that cannot be read raises :class:`InputError`; in a folder
     such a file becomes a skipped row, so no document is ever dropped silently.
+
+    >>> docs, report = load_corpus_report("data/raw")  # doctest: +SKIP
+    >>> report.status.tolist()  # doctest: +SKIP
+    ['loaded']
     """
     records, report = [], []
-    for record, row in iter_corpus(path, text_column):
+    for record, row in iter_corpus(path, text_column, id_column, metadata_columns):
         report.append(row)
         if record is not None:
             records.append(record)
-    docs = pd.DataFrame(records, columns=DOCUMENTS)
-    return docs, pd.DataFrame(report, columns=LOAD_REPORT)
+    return documents_frame(records), pd.DataFrame(report, columns=LOAD_REPORT)
 
 
-def load_corpus(path: str | Path, text_column: str = "text") -> pd.DataFrame:
-    """Load a corpus (file or folder) into a documents DataFrame (``schemas.DOCUMENTS``).
+def load_corpus(path: str | Path | pd.DataFrame, text_column: str = "text",
+                id_column: str = "doc_id", metadata_columns: Iterable[str] | None = None
+                ) -> pd.DataFrame:
+    """Load a corpus (file, folder or DataFrame) into a documents DataFrame.
 
-    Skipped files of a folder are listed in ``docs.attrs["load_report"]`` and announced with a
-    warning; use :func:`load_corpus_report` to get the report as a return value.
+    Columns: ``schemas.DOCUMENTS``, then the input's extra metadata columns. Skipped files of
+    a folder are listed in ``docs.attrs["load_report"]`` and announced with a warning; use
+    :func:`load_corpus_report` to get the report as a return value.
+
+    >>> docs = load_corpus("data/raw")               # doctest: +SKIP
+    >>> docs = load_corpus("archive.xlsx", text_column="body", id_column="id")  # doctest: +SKIP
+    >>> load_corpus(pd.DataFrame({"text": ["ودعت الأمم المتحدة إلى ضبط النفس."],
+    ...                           "author": ["مراسل"]})).author.tolist()
+    ['مراسل']
     """
-    docs, report = load_corpus_report(path, text_column=text_column)
+    docs, report = load_corpus_report(path, text_column, id_column, metadata_columns)
     skipped = report[report.status == "skipped"]
     if len(skipped):
-        warnings.warn(f"{path}: skipped {len(skipped)} file(s): "
+        warnings.warn(f"{_name(path)}: skipped {len(skipped)} file(s): "
                       + "; ".join(f"{Path(p).name} ({r})" for p, r in
                                   zip(skipped.source_path, skipped.reason, strict=True)),
                       stacklevel=2)
     docs.attrs["load_report"] = report
     return docs
+
+
+def _name(path: object) -> str:
+    return "DataFrame" if isinstance(path, pd.DataFrame) else str(path)
+
+
+# --- table inputs: CSV, JSON Lines, Parquet, Excel, DataFrame ------------------------------
+
+#: Columns a table input cannot carry as extra metadata: kzcrisis makes them itself.
+RESERVED_COLUMNS = frozenset(DOCUMENTS) | frozenset(DOCUMENTS_TABLE) | {"text_clean",
+                                                                          "provenance"}
+
+
+@dataclass(frozen=True)
+class InputColumns:
+    """Which columns of a table input hold the text, the id and the extra metadata.
+
+    ``metadata=None`` carries every column that is not the text, the id, one of
+    ``METADATA_COLUMNS`` or made by kzcrisis (``RESERVED_COLUMNS``); a tuple carries exactly
+    those (``()``: none). JSON Lines objects need not share keys, so from them only named
+    columns are carried. Missing cells become "".
+
+    >>> InputColumns.of("body", "id", None).check(["id", "body", "date", "author"], "x.csv")
+    ['author']
+    """
+
+    text: str = "text"
+    id: str = "doc_id"
+    metadata: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(cls, text: str, id_: str, metadata: Iterable[str] | None) -> InputColumns:
+        if isinstance(metadata, str):  # "a,b" from the command line
+            metadata = [m.strip() for m in metadata.split(",") if m.strip()]
+        names = tuple(str(m) for m in metadata) if metadata is not None else None
+        for what, value in (("text_column", text), ("id_column", id_)):
+            if not isinstance(value, str) or not value:
+                raise InputError(f"{what} must be a column name, not {value!r}")
+        return cls(text, id_, names)
+
+    def check(self, columns: list, where: str) -> list[str]:
+        """The extra metadata columns of a table with ``columns``; InputError when the text
+        column or a named metadata column is missing, or a name is kzcrisis's own."""
+        columns = [str(c) for c in columns]
+        if self.text not in columns:
+            raise InputError(f"{where}: no {self.text!r} column (columns: {columns}); pass "
+                             "text_column= (--text-column) to name the text column")
+        known = {self.text, self.id, *METADATA_COLUMNS}
+        if self.metadata is None:
+            return [c for c in columns if c not in known and c not in RESERVED_COLUMNS]
+        missing = [c for c in self.metadata if c not in columns]
+        if missing:
+            raise InputError(f"{where}: metadata column(s) {missing} not found (columns: "
+                             f"{columns})")
+        taken = [c for c in self.metadata if c in known or c in RESERVED_COLUMNS]
+        if taken:
+            raise InputError(f"{where}: {taken} cannot be extra metadata (kzcrisis fills "
+                             "these columns itself); rename them")
+        return list(dict.fromkeys(self.metadata))
+
+
+def _cell(value: object) -> str:
+    """A table cell as text: missing -> "", whole floats and midnight datetimes plainly.
+
+    >>> _cell(3.0), _cell(_dt.datetime(2022, 1, 7)), _cell(float("nan")), _cell(" كازاخستان ")
+    ('3', '2022-01-07', '', ' كازاخستان ')
+    """
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _table_row(row: Mapping, where: str, default_id: str, cols: InputColumns,
+               extras: list[str], encoding: str, file_sha256: str, note: str = ""
+               ) -> tuple[dict, dict]:
+    """One row of a table input as (record, report row); the record's ``metadata`` holds
+    its extra columns."""
+    text = row.get(cols.text)
+    if text is None or (isinstance(text, float) and text != text):
+        text = ""
+    if not isinstance(text, str):
+        raise InputError(f"{where}: the text column {cols.text!r} holds a "
+                         f"{type(text).__name__}, not text")
+    doc_id = _check_doc_id(_cell(row.get(cols.id)) or default_id, where)
+    meta = {c: _cell(row.get(c)).strip() for c in METADATA_COLUMNS}
+    meta["date"] = _check_date(meta["date"], where)
+    record = _record(doc_id, text, where, encoding, meta)
+    if extras:
+        record["metadata"] = {c: _cell(row.get(c)) for c in extras}
+    return record, _report_row(where, doc_id, "loaded", note, encoding, file_sha256)
+
+
+def documents_frame(records: list[dict]) -> pd.DataFrame:
+    """Records as a documents DataFrame: ``DOCUMENTS`` then the extra metadata columns.
+
+    >>> documents_frame([]).columns.tolist() == DOCUMENTS
+    True
+    """
+    extras = list(records[0].get("metadata", {})) if records else []
+    docs = pd.DataFrame(records, columns=DOCUMENTS)
+    for col in extras:
+        docs[col] = [r["metadata"].get(col, "") for r in records]
+    return docs
+
+
+def _iter_frame(frame: pd.DataFrame, cols: InputColumns) -> Iterator[tuple[dict, dict]]:
+    """Rows of a DataFrame; ``source_path`` is ``DataFrame row N`` (1-based position).
+
+    A documents frame from :func:`load_corpus` has ``text_raw`` rather than ``text``, and is
+    read as it is."""
+    if cols.text == "text" and "text" not in frame.columns and "text_raw" in frame.columns:
+        cols = InputColumns("text_raw", cols.id, cols.metadata)
+    if frame.columns.duplicated().any():
+        raise InputError(f"DataFrame: duplicate column names "
+                         f"{sorted(set(frame.columns[frame.columns.duplicated()]))}")
+    extras = cols.check(list(frame.columns), "DataFrame")
+    for pos, row in enumerate(frame.to_dict("records"), start=1):
+        yield _table_row(row, f"DataFrame row {pos}", f"row-{pos}", cols, extras, "", "")
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _iter_parquet(path: Path, cols: InputColumns) -> Iterator[tuple[dict, dict]]:
+    """Rows of a Parquet file, read in batches (an archive never sits in memory whole);
+    ``source_path`` is ``FILE:N`` for the N-th row."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as err:
+        raise InputError(f"{path}: not a readable Parquet file ({err}); re-export it, or "
+                         "give a .csv") from None
+    extras = cols.check(pf.schema_arrow.names, str(path))
+    digest = _file_sha256(path)
+    n = 0
+    for batch in pf.iter_batches(batch_size=1024):
+        for row in batch.to_pylist():
+            n += 1
+            yield _table_row(row, f"{path}:{n}", f"{path.stem}-{n}", cols, extras, "", digest)
+
+
+def _iter_xlsx(path: Path, cols: InputColumns) -> Iterator[tuple[dict, dict]]:
+    """Rows of the first sheet of an Excel workbook (row 1: column names); ``source_path``
+    is ``FILE:ROW`` with the spreadsheet's row number."""
+    try:
+        sheet = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+    except Exception as err:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise InputError(f"{path}: cannot read as an Excel workbook ({type(err).__name__}); "
+                         "re-save it as .xlsx or export the sheet as .csv") from None
+    extras = cols.check(list(sheet.columns), str(path))
+    digest = _file_sha256(path)
+    for row_no, row in enumerate(sheet.to_dict("records"), start=2):
+        yield _table_row(row, f"{path}:{row_no}", f"{path.stem}-{row_no - 1}", cols, extras,
+                         "", digest)
+
+
+def count_documents(path: str | Path | pd.DataFrame, **_: object) -> int | None:
+    """How many files or rows an input holds, counted cheaply (a progress bar's total);
+    None when it cannot tell, in which case the reader itself reports the problem.
+
+    >>> count_documents(pd.DataFrame({"text": ["نص أول", "نص ثان"]}))
+    2
+    """
+    if isinstance(path, pd.DataFrame):
+        return len(path)
+    try:
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if path.is_dir():
+            return sum(1 for p in path.iterdir()
+                       if not p.name.startswith(".") and p.name != METADATA_FILE)
+        if suffix == ".jsonl":
+            with open(path, "rb") as fh:
+                return sum(1 for line in fh if line.strip())
+        if suffix == ".csv":
+            return max(0, sum(1 for _ in csv.reader(io.StringIO(read_text_file(path).text)))
+                       - 1)
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows
+        if suffix == ".xlsx":
+            from openpyxl import load_workbook
+
+            book = load_workbook(path, read_only=True)
+            try:
+                return max(0, (book.worksheets[0].max_row or 1) - 1)
+            finally:
+                book.close()
+        return 1 if path.is_file() else None
+    except Exception:  # noqa: BLE001 - only a bar's total: the reader reports the real error
+        return None

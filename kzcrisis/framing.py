@@ -41,7 +41,12 @@ class FramingLexicon:
 
 
 def load_framing_terms(path: str | Path | None = None) -> FramingLexicon:
-    """Load ``framing_terms.csv`` (term_id, term_class, target, forms)."""
+    """Load ``framing_terms.csv`` (term_id, term_class, target, forms).
+
+    >>> lexicon = load_framing_terms()
+    >>> sorted(set(lexicon.table.target))
+    ['intervention', 'protesters']
+    """
     path = Path(path) if path is not None else resource("framing_terms.csv")
     need = ["term_id", "term_class", "target", "forms"]
     rows, pats = [], []
@@ -67,7 +72,11 @@ def _default_lexicon() -> FramingLexicon:
 
 def find_terms(text: str, lexicon: FramingLexicon | None = None) -> pd.DataFrame:
     """Framing terms in one text: term_id, term_class, target, start_char, end_char, text
-    (longest non-overlapping matches; offsets index ``text``)."""
+    (longest non-overlapping matches; offsets index ``text``).
+
+    >>> find_terms("وصلت قوات حفظ السلام إلى ألماتي")[["term_id", "text"]].values.tolist()
+    [['peacekeeping_forces', 'قوات حفظ السلام']]
+    """
     from .clean import normalize_with_map
 
     lex = lexicon or _default_lexicon()
@@ -100,6 +109,9 @@ def framing_terms(docs: pd.DataFrame, statements: pd.DataFrame | None = None,
     inside a statement's content counts for its group (``UNRESOLVED`` when the speaker is
     not a known actor), anything else for ``NARRATOR``. ``mentions`` is accepted so the
     pipeline can pass every stage's tables alike; attribution needs only the statements.
+
+    >>> framing = framing_terms(docs, statements, mentions)        # doctest: +SKIP
+    >>> framing.groupby("speaker_group")["n"].sum()                # doctest: +SKIP
     """
     if not isinstance(docs, pd.DataFrame) or not {"doc_id", "text_clean"} <= set(docs.columns):
         raise KzError("framing_terms needs the cleaned documents (doc_id, text_clean)")
@@ -161,6 +173,11 @@ def log_odds_dirichlet(counts_a: Mapping | pd.Series, counts_b: Mapping | pd.Ser
     ``prior``: None = the pooled counts a+b (informative prior from both groups); a number =
     the same alpha for every term; a mapping = alpha per term (all must be > 0).
     Returns term, n_a, n_b, alpha, delta, var, z, sorted by z (most typical of a first).
+
+    >>> out = log_odds_dirichlet({"إرهابيين": 5, "متظاهرين": 1}, {"إرهابيين": 1, "متظاهرين": 5},
+    ...                          prior=0.5)
+    >>> out.set_index("term")["z"].round(2).to_dict()
+    {'إرهابيين': 2.82, 'متظاهرين': -2.82}
     """
     a, b = _as_counts(counts_a, "counts_a"), _as_counts(counts_b, "counts_b")
     terms = sorted(set(a) | set(b))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,18 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def input_label(path: Any) -> str:
+    """How the manifest names the input: the path as given, or ``DataFrame (N rows)``.
+
+    >>> import pandas as pd
+    >>> input_label("data/raw"), input_label(pd.DataFrame({"text": ["نص"]}))
+    ('data/raw', 'DataFrame (1 rows)')
+    """
+    if isinstance(path, str | os.PathLike):
+        return str(path)
+    return f"{type(path).__name__} ({len(path)} rows)"
 
 
 def model_files(models: str) -> dict[str, str]:
@@ -75,7 +88,7 @@ def build_manifest(path: str | Path, report: list[tuple], counts: dict[str, int]
                   "flags": flags.get(r[col["doc_id"]], "")} for r in report)
     return {
         "manifest_version": MANIFEST_VERSION,
-        "input": str(path),
+        "input": input_label(path),
         "inputs": inputs,
         "documents": documents,
         "n_documents": {"loaded": int(loaded), "skipped": int(skipped)},

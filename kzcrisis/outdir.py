@@ -46,7 +46,7 @@ def _is_inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def check_locations(inputs: list[Path], input_path: Path, out: Path | None,
+def check_locations(inputs: list[Path], input_path: Path | None, out: Path | None,
                     cache: Path | None) -> None:
     """Refuse an ``--out`` or ``--cache`` that would write into the raw data or the input.
 
@@ -60,7 +60,8 @@ def check_locations(inputs: list[Path], input_path: Path, out: Path | None,
     from .paths import DATA_RAW
 
     raw = DATA_RAW.resolve()
-    source = input_path.resolve()
+    # a DataFrame given in memory has no folder to protect, only data/raw
+    source = input_path.resolve() if input_path is not None else raw
     files = [p.resolve() for p in inputs]
     for flag, folder in (("--out", out), ("--cache", cache)):
         if folder is None:

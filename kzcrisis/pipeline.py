@@ -65,7 +65,7 @@ class Settings:
     batch_size: int = 32
     workers: int = 1
     scheduler: str | None = None
-    progress: bool = False
+    progress: bool = False  # one bar over the run's documents, on stderr
     max_chars: int = 1_000_000  # longer documents are skipped with their reason
     trust_models: bool = False  # skip the sha256 checks of models.trust (--trust-models)
     # a researcher's own resource files, merged over the package's (user_resources.py)
@@ -105,7 +105,7 @@ def _annotate(docs: pd.DataFrame, settings: Settings):
     if settings.cache == "off":
         pipe = nlp.load_pipeline(settings.models)
         return nlp.annotate(docs, pipeline=pipe, batch_size=settings.batch_size,
-                            progress=settings.progress)
+                            progress=False)
     from .cache import AnnotationCache, cache_key, split_long
 
     cache = AnnotationCache(settings.cache)
@@ -116,8 +116,9 @@ def _annotate(docs: pd.DataFrame, settings: Settings):
     missing = [i for i, v in enumerate(found) if v is None]
     if missing:
         pipe = nlp.load_pipeline(settings.models)
+        # no bar per chunk: the run shows one bar over documents (_progress)
         fresh = nlp.annotate(docs.iloc[missing], pipeline=pipe, batch_size=settings.batch_size,
-                             progress=settings.progress)
+                             progress=False)
         per_doc = _by_doc({name: getattr(fresh, name)
                            for name in ("sentences", "tokens", "words", "entities")})
         for i in missing:
@@ -361,7 +362,15 @@ def stance_comparison(stance: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class Results:
-    """Every table of one analysis run, in memory (for notebooks and small corpora)."""
+    """Every table of one analysis run, in memory (for notebooks and small corpora).
+
+    ``results.NAME`` is a table (``results.statements``); ``print(results)`` and Jupyter
+    show a summary (:meth:`summary`).
+
+    >>> results = kz.analyze("data/raw")                         # doctest: +SKIP
+    >>> results                                                  # doctest: +SKIP
+    kzcrisis Results: 1 documents (0 skipped), 98 actor mentions of 31 actors, 19 statements
+    """
 
     docs: pd.DataFrame
     load_report: pd.DataFrame
@@ -381,18 +390,102 @@ class Results:
         return Annotation(sentences=self.sentences, tokens=self.tokens, words=self.words,
                           entities=self.entities)
 
+    def summary(self, top: int = 8) -> dict[str, Any]:
+        """The figures ``repr`` and ``_repr_html_`` show: documents, mentions, statements,
+        groups and the top of the corpus comparison.
+
+        >>> results = kz.analyze("data/raw")                   # doctest: +SKIP
+        >>> results.summary()["n_statements"]                  # doctest: +SKIP
+        19
+        """
+        report = self.load_report
+        statements = self.tables_.get("statements", schemas.empty(schemas.STATEMENTS))
+        mentions = self.tables_.get("mentions", schemas.empty(schemas.MENTIONS))
+        groups = statements["group"].fillna("").replace("", "(unresolved)").value_counts()
+        cmp = self.tables_.get("stance_comparison",
+                               schemas.empty(schemas.STANCE_COMPARISON))
+        corpus = cmp[cmp["doc_id"] == "ALL"]
+        corpus = corpus.assign(_n=corpus["n_statements"].astype(float)).sort_values(
+            ["_n", "group", "target"], ascending=[False, True, True], kind="stable")
+        return {
+            "n_documents": len(self.tables_.get("documents", self.docs)),
+            "n_skipped": int((report["status"] == "skipped").sum()) if len(report) else 0,
+            "n_mentions": len(mentions),
+            "n_actors": int(mentions["actor_id"].nunique()) if len(mentions) else 0,
+            "n_statements": len(statements),
+            "n_unresolved": _unresolved(statements),
+            "groups": {str(k): int(v) for k, v in groups.sort_index().items()},
+            "comparison": corpus[["group", "target", "label", "score", "n_statements"]]
+            .head(top).reset_index(drop=True),
+            "n_comparison": len(corpus),
+        }
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        lines = [f"kzcrisis Results: {s['n_documents']} documents ({s['n_skipped']} skipped), "
+                 f"{s['n_mentions']} actor mentions of {s['n_actors']} actors, "
+                 f"{s['n_statements']} statements"]
+        if s["n_unresolved"]:
+            lines.append(f"  {unresolved_note(s['n_unresolved'])}")
+        if s["groups"]:
+            lines.append("  statements by speaker group: " + ", ".join(
+                f"{g} {n}" for g, n in s["groups"].items()))
+        if len(s["comparison"]):
+            lines.append(f"  stance comparison, whole corpus (top {len(s['comparison'])} of "
+                         f"{s['n_comparison']} rows by statements):")
+            for r in s["comparison"].itertuples(index=False):
+                lines.append(f"    {r.group:<12} {r.target:<14} {r.label:<8} "
+                             f"{float(r.score):+.2f}  n={r.n_statements}")
+        lines.append("  tables: " + ", ".join(n for n in TABLE_ORDER if n in self.tables_)
+                     + " (results.NAME; results.write(DIR) writes the CSVs and datapackage.json)")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        s = self.summary()
+        esc = html.escape
+        head = (f"<p dir=\"ltr\"><b>kzcrisis Results</b>: {s['n_documents']} documents "
+                f"({s['n_skipped']} skipped), {s['n_mentions']} actor mentions of "
+                f"{s['n_actors']} actors, {s['n_statements']} statements")
+        if s["n_unresolved"]:
+            head += f"; {esc(unresolved_note(s['n_unresolved']))}"
+        head += "</p>"
+        groups = ", ".join(f"<bdi>{esc(g)}</bdi> {n}" for g, n in s["groups"].items())
+        rows = "".join(
+            "<tr>" + "".join(f'<td dir="auto">{esc(str(v))}</td>' for v in (
+                r.group, r.target, r.label, f"{float(r.score):+.2f}", r.n_statements))
+            + "</tr>" for r in s["comparison"].itertuples(index=False))
+        table = ("<table><thead><tr><th>group</th><th>target</th><th>label</th><th>score</th>"
+                 f"<th>n_statements</th></tr></thead><tbody>{rows}</tbody></table>"
+                 if rows else "")
+        return (f'<div class="kz-results" dir="ltr">{head}'
+                + (f"<p>statements by speaker group: {groups}</p>" if groups else "")
+                + (f"<p>stance comparison, whole corpus (top {len(s['comparison'])} of "
+                   f"{s['n_comparison']} rows):</p>{table}" if table else "")
+                + "<p>tables: " + ", ".join(f"<code>{n}</code>" for n in TABLE_ORDER
+                                            if n in self.tables_) + "</p></div>")
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """Tables in the order they are written, as ``{name: DataFrame}``."""
         return {name: self.tables_[name] for name in TABLE_ORDER}
 
     def write(self, out: str | Path) -> list[Path]:
-        """Write ``out/tables/NAME.csv`` for every table; returns the paths written."""
+        """Write ``out/tables/NAME.csv`` for every table and their data dictionary
+        ``out/datapackage.json``; returns the paths written.
+
+        >>> kz.analyze("data/raw").write("results/")[-1]            # doctest: +SKIP
+        PosixPath('results/datapackage.json')
+        """
         tables_dir = writable_dir(Path(out) / "tables")
         written = []
         for name, table in self.tables().items():
             path = tables_dir / f"{name}.csv"
             write_csv(table, path)
             written.append(path)
+        documents = self.tables_["documents"]
+        extra = [c for c in documents.columns if c not in PER_DOC["documents"]]
+        written.append(write_datapackage(Path(out) / "datapackage.json", {"documents": extra}))
         return written
 
 
@@ -431,14 +524,122 @@ def writable_dir(path: Path) -> Path:
 
 # --- running ---------------------------------------------------------------------------
 
-def _chunks(path: str | Path, settings: Settings, report: list[tuple],
+def _chunks(path: str | Path | pd.DataFrame, settings: Settings, report: list[tuple],
+            columns: dict | None = None, extras: _Extras | None = None,
             files: dict | None = None) -> Iterator[pd.DataFrame]:
-    records = _accepted(iter_corpus(path, files=files), settings.max_chars, report)
+    records = _accepted(iter_corpus(path, files=files, **(columns or {})), settings.max_chars,
+                        report)
     while True:
         block = list(itertools.islice(records, settings.chunk_size))
         if not block:
             return
+        if extras is not None:
+            block = [extras.take(r) for r in block]
         yield pd.DataFrame(block, columns=schemas.DOCUMENTS)
+
+
+class _Extras:
+    """Extra metadata columns of a table input (``schemas.DOCUMENTS_TABLE`` says where they
+    go): held per document only while its chunk is in flight, then appended to the chunk's
+    documents table. They never reach the stages or the cache, so a document's cached
+    results stay valid whatever metadata travels with it."""
+
+    def __init__(self) -> None:
+        self.columns: list[str] | None = None
+        self.values: dict[str, dict[str, str]] = {}
+
+    def take(self, record: dict) -> dict:
+        meta = record.pop("metadata", None) or {}
+        if self.columns is None:
+            self.columns = list(meta)
+        if self.columns:
+            self.values[record["doc_id"]] = meta
+        return record
+
+    def add_to(self, docs: pd.DataFrame | None, tables: dict[str, pd.DataFrame]
+               ) -> tuple[pd.DataFrame | None, dict[str, pd.DataFrame]]:
+        if not self.columns:
+            return docs, tables
+        ids = tables["documents"]["doc_id"].tolist()
+        rows = [self.values.pop(i, {}) for i in ids]
+        extra = {c: [r.get(c, "") for r in rows] for c in self.columns}
+        tables = {**tables, "documents": tables["documents"].assign(**extra)}
+        if docs is not None:
+            docs = docs.assign(**{c: docs["doc_id"].map(dict(zip(ids, v, strict=True)))
+                                  for c, v in extra.items()})
+        return docs, tables
+
+
+def _unresolved(statements: pd.DataFrame) -> int:
+    """Statements whose speaker has no group (unknown to the actor dictionary)."""
+    return int((statements["group"].fillna("") == "").sum()) if len(statements) else 0
+
+
+def unresolved_note(n: int) -> str:
+    """The run summary's line about unresolved speakers ("" when there are none).
+
+    >>> unresolved_note(3)
+    '3 statements had an unknown speaker; see candidates.csv'
+    """
+    if not n:
+        return ""
+    return f"{n} statement{'s' if n != 1 else ''} had an unknown speaker; see candidates.csv"
+
+
+class _Progress:
+    """One bar over the run's documents (loaded or skipped), with total and ETA."""
+
+    def __init__(self, path: Any, columns: dict, report: list[tuple], enabled: bool) -> None:
+        self.report, self.seen, self.skipped, self.analysed = report, 0, 0, 0
+        self.bar = None
+        if enabled:
+            import sys
+
+            from tqdm.auto import tqdm
+
+            from .corpus import count_documents
+
+            try:  # a terminal of unknown width (0 columns) would get an empty bar
+                width = os.get_terminal_size(sys.stderr.fileno()).columns
+            except (OSError, ValueError):
+                width = 0
+            self.bar = tqdm(total=count_documents(path, **columns), unit="doc",
+                            desc="kzcrisis", file=sys.stderr, ncols=None if width else 80,
+                            smoothing=0.1)
+
+    def advance(self, tables: dict[str, pd.DataFrame]) -> None:
+        status = LOAD_REPORT.index("status")
+        for row in self.report[self.seen:]:  # each report row is looked at once
+            self.skipped += row[status] == "skipped"
+        self.seen = len(self.report)
+        self.analysed += len(tables["documents"])
+        if self.bar is not None:
+            self.bar.update(self.analysed + self.skipped - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.update(max(0, len(self.report) - self.bar.n))
+            self.bar.close()
+
+
+def _analysed(path: Any, opts: Settings, report: list[tuple], columns: dict,
+              need_docs: bool = True, files: dict | None = None
+              ) -> Iterator[tuple[pd.DataFrame | None, dict[str, pd.DataFrame]]]:
+    """Every chunk's results with the input's extra metadata added, advancing the bar."""
+    extras = _Extras()
+    progress = _Progress(path, columns, report, opts.progress)
+    try:
+        for docs, tables in _run_chunks(_chunks(path, opts, report, columns, extras, files),
+                                        opts, need_docs):
+            progress.advance(tables)
+            yield extras.add_to(docs, tables)
+    finally:
+        progress.close()
+
+
+def _input_columns(text_column: str, id_column: str, metadata_columns: Any) -> dict:
+    return {"text_column": text_column, "id_column": id_column,
+            "metadata_columns": metadata_columns}
 
 
 def _accepted(items: Iterable, max_chars: int, report: list[tuple]) -> Iterator[dict]:
@@ -483,8 +684,8 @@ class _Collector:
                 corpus: dict[str, pd.DataFrame] | None = None) -> Results:
         """Every table; ``corpus`` passes corpus-level tables a streamed run has already
         reduced, so they are not computed again."""
-        tables = {name: typed(pd.concat(parts, ignore_index=True), PER_DOC[name]) if parts
-                  else typed(schemas.empty(PER_DOC[name]), PER_DOC[name])
+        tables = {name: typed(pd.concat(parts, ignore_index=True), _with_extra(name, parts))
+                  if parts else typed(schemas.empty(PER_DOC[name]), PER_DOC[name])
                   for name, parts in self.parts.items() if name in PER_DOC}
         if corpus is None:
             corpus = {"actors": aggregate_actors(self.parts["actors"]),
@@ -497,11 +698,32 @@ class _Collector:
                        tables_=tables, settings=opts)
 
 
-def analyze(path: str | Path, **settings: Any) -> Results:
-    """Analyse the corpus at ``path`` in memory and return every table.
+def _with_extra(name: str, parts: list[pd.DataFrame]) -> list[str]:
+    """A table's declared columns, then (documents only) the input's extra metadata."""
+    declared = PER_DOC[name]
+    if name != "documents":
+        return declared
+    return declared + [c for c in parts[0].columns if c not in declared]
 
-    Keyword arguments are :class:`Settings` fields (models, cache, chunk_size, workers ...).
-    The model files are checked first (:func:`kzcrisis.models.trust.check_models`).
+
+def analyze(path: str | Path | pd.DataFrame, text_column: str = "text",
+            id_column: str = "doc_id", metadata_columns: Iterable[str] | None = None,
+            **settings: Any) -> Results:
+    """Analyse a corpus in memory and return every table.
+
+    ``path`` is a file, a folder or a DataFrame (``kz.load_corpus``); in a table input (CSV,
+    JSON Lines, Parquet, Excel, DataFrame) ``text_column`` holds the text, ``id_column`` the
+    document ids, and the other columns (or those named in ``metadata_columns``) are carried
+    to the documents table. Other keyword arguments are :class:`Settings` fields (models,
+    cache, chunk_size, workers, progress ...). The model files are checked first
+    (:func:`kzcrisis.models.trust.check_models`).
+
+    >>> import pandas as pd, kzcrisis as kz
+    >>> df = pd.DataFrame({"id": ["a1"], "outlet": ["وكالة"], "body": [
+    ...     "قال وزير الخارجية الروسي سيرغي لافروف إن القوات ستنسحب."]})
+    >>> results = kz.analyze(df, text_column="body", id_column="id")   # doctest: +SKIP
+    >>> results.documents.doc_id.tolist()                               # doctest: +SKIP
+    ['a1']
     """
     from .models.trust import check_models
 
@@ -510,17 +732,25 @@ def analyze(path: str | Path, **settings: Any) -> Results:
     user_resource_notes(opts)  # a bad user file fails here, before any document is read
     report: list[tuple] = []
     collector = _Collector()
-    for docs_clean, tables in _run_chunks(_chunks(path, opts, report), opts):
+    columns = _input_columns(text_column, id_column, metadata_columns)
+    for docs_clean, tables in _analysed(path, opts, report, columns):
         collector.add(docs_clean, tables)
     return collector.results(report, opts)
 
 
-def run(path: str | Path, out: str | Path, figures: bool = False, **settings: Any) -> dict:
+def run(path: str | Path | pd.DataFrame, out: str | Path, figures: bool = False,
+        text_column: str = "text", id_column: str = "doc_id",
+        metadata_columns: Iterable[str] | None = None, **settings: Any) -> dict:
     """Analyse ``path`` streaming chunk by chunk into ``out``; returns the manifest.
 
-    ``figures=True`` also draws the figures and annotated articles (:func:`draw_figures`)
-    from the same pass; the tables are then kept in memory, so use it on corpora whose
-    figures you want to look at, not on archives.
+    ``path``, ``text_column``, ``id_column`` and ``metadata_columns`` are as in
+    :func:`analyze`. ``figures=True`` also draws the figures and annotated articles
+    (:func:`draw_figures`) from the same pass; the tables are then kept in memory, so use it
+    on corpora whose figures you want to look at, not on archives.
+
+    >>> manifest = run("data/raw", "results/")                    # doctest: +SKIP
+    >>> manifest["n_documents"]                                   # doctest: +SKIP
+    {'loaded': 1, 'skipped': 0}
 
     Everything is written into a staging folder beside ``out`` and moved into place only
     after the manifest is written (:mod:`kzcrisis.outdir`): a run that fails or is killed
@@ -533,13 +763,14 @@ def run(path: str | Path, out: str | Path, figures: bool = False, **settings: An
 
     opts = Settings(**settings)
     user_resource_notes(opts)  # a bad user file fails before any output
+    columns = _input_columns(text_column, id_column, metadata_columns)
     out = Path(out)
     cache = None if opts.cache == "off" else Path(opts.cache or default_cache_dir())
-    check_locations([], Path(path), out, cache)
+    check_locations([], Path(path) if isinstance(path, str | os.PathLike) else None, out, cache)
     check_models(opts.models, opts.trust_models)
     try:
         with staged_output(out) as stage:
-            return _run_into(path, stage, figures, opts)
+            return _run_into(path, stage, figures, opts, columns)
     except OSError as err:
         raise _disk_error(err, out) from None
 
@@ -559,7 +790,8 @@ def _disk_error(err: OSError, out: Path) -> OSError | KzError:
     return err
 
 
-def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings) -> dict:
+def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings,
+              columns: dict) -> dict:
     """The body of :func:`run`, writing into the (staging) folder ``out``."""
     from .manifest import build_manifest, write_manifest
 
@@ -571,10 +803,12 @@ def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings) -> dic
     files: dict[str, dict] = {}
     actors = cooc = None
     stance_parts = []
+    n_unresolved = 0
+    extra_cols: list[str] = []
     csv_paths = {name: tables_dir / f".{name}.csv.partial" for name in PER_DOC}
     flags: dict[str, str] = {}
-    for index, (docs, tables) in enumerate(_run_chunks(_chunks(path, opts, report, files),
-                                                       opts, need_docs=figures)):
+    for index, (docs, tables) in enumerate(_analysed(path, opts, report, columns,
+                                                     need_docs=figures, files=files)):
         if collector is not None:
             collector.add(docs, tables)
         flags.update(zip(tables["documents"]["doc_id"], tables["documents"]["quality_flags"],
@@ -584,14 +818,16 @@ def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings) -> dic
             write_csv(table, csv_paths[name], header=index == 0, append=True)
             _write_partition(table, parquet_dir / name, index)
             counts[name] += len(table)
+        n_unresolved += _unresolved(tables["statements"])
+        extra_cols = [c for c in tables["documents"].columns if c not in PER_DOC["documents"]]
         # corpus-level tables are reduced as chunks arrive, so they never grow with the corpus
         actors = aggregate_actors([t for t in (actors, tables["actors"]) if t is not None])
         cooc = aggregate_cooccurrence([t for t in (cooc, tables["cooccurrence"])
                                        if t is not None])
         stance_parts.append(tables["stance"])
-    for name, columns in PER_DOC.items():
+    for name, cols in PER_DOC.items():
         if not csv_paths[name].exists():  # an empty corpus still gets every table
-            write_csv(typed(schemas.empty(columns), columns), csv_paths[name])
+            write_csv(typed(schemas.empty(cols), cols), csv_paths[name])
         csv_paths[name].replace(tables_dir / f"{name}.csv")
     stance = (pd.concat(stance_parts, ignore_index=True) if stance_parts
               else typed(schemas.empty(schemas.STANCE), schemas.STANCE))
@@ -611,6 +847,10 @@ def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings) -> dic
     user_resources = user_resource_notes(opts)
     if user_resources:
         manifest["user_resources"] = user_resources
+    manifest["input_columns"] = {**columns, "metadata_columns": _listed(columns["metadata_columns"])}
+    manifest["unresolved_speakers"] = {"n_statements": n_unresolved,
+                                       "note": unresolved_note(n_unresolved)}
+    write_datapackage(out / "datapackage.json", {"documents": extra_cols})
     write_manifest(manifest, out / "manifest.json")
     return manifest
 
@@ -623,6 +863,28 @@ def output_names(doc_ids: Iterable[str]) -> dict[str, dict[str, str]]:
     """
     return {str(d): {"article": f"articles/{file_stem(str(d))}.html",
                      "figure": f"figures/statements_{ascii_stem(str(d))}"} for d in doc_ids}
+
+
+def _listed(metadata_columns: Any) -> list[str] | None:
+    if metadata_columns is None:
+        return None
+    if isinstance(metadata_columns, str):
+        return [m.strip() for m in metadata_columns.split(",") if m.strip()]
+    return [str(m) for m in metadata_columns]
+
+
+def write_datapackage(path: Path, extra: dict[str, list[str]] | None = None) -> Path:
+    """Write the data dictionary of the tables (a Frictionless Data Package) beside them.
+
+    >>> write_datapackage(Path("results/datapackage.json"))          # doctest: +SKIP
+    PosixPath('results/datapackage.json')
+    """
+    package = schemas.data_package({name: {**PER_DOC, **CORPUS}[name] for name in TABLE_ORDER},
+                                   extra)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(dumps(package), encoding="utf-8")
+    tmp.replace(path)
+    return path
 
 
 def write_figures(path: str | Path, out: str | Path, **settings: Any) -> list[Path]:

@@ -113,6 +113,9 @@ def ar_label(text: Any, native: bool | None = None) -> str:
     ``native=None`` asks :func:`native_shaping`; ``native=False`` forces the legacy path
     (arabic-reshaper + python-bidi) for renderers without shaping. Text without Arabic letters,
     and missing values (None/NaN, given as ""), are returned as plain strings.
+
+    >>> ar_label("RUS"), ar_label(None)
+    ('RUS', '')
     """
     if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
         return ""
@@ -168,7 +171,11 @@ def style_rc() -> dict[str, Any]:
 
 @contextlib.contextmanager
 def use_style() -> Iterator[None]:
-    """Context manager applying :func:`style_rc` (restores the previous rcParams on exit)."""
+    """Context manager applying :func:`style_rc` (restores the previous rcParams on exit).
+
+    >>> with use_style():                                   # doctest: +SKIP
+    ...     fig, ax = plt.subplots(); plot_mentions(results.actors, ax=ax)
+    """
     with mpl.rc_context(style_rc()):
         yield
 
@@ -183,6 +190,10 @@ def save_figure(fig: Figure, stem: str, outdir: str | Path,
     """Write ``outdir/stem.{png,svg,pdf}`` (PNG at 300 dpi) byte-identically on every rerun.
 
     ``stem`` is a plain file name (letters, digits, ``._-``); returns the paths written.
+
+    >>> fig, ax = plt.subplots()                              # doctest: +SKIP
+    >>> save_figure(fig, "mentions", "figures/")              # doctest: +SKIP
+    [PosixPath('figures/mentions.png'), PosixPath('figures/mentions.svg'), ...]
     """
     if not isinstance(stem, str) or not _SAFE_STEM_RE.match(stem):
         raise KzError(f"figure name {stem!r}: use letters, digits, '.', '_' or '-' only")
@@ -303,6 +314,8 @@ def plot_stance_comparison(stance_comparison: pd.DataFrame, groups: Sequence[str
     Rows of ``doc_id`` are drawn; by default the corpus rows (``ALL``), or the one document's
     rows when there are no ``ALL`` rows. Bars are coloured by stance label and hatched by
     target; a group with no statement on a target shows "no statements" at zero.
+
+    >>> ax = plot_stance_comparison(results.stance_comparison)  # doctest: +SKIP
     """
     table = _require(stance_comparison, schemas.STANCE_COMPARISON, "stance_comparison")
     with use_style():
@@ -381,6 +394,8 @@ def plot_mentions(table: pd.DataFrame, ax: Axes | None = None, *,
     per actor; pass ``actors`` for the names, else the commonest surface form is shown).
     Actors are grouped by group (focus groups first), most mentioned first; ``top`` keeps only
     the most mentioned actors (ties broken by actor_id).
+
+    >>> ax = plot_mentions(results.actors, top=20)                # doctest: +SKIP
     """
     if table is not None and "n_mentions" in getattr(table, "columns", []):
         counts = _require(table, schemas.ACTORS, "actors").copy()
@@ -511,6 +526,8 @@ def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = 
     figure is the same on every run. ``labels``: ``"both"`` (Arabic over English), ``"en"``,
     ``"ar"``, or ``"auto"`` (both up to 12 actors, else the English name without its
     parenthetical).
+
+    >>> ax = plot_cooccurrence(results.cooccurrence, results.actors)  # doctest: +SKIP
     """
     import networkx as nx
     from matplotlib import patheffects
@@ -537,14 +554,15 @@ def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = 
         nx.draw_networkx_nodes(graph, pos, ax=ax, nodelist=nodes, node_size=sizes,
                                node_color=[colors.get(graph.nodes[n]["group"], UNCODED_COLOR)
                                            for n in nodes], edgecolors="white")
+        texts = []
         for n in nodes:
             data = graph.nodes[n]
             en = data["name_en"] if labels != "en" else data["name_en"].split(" (")[0]
             parts = {"both": (ar_label(data["name_ar"]), en), "en": (en,),
                      "ar": (ar_label(data["name_ar"]) or en,)}[labels]
-            ax.annotate("\n".join(x for x in parts if x), pos[n], xytext=(0, -9),
-                        textcoords="offset points", ha="center", va="top", fontsize=6.5,
-                        path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
+            texts.append(ax.text(*pos[n], "\n".join(x for x in parts if x), ha="center",
+                                 va="center", fontsize=6.5, zorder=5, path_effects=[
+                                     patheffects.withStroke(linewidth=2, foreground="white")]))
         ax.legend(handles=[Patch(facecolor=c, label=g or "—") for g, c in colors.items()],
                   title="group", loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7,
                   title_fontsize=7, frameon=False)
@@ -552,7 +570,26 @@ def plot_cooccurrence(cooccurrence: pd.DataFrame, actors: pd.DataFrame | None = 
         ax.margins(0.12)
         ax.set_aspect("equal", adjustable="datalim")
         ax.set_axis_off()
+        _repel_labels(ax, texts, np.array([pos[n] for n in nodes]))
     return ax
+
+
+def _repel_labels(ax: Axes, texts: list, points: np.ndarray) -> None:
+    """Move network labels apart and off the nodes (adjustText), each tied to its node by a
+    thin line when it had to move. Deterministic: a fixed number of iterations, no clock."""
+    from adjustText import adjust_text
+
+    if not texts:
+        return
+    # start each label just below its node: most need no move at all
+    for text, (x, y) in zip(texts, points, strict=True):
+        text.set_position((x, y))
+        text.set_va("top")
+    ax.figure.canvas.draw()  # text extents need a renderer
+    adjust_text(texts, x=points[:, 0], y=points[:, 1], ax=ax, iter_lim=400,
+                expand=(1.08, 1.25), force_text=(0.3, 0.5), force_static=(0.2, 0.4),
+                ensure_inside_axes=True, min_arrow_len=4,
+                arrowprops={"arrowstyle": "-", "color": "0.55", "lw": 0.5})
 
 
 # --------------------------------------------------------------------------- 4. sequence
@@ -566,6 +603,9 @@ def plot_statement_sequence(statements: pd.DataFrame, stance: pd.DataFrame | Non
     Each statement is a bar spanning its characters in the cleaned text, one lane per stance
     target (upper lane = first target), coloured by the stance label; statements with no
     stance row are grey. ``doc_id`` may be omitted when the table holds one document.
+
+    >>> ax = plot_statement_sequence(results.statements, results.stance, "a1",
+    ...                              docs=results.docs, actors=results.actors)  # doctest: +SKIP
     """
     statements = _require(statements, schemas.STATEMENTS, "statements")
     stance = _require(stance, schemas.STANCE, "stance")
@@ -646,8 +686,12 @@ def plot_framing(framing: pd.DataFrame, ax: Axes | None = None, *, doc_id: str |
     """Heatmap of framing-term counts: rows = terms (by target), columns = speaker groups.
 
     Counts are summed over documents unless ``doc_id`` is given; the narrator (text outside
-    statements) is the last column. ``term_labels`` maps term_id to a display label (e.g. the
-    Arabic term); by default the term_id is shown.
+    statements) is the last column. Rows are named in Arabic and English: ``term_labels``
+    maps term_id to the Arabic label, by default the term's first form in the framing
+    lexicon ("إرهابي (terrorists, criminalising)"). The colour bar counts uses, in whole
+    numbers.
+
+    >>> ax = plot_framing(kz.framing_terms(docs, statements, mentions))  # doctest: +SKIP
     """
     table = _require(framing, schemas.FRAMING, "framing")
     with use_style():
@@ -681,13 +725,40 @@ def plot_framing(framing: pd.DataFrame, ax: Axes | None = None, *, doc_id: str |
                 ax.axhline(i - 0.5, color="0.3", linewidth=1)
         ax.set_xticks(range(len(groups)))
         ax.set_xticklabels([ar_label(g) for g in groups], rotation=45, ha="right")
+        names = term_names() if term_labels is None else dict(term_labels)
         ax.set_yticks(range(len(counts)))
-        ax.set_yticklabels([f"{ar_label((term_labels or {}).get(term, term))} "
-                            f"({target}, {term_class})" if term_class else
-                            f"{ar_label((term_labels or {}).get(term, term))} ({target})"
-                            for target, term_class, term in counts.index], fontsize=8)
+        ax.set_yticklabels([bilingual(names.get(term, ""), ", ".join(
+            x for x in (term.replace("_", " "), term_class) if x))
+            for _, term_class, term in counts.index], fontsize=8)
+        # each target's block of rows is named once, at its right
+        for target in dict.fromkeys(targets):
+            rows = [i for i, t in enumerate(targets) if t == target]
+            ax.text(1.01, (rows[0] + rows[-1]) / 2, target, rotation=270, ha="left",
+                    va="center", fontsize=8, color="0.3",
+                    transform=ax.get_yaxis_transform())
         ax.set_xlabel("speaker group")
         ax.set_title("Framing terms by speaker group")
-        ax.figure.colorbar(image, ax=ax, label="uses", shrink=0.8)
+        bar = ax.figure.colorbar(image, ax=ax, label="uses", shrink=0.8, pad=0.06)
+        from matplotlib.ticker import MaxNLocator
+
+        bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole numbers
         ax.spines[:].set_visible(False)
     return ax
+
+
+@functools.cache
+def term_names() -> dict[str, str]:
+    """term_id -> an Arabic name for it from the framing lexicon (the heatmap's row names):
+    its first plain form, else its first form with the gaps (``*``) closed.
+
+    >>> term_names()["terrorists"], term_names()["rioters"]
+    ('إرهابي', 'مشاغبين')
+    """
+    from .framing import load_framing_terms
+
+    names = {}
+    for r in load_framing_terms().table.itertuples(index=False):
+        forms = [f.strip() for f in r.forms.split("|") if f.strip()]
+        plain = [f for f in forms if "*" not in f]
+        names[r.term_id] = plain[0] if plain else " ".join(forms[0].replace("*", " ").split())
+    return names

@@ -44,7 +44,12 @@ _FONTS = '"Noto Naskh Arabic", "Amiri", "DejaVu Sans", "Arial", serif'
 
 @dataclass(frozen=True)
 class ArticleHTML:
-    """One annotated article: ``.html`` is the whole page, ``_repr_html_`` shows it in Jupyter."""
+    """One annotated article: ``.html`` is the whole page, ``_repr_html_`` shows it in Jupyter.
+
+    >>> docs = pd.DataFrame({"doc_id": ["a1"], "text_clean": ["قال الرئيس إن النظام استعيد."]})
+    >>> show_article(docs=docs)
+    ArticleHTML(doc_id='a1', n_mentions=0, n_statements=0)
+    """
 
     doc_id: str
     title: str
@@ -185,6 +190,88 @@ def _attrs(**attrs: Any) -> str:
                    for k, v in attrs.items())
 
 
+_ARABIC_RE = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_STRONG_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+FSI, PDI = "\u2068", "\u2069"  # first-strong isolate ... pop directional isolate
+
+
+def isolate(value: Any) -> str:
+    """Plain text (a tooltip, a title attribute) with a mixed or Arabic part isolated by
+    FSI/PDI, so its neighbours' punctuation and digits keep their side.
+
+    >>> isolate("وكالة سبوتنيك") == FSI + "وكالة سبوتنيك" + PDI, isolate("RUS")
+    (True, 'RUS')
+    """
+    text = _s(value)
+    return f"{FSI}{text}{PDI}" if _ARABIC_RE.search(text) else text
+
+
+def bdi(value: Any, cls: str = "") -> str:
+    """``value`` escaped inside ``<bdi>``: left to right when it has no Arabic (a date, a
+    number, an English name), its own first strong direction otherwise.
+
+    >>> bdi("2022-01-07", "date")
+    '<bdi class="date" dir="ltr">2022-01-07</bdi>'
+    >>> bdi("وكالة «سبوتنيك»")
+    '<bdi dir="auto">وكالة «سبوتنيك»</bdi>'
+    """
+    text = _s(value)
+    klass = f' class="{cls}"' if cls else ""
+    return f'<bdi{klass} dir="{cell_dir(text)}">{html.escape(text, quote=False)}</bdi>'
+
+
+def cell_dir(text: str) -> str:
+    """``ltr`` for text without Arabic letters (Latin-only fields, numbers, dates), else
+    ``auto`` (the browser takes the first strong letter's direction).
+
+    >>> cell_dir("CSTO"), cell_dir("+0.70"), cell_dir("قال: «ندعم»"), cell_dir("RUS قال")
+    ('ltr', 'ltr', 'auto', 'auto')
+    """
+    return "auto" if _ARABIC_RE.search(text) else "ltr"
+
+
+_CELL_RE = re.compile(r"<(td|th)((?:\s[^>]*)?)>(.*?)</\1>", re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def bidi_html(frame: pd.DataFrame) -> str:
+    """A DataFrame's notebook HTML with every cell direction-isolated: ``dir="auto"`` where
+    it holds Arabic (so «», colons and digits land on the right side of an evidence string),
+    ``dir="ltr"`` where it does not. Installed for every table by :func:`use_bidi_tables`.
+
+    >>> table = pd.DataFrame({"group": ["RUS"], "evidence": ["«ندعم»: +0.7"]})
+    >>> bidi_html(table).count('dir="auto"'), '<td dir="ltr">RUS</td>' in bidi_html(table)
+    (1, True)
+    """
+    def cell(m: re.Match) -> str:
+        tag, attrs, body = m.group(1), m.group(2), m.group(3)
+        if "dir=" in attrs:
+            return m.group(0)
+        text = html.unescape(_TAG_RE.sub("", body))
+        return f'<{tag}{attrs} dir="{cell_dir(text)}">{body}</{tag}>'
+
+    return _CELL_RE.sub(cell, frame._repr_html_() or frame.to_html())
+
+
+def use_bidi_tables() -> bool:
+    """Show every DataFrame in this Jupyter kernel with :func:`bidi_html`; returns whether
+    a kernel was found (outside IPython it does nothing). The plain-text output is pandas's own.
+
+    >>> import kzcrisis as kz
+    >>> kz.use_bidi_tables()   # in a notebook's first cell  # doctest: +SKIP
+    True
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, bidi_html)
+    return True
+
+
 def _css_class(group: str) -> str:
     return "g-" + (_CLASS_UNSAFE_RE.sub("_", group) if group else "none")
 
@@ -234,6 +321,11 @@ def show_article(results: Any = None, doc_id: str | None = None, *,
     ``results`` is anything with the tables as attributes (``pipeline.Results``) or a mapping
     of them; tables given as keywords take precedence. Only ``docs`` (with ``text_clean``) is
     required; ``doc_id`` may be omitted when there is one document.
+
+    >>> docs = pd.DataFrame({"doc_id": ["a1"], "date": ["2022-01-07"],
+    ...                      "text_clean": ["ودعت الأمم المتحدة إلى ضبط النفس."]})
+    >>> '<bdi class="date" dir="ltr">2022-01-07</bdi>' in show_article(docs=docs).body
+    True
     """
     given = {"docs": docs, "mentions": mentions, "actors": actors, "statements": statements,
              "stance": stance}
@@ -278,7 +370,7 @@ def show_article(results: Any = None, doc_id: str | None = None, *,
             actor, group = _s(r.actor_id), _s(r.group)
             method = _s(getattr(r, "method", ""))
             groups.append(group)
-            tip = " · ".join(x for x in (who(actor, _s(r.surface)), group,
+            tip = " · ".join(x for x in (isolate(who(actor, _s(r.surface))), group,
                                          f"rule: {method}" if method else "") if x)
             spans.append(_Span(start, end, 1, "<span" + _attrs(
                 class_=f"m {_css_class(group)}", data_start=start, data_end=end,
@@ -298,7 +390,7 @@ def show_article(results: Any = None, doc_id: str | None = None, *,
             score = f" {float(score):+.2f}" if score else ""
             ev = _s(getattr(r, "evidence", ""))
             evidence.setdefault(sid, []).append(
-                f"{target}: {label}{score}" + (f" — evidence: {ev}" if ev else ""))
+                f"{target}: {label}{score}" + (f" — evidence: {isolate(ev)}" if ev else ""))
 
     stm = _require(tables["statements"], STATEMENT_COLUMNS, "statements")
     n_statements = 0
@@ -311,9 +403,10 @@ def show_article(results: Any = None, doc_id: str | None = None, *,
             label = _primary_label(labels.get(sid, {}))
             cue = _s(r.cue)
             lemma, kind = _s(getattr(r, "cue_lemma", "")), _s(getattr(r, "kind", ""))
-            lines = [f"speaker: {who(speaker, _s(r.speaker_text) or '(unresolved)')}"
+            lines = [f"speaker: {isolate(who(speaker, _s(r.speaker_text) or '(unresolved)'))}"
                      + (f" ({group})" if group else ""),
-                     f"cue: {cue}" + (f" ({lemma})" if lemma and lemma != cue else "")
+                     f"cue: {isolate(cue)}"
+                     + (f" ({isolate(lemma)})" if lemma and lemma != cue else "")
                      + (f" · rule: {kind}" if kind else "")]
             lines += evidence.get(sid, ["stance: not coded"])
             stance_attr = "; ".join(f"{t}:{v}" for t, v in sorted(labels.get(sid, {}).items()))
@@ -325,12 +418,15 @@ def show_article(results: Any = None, doc_id: str | None = None, *,
 
     colors = group_colors([g for g in groups if g])
     group_key = "".join(
-        f'<span class="chip {_css_class(g)}">{html.escape(g)}</span>'
+        f'<span class="chip {_css_class(g)}"><bdi>{html.escape(g)}</bdi></span>'
         for g in order_groups(list(colors)))
     stance_key = "".join(f'<span class="chip s-key st-{lab}">{lab}</span>'
                          for lab in STANCE_LABELS)
-    meta = " · ".join(html.escape(x) for x in (doc_id, _s(doc.get("outlet")),
-                                               _s(doc.get("date"))) if x)
+    # each field isolated: after an Arabic outlet, an unisolated date would be laid out
+    # right to left (2022-01-07 shown as 07-01-2022)
+    meta = " · ".join(bdi(x, cls) for x, cls in ((doc_id, "doc-id"),
+                                                 (_s(doc.get("outlet")), "outlet"),
+                                                 (_s(doc.get("date")), "date")) if x)
     body = (
         f'<div class="kz-article" dir="rtl" lang="ar"{_attrs(data_doc_id=doc_id)}>\n'
         f"<style>\n{_css(colors)}\n</style>\n"
@@ -358,7 +454,11 @@ def safe_filename(doc_id: str) -> str:
 
 
 def write_article_html(results: Any, doc_id: str, outdir: str | Path, **tables: Any) -> Path:
-    """Write ``outdir/<safe doc_id>.html`` (see :func:`safe_filename`); returns the path."""
+    """Write ``outdir/<safe doc_id>.html`` (see :func:`safe_filename`); returns the path.
+
+    >>> write_article_html(results, "a1", "articles/")    # doctest: +SKIP
+    PosixPath('articles/a1.html')
+    """
     article = show_article(results, doc_id, **tables)
     outdir = Path(outdir)
     path = outdir / f"{safe_filename(article.doc_id)}.html"
@@ -368,7 +468,11 @@ def write_article_html(results: Any, doc_id: str, outdir: str | Path, **tables: 
 
 
 def write_articles(results: Any, outdir: str | Path, **tables: Any) -> list[Path]:
-    """Write one annotated page per document (``reports/articles/`` in ``make reproduce``)."""
+    """Write one annotated page per document (``reports/articles/`` in ``make reproduce``).
+
+    >>> write_articles(results, "articles/")              # doctest: +SKIP
+    [PosixPath('articles/a1.html'), ...]
+    """
     docs = tables.get("docs")
     if docs is None:
         docs = _table(results, "docs")

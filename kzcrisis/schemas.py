@@ -45,6 +45,192 @@ INT_COLUMNS = frozenset({"sent_id", "token_id", "ent_id", "word_id", "head", "st
                          "n_chars", "n_chars_clean"})
 FLOAT_COLUMNS = frozenset({"score", "ci_low", "ci_high"})
 
+#: What each column means, one entry per column name, shared by every table that has the
+#: column (``doc_id`` means the same everywhere). A new table's columns get their entries
+#: here; tests/test_datapackage.py checks that every declared column has one.
+COLUMN_DESCRIPTIONS: dict[str, str] = {
+    "doc_id": "Document id: the file stem, the doc_id column of a table input, or "
+              "FILE-N for its N-th row",
+    "title": "Article title (from metadata)",
+    "outlet": "News outlet that published the article (from metadata)",
+    "date": "Publication date, YYYY-MM-DD (or YYYY-MM, YYYY); offices resolve to their "
+            "holder on this date",
+    "url": "Address the article was published at (from metadata)",
+    "language": "Language code from metadata (e.g. ar)",
+    "source_path": "File (and line or row) the document was read from",
+    "encoding": "Text encoding the input file was decoded from (utf-8, cp1256 ...)",
+    "sha256": "SHA-256 of the document text as UTF-8 (the same for a Windows-1256 copy)",
+    "text_raw": "The document text as read, before cleaning",
+    "n_chars": "Length of the raw text",
+    "n_chars_clean": "Length of the cleaned text (docs.text_clean)",
+    "quality_flags": "Semicolon-separated quality flags (empty, non_arabic, mixed_script, "
+                     "visual_order); "
+                     "flagged documents are still analysed",
+    "rule": "Cleaning rule that changed the text (see kz.rules_table())",
+    "removed": "Raw text the rule removed or replaced",
+    "replacement": "Text put in its place (empty when removed)",
+    "sent_id": "Sentence number within the document (0-based, from Stanza)",
+    "start_char": "Start offset in the cleaned text (docs.text_clean)",
+    "end_char": "End offset (exclusive) in the cleaned text",
+    "raw_start": "Start offset in the raw text (docs.text_raw)",
+    "raw_end": "End offset (exclusive) in the raw text",
+    "text": "The text of the row's span",
+    "token_id": "Token number within the sentence (0-based)",
+    "words": "Syntactic words of the token after clitic splitting, joined with |",
+    "ent_id": "Entity number within the document (0-based)",
+    "type": "Named-entity type from Stanza's NER (PER, LOC, ORG, MISC)",
+    "actor_id": "Actor id in the actor dictionary (resources/actors.csv), or a derived "
+                "OWNER_SLOT body",
+    "group": "Speaker group the actor belongs to (a state, organisation or bloc id such as "
+             "RUS, UN, CSTO); empty when the actor has none",
+    "surface": "The mention as written in the cleaned text",
+    "method": "Rule that produced the mention: dictionary, ner, role or apposition",
+    "name_en": "Actor name in English",
+    "name_ar": "Actor name in Arabic",
+    "wikidata": "Wikidata QID of the actor (empty when unknown)",
+    "n_mentions": "Mentions of the actor in the corpus",
+    "first_sent": "sent_id of the actor's first mention",
+    "actor_a": "First actor_id of the pair (alphabetically)",
+    "actor_b": "Second actor_id of the pair",
+    "weight": "Sentences naming both actors",
+    "statement_id": "Statement id (doc_id:sNNN), unique in the corpus",
+    "speaker_actor_id": "actor_id of the speaker; empty when the speaker is not in the "
+                        "dictionary (an unknown speaker: see candidates.csv)",
+    "speaker_text": "The speaker as written",
+    "cue": "Reporting verb or phrase as written (قال, أكد, أعلن ...)",
+    "cue_lemma": "Lemma of the cue in the cue lexicon (resources/cues.csv)",
+    "kind": "Statement type: direct (quoted), indirect (reported) or action",
+    "content": "What was said: the reported content in the cleaned text",
+    "channel": "Channel the statement was made through (a statement, an agency, a call "
+               "...), as written, when the text names one",
+    "addressee": "Whom the statement was addressed to, when the text names it",
+    "target": "What the stance is about: intervention (the CSTO deployment) or protesters",
+    "label": "Stance label: support, caution, oppose or neutral",
+    "score": "Stance score from -1 (opposes) to +1 (supports)",
+    "evidence": "The stance cues matched, with their weights and matched text",
+    "n_statements": "Statements the row averages",
+    "speaker_group": "Group of the speaker whose statement contains the term, or NARRATOR "
+                     "for the outlet's own text",
+    "term_id": "Framing term id in the framing lexicon (resources/framing_terms.csv)",
+    "term_class": "How the term frames its target (criminalising, armed, neutral, "
+                  "sympathetic; legitimising, critical)",
+    "n": "Occurrences of the term",
+}
+#: Where a column means something narrower in one table: (table, column) -> description.
+TABLE_COLUMN_DESCRIPTIONS: dict[tuple[str, str], str] = {
+    ("sentences", "text"): "The sentence",
+    ("tokens", "text"): "The token as written",
+    ("entities", "text"): "The entity as written",
+    ("candidates", "text"): "A named entity that matched no actor: a candidate for the "
+                            "dictionary",
+    ("candidates", "type"): "Named-entity type from Stanza's NER (PER, LOC, ORG, MISC)",
+    ("stance_comparison", "doc_id"): "Document id, or ALL for the whole corpus",
+    ("stance_comparison", "group"): "Speaker group, or UNRESOLVED for statements whose "
+                                    "speaker has no group",
+    ("stance_comparison", "label"): "Label of the mean score (support, caution, oppose, "
+                                    "neutral)",
+    ("stance_comparison", "score"): "Mean stance score of the statements, -1 to +1",
+    ("stance_comparison", "evidence"): "Each statement's id, label, score and evidence, "
+                                       "separated by |",
+}
+#: Units of measure, for the columns that have one.
+COLUMN_UNITS: dict[str, str] = {
+    **dict.fromkeys(["start_char", "end_char", "raw_start", "raw_end", "n_chars",
+                     "n_chars_clean"], "characters (Unicode code points)"),
+    "n_mentions": "mentions", "weight": "sentences", "n_statements": "statements",
+    "n": "occurrences", "score": "stance score, -1 to +1 (dimensionless)",
+}
+#: What each written table holds, one row per ...
+TABLE_DESCRIPTIONS: dict[str, str] = {
+    "documents": "One row per analysed document: metadata, checksum, lengths, quality flags; "
+                 "extra metadata columns of the input follow the declared ones",
+    "cleaning_log": "One row per change cleaning made to a raw text, with its raw offsets",
+    "sentences": "One row per sentence (Stanza)",
+    "tokens": "One row per token, with its syntactic words after clitic splitting",
+    "entities": "One row per named entity (Stanza NER)",
+    "mentions": "One row per actor mention, with the rule that found it",
+    "actors": "One row per actor mentioned in the corpus",
+    "cooccurrence": "One row per pair of actors named in the same sentence",
+    "candidates": "Named entities that matched no actor: candidates for the dictionary",
+    "statements": "One row per attributed statement: speaker, cue, content",
+    "stance": "One row per statement and target: coded stance with its evidence",
+    "stance_comparison": "Mean stance per document (and ALL) per speaker group and target",
+    "framing": "Framing-term counts per document, speaker group and term",
+}
+
+
+def describe(column: str, table: str | None = None) -> str:
+    """What ``column`` means (in ``table``, where it means something narrower there).
+
+    >>> describe("score"), describe("doc_id", "stance_comparison")
+    ('Stance score from -1 (opposes) to +1 (supports)', 'Document id, or ALL for the whole corpus')
+    """
+    if table is not None and (table, column) in TABLE_COLUMN_DESCRIPTIONS:
+        return TABLE_COLUMN_DESCRIPTIONS[(table, column)]
+    return COLUMN_DESCRIPTIONS.get(column, "")
+
+
+def column_type(column: str) -> str:
+    """The Table Schema type of a column: integer, number or string.
+
+    >>> column_type("start_char"), column_type("score"), column_type("surface")
+    ('integer', 'number', 'string')
+    """
+    if column in INT_COLUMNS:
+        return "integer"
+    return "number" if column in FLOAT_COLUMNS else "string"
+
+
+def declared_tables() -> dict[str, list[str]]:
+    """Every column list declared in this module, by its name (``DOCUMENTS``, ...).
+
+    >>> declared_tables()["COOCCURRENCE"]
+    ['actor_a', 'actor_b', 'weight']
+    """
+    return {name: value for name, value in globals().items()
+            if name.isupper() and isinstance(value, list)
+            and all(isinstance(c, str) for c in value)}
+
+
+def data_package(tables: dict[str, list[str]], extra: dict[str, list[str]] | None = None
+                 ) -> dict:
+    """A Frictionless Data Package describing ``tables/NAME.csv`` for each table.
+
+    ``tables`` maps a table name to its declared columns; ``extra`` the input's extra
+    metadata columns a table carries after them (documents). Every field has its type,
+    description and, where it has one, unit. Written as ``OUT/datapackage.json``.
+
+    >>> pkg = data_package({"cooccurrence": COOCCURRENCE})
+    >>> pkg["resources"][0]["schema"]["fields"][2]
+    {'name': 'weight', 'type': 'integer', 'description': 'Sentences naming both actors', 'unit': 'sentences'}
+    """
+    resources = []
+    for name, columns in tables.items():
+        fields = []
+        for col in columns:
+            f = {"name": col, "type": column_type(col), "description": describe(col, name)}
+            if col in COLUMN_UNITS:
+                f["unit"] = COLUMN_UNITS[col]
+            fields.append(f)
+        for col in (extra or {}).get(name, []):
+            fields.append({"name": col, "type": "string",
+                           "description": "Extra metadata column of the input, as given"})
+        resources.append({
+            "name": name, "path": f"tables/{name}.csv", "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "description": TABLE_DESCRIPTIONS.get(name, ""),
+            "schema": {"fields": fields, "missingValues": [""]},
+        })
+    return {
+        "name": "kzcrisis-tables", "profile": "tabular-data-package",
+        "title": "kzcrisis analysis tables",
+        "description": "Tables of one kzcrisis run (manifest.json says on what input, with "
+                       "which code and models). Offsets index docs.text_clean (start_char, "
+                       "end_char) or the raw text (raw_start, raw_end); empty cells are "
+                       "missing values. parquet/NAME/ holds the same tables.",
+        "resources": resources,
+    }
+
 
 def empty(columns: list[str]) -> pd.DataFrame:
     """An empty table with the declared columns."""

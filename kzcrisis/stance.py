@@ -126,7 +126,12 @@ class StanceLexicon:
 
 def load_stance_lexicon(path: str | Path | None = None) -> StanceLexicon:
     """Load ``stance_lexicon.csv`` (columns cue_id, category, target, weight, fallback, kind,
-    forms); a malformed row raises ResourceError naming file and line."""
+    forms); a malformed row raises ResourceError naming file and line.
+
+    >>> lexicon = load_stance_lexicon()
+    >>> {"cue_id", "target", "weight"} <= set(lexicon.table.columns)
+    True
+    """
     path = Path(path) if path is not None else resource("stance_lexicon.csv")
     need = ["cue_id", "category", "target", "weight", "fallback", "kind", "forms"]
     rows, pats = [], []
@@ -722,9 +727,13 @@ def certainty(n: int, label: str, low: float, high: float,
     return "firm" if inside else "wide"
 
 
+#: The comparison's group for statements whose speaker has no group.
+UNRESOLVED = "UNRESOLVED"
+
+
 def compare_stance(stance: Any, groups: tuple[str, ...] | list[str] | None = (
         "UN", "CHN", "USA", "CSTO"), codes: pd.DataFrame | None = None,
-        codebook: Codebook | None = None) -> pd.DataFrame:
+        codebook: Codebook | None = None, unresolved: bool = True) -> pd.DataFrame:
     """Mean stance per document, group and target, plus ``doc_id == "ALL"`` rows for the
     corpus (``schemas.STANCE_COMPARISON``); ``groups=None`` keeps every group present.
 
@@ -735,6 +744,10 @@ def compare_stance(stance: Any, groups: tuple[str, ...] | list[str] | None = (
     ``kz.read_codes``) human codes replace the automatic labels where present
     (:func:`apply_codes`) and ``n_checked`` counts the statements checked by hand.
 
+    Statements whose speaker has no group (not in the actor dictionary; see
+    ``candidates.csv``) are compared as the group ``UNRESOLVED``, after the others, rather
+    than silently left out; ``unresolved=False`` leaves them out.
+
     ``kz.compare_stance(results, codes=kz.read_codes(["coder_a.xlsx", "coder_b.xlsx"]))``
     """
     cb = codebook or _CB
@@ -744,8 +757,11 @@ def compare_stance(stance: Any, groups: tuple[str, ...] | list[str] | None = (
     elif "checked" not in df.columns:
         df["checked"] = False
     df["group"] = df["group"].fillna("").astype(str)
+    df["group"] = df["group"].where(df["group"] != "", UNRESOLVED if unresolved else "")
     df = df[df["group"] != ""]
-    order = list(groups) if groups is not None else sorted(df["group"].unique())
+    order = list(groups) if groups is not None else sorted(set(df["group"]) - {UNRESOLVED})
+    if unresolved and UNRESOLVED not in order:
+        order.append(UNRESOLVED)
     df = df[df["group"].isin(order)]
     df["doc_id"] = df["doc_id"].astype(str)
     rank = {(g, t): (i, j) for i, g in enumerate(order) for j, t in enumerate(TARGETS)}
@@ -797,6 +813,9 @@ def align_stance(pred: pd.DataFrame, gold: pd.DataFrame, pred_statements: pd.Dat
     coded on one side only, is paired with the label ``none``.
     Columns: doc_id, gold_id, statement_id, group_gold, group_pred, target, gold, pred,
     gold_score, pred_score.
+
+    >>> items = align_stance(stance, gold_stance, statements, gold_statements)  # doctest: +SKIP
+    >>> items[items.gold != items.pred]                                        # doctest: +SKIP
     """
     for name, df, cols in (("pred_statements", pred_statements, ["statement_id", "raw_start",
                                                                    "raw_end", "doc_id"]),
@@ -882,6 +901,8 @@ def stance_agreement(pred: pd.DataFrame, gold: pd.DataFrame,
     (nominal, from the ``krippendorff`` package) and percent agreement. ``group`` level:
     :func:`compare_stance` of both sides per (doc_id, group, target): label agreement and
     Krippendorff's alpha (interval) on the mean scores.
+
+    >>> kz.stance_agreement(stance, gold_stance, statements, gold_statements)  # doctest: +SKIP
     """
     out = []
     if pred_statements is not None and gold_statements is not None:

@@ -1,6 +1,8 @@
 """Actor matching and extraction on invented sentences, perturbed copies and the seed article."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -168,6 +170,20 @@ def test_derived_body_has_a_row_with_the_owner_group(d):
     [m] = d.match("أعلنت وزارة الدفاع الطاجيكية", DATE)
     assert m.actor_id == "TJK_MOD"
     assert d.info("TJK_MOD")["group"] == "TJK"
+
+
+@pytest.mark.parametrize("text, actor_id, name_ar", [
+    ("أعلنت وزارة الخارجية الإيرانية", "IRN_MFA", "وزارة خارجية إيران"),
+    ("أعلنت وزارة الدفاع الطاجيكية", "TJK_MOD", "وزارة دفاع طاجيكستان"),
+    ("قالت الحكومة القرغيزية", "KGZ_GOVERNMENT", "حكومة قرغيزستان"),
+])
+def test_derived_names_are_one_language_per_field(d, text, actor_id, name_ar):
+    [m] = d.match(text, DATE)
+    assert m.actor_id == actor_id
+    info = d.info(actor_id)
+    assert info["name_ar"] == name_ar
+    assert not re.search(r"[A-Za-z]", info["name_ar"])  # Arabic only
+    assert not re.search(r"[\u0600-\u06ff]", info["name_en"])  # English only
 
 
 def test_derived_ids_are_known_to_every_dictionary_instance(d):

@@ -1,6 +1,7 @@
 """The pinned environment: lock file, pyproject and environment.yml say the same thing."""
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 
@@ -26,20 +27,60 @@ def _names(requirements: list[str]) -> set[str]:
     return {_canon(_NAME.match(r).group(1)) for r in requirements}
 
 
+def _env(name: str) -> dict:
+    env = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
+    assert env["name"] == "kzcrisis" and "conda-forge" in env["channels"]
+    return env
+
+
+def _conda_names(env: dict) -> set[str]:
+    return {_canon(_NAME.match(d).group(1)) for d in env["dependencies"] if isinstance(d, str)}
+
+
 def _conda_deps() -> set[str]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    assert "conda-forge" in env["channels"]
-    names = {_canon(_NAME.match(d).group(1)) for d in env["dependencies"] if isinstance(d, str)}
+    env = _env("environment.yml")
     pips = [d for d in env["dependencies"] if isinstance(d, dict)]
     assert pips and "-e ." in pips[0]["pip"], "environment.yml must install the package (-e .)"
-    return names
+    return _conda_names(env)
+
+
+def _runtime() -> set[str]:
+    return {CONDA_NAMES.get(n, n) for n in _names(_pyproject()["project"]["dependencies"])}
 
 
 def test_environment_yml_names_every_runtime_dependency():
     conda = _conda_deps()
-    missing = {CONDA_NAMES.get(n, n) for n in _names(_pyproject()["project"]["dependencies"])}
-    assert missing - conda == set()
+    assert _runtime() - conda == set()
     assert "python" in conda
+
+
+def test_binder_environment_names_every_runtime_dependency_without_editable_install():
+    # repo2docker builds the environment before it copies the repository: "-e ." cannot
+    # work there, so binder/postBuild installs the package once the files are in place
+    env = _env("binder/environment.yml")
+    assert not [d for d in env["dependencies"] if not isinstance(d, str)], \
+        "binder/environment.yml must not have a pip: section (postBuild installs kzcrisis)"
+    names = _conda_names(env)
+    assert _runtime() - names == set()
+    assert {"python", "pip", "jupyterlab", "nbval"} <= names
+    assert "python=3.11" in env["dependencies"]
+    # same lower bounds as the root file wherever both name a package
+    root = {d.split("#")[0].strip() for d in _env("environment.yml")["dependencies"]
+            if isinstance(d, str)}
+    ours = {d.split("#")[0].strip() for d in env["dependencies"]}
+    shared = {_canon(_NAME.match(d).group(1)) for d in root} & names
+    assert {d for d in root if _canon(_NAME.match(d).group(1)) in shared} == \
+        {d for d in ours if _canon(_NAME.match(d).group(1)) in shared}
+
+
+def test_binder_postbuild_installs_the_package_without_dependencies():
+    post = ROOT / "binder" / "postBuild"
+    assert os.access(post, os.X_OK), "binder/postBuild must be executable"
+    lines = [ln.strip() for ln in post.read_text(encoding="utf-8").splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")]
+    assert "pip install --no-deps -e ." in lines
+    assert not [ln for ln in lines if ln.startswith(("pip install", "conda install"))
+                and ln != "pip install --no-deps -e ."], "dependencies belong in environment.yml"
 
 
 @pytest.mark.parametrize("extra", ["train", "dask", "dev"])

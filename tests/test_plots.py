@@ -387,7 +387,48 @@ def test_framing_heatmap_sums_documents():
 def test_framing_one_document_and_arabic_term_labels():
     ax = plots.plot_framing(framing(), doc_id="d2", term_labels={"terrorists": "إرهابيون"})
     assert ax.images[0].get_array().shape == (1, 1)
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["إرهابيون (protesters, terrorist)"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        plots.ar_label("إرهابيون (terrorists, terrorist)")]
+
+
+def test_framing_rows_are_bilingual_and_the_colour_bar_counts_in_whole_numbers():
+    rows = [("d1", "KAZ", "terrorists", "criminalising", "protesters", 3),
+            ("d1", "RUS", "peacekeeping_forces", "legitimising", "intervention", 2),
+            ("d1", "NARRATOR", "peacekeeping_forces", "legitimising", "intervention", 1)]
+    ax = plots.plot_framing(pd.DataFrame(rows, columns=schemas.FRAMING))
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    # Arabic from the lexicon, English from the id, no snake_case left
+    assert labels == [plots.ar_label("قوات حفظ سلام (peacekeeping forces, legitimising)"),
+                      plots.ar_label("إرهابي (terrorists, criminalising)")]
+    assert not any("_" in lab for lab in labels)
+    assert {"intervention", "protesters"} <= set(texts(ax))  # each block named once
+    bar = ax.figure.axes[-1]
+    ax.figure.canvas.draw()
+    ticks = [t for t in bar.get_yticks() if 0 <= t <= 3]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def test_network_labels_do_not_overlap_and_rerun_identically(tmp_path):
+    # a dense network: ten actors each named with every other one
+    ids = ["CSTO", "RUS_mod", "KAZ_knb", "KAZ_police", "protesters", "UN_sg", "CHN_mfa",
+           "ARM_gov", "BLR", "USA_state"]
+    cooc = pd.DataFrame([(a, b, 1 + (i * j) % 3) for i, a in enumerate(ids)
+                         for j, b in enumerate(ids) if a < b], columns=schemas.COOCCURRENCE)
+    digests = []
+    for k in range(2):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        plots.plot_cooccurrence(cooc, actors(), ax=ax)
+        renderer = fig.canvas.get_renderer()
+        boxes = [t.get_window_extent(renderer) for t in ax.texts]
+        assert len(boxes) == len(ids)
+        overlaps = [(ax.texts[i].get_text(), ax.texts[j].get_text())
+                    for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+                    if boxes[i].overlaps(boxes[j])]
+        assert overlaps == []
+        [png] = plots.save_figure(fig, f"net{k}", tmp_path, formats=("png",))
+        digests.append(png.read_bytes())
+        plt.close(fig)
+    assert digests[0] == digests[1]
 
 
 @pytest.mark.parametrize(("func", "columns"), [

@@ -183,7 +183,9 @@ def test_tooltips_name_actor_cue_and_rule():
     assert "Stéphane Dujarric" in mention and "UN" in mention and "rule: apposition" in mention
     statement = tree.find(cls="s", data_statement_id="s3")[0]["attrs"]["title"]
     assert "United States Department of State (USA)" in statement
-    assert "cue: وقالت (قال)" in statement and "rule: indirect" in statement
+    # Arabic parts isolated (FSI ... PDI), so the parentheses and colons keep their side
+    assert "cue: \u2068وقالت\u2069 (\u2068قال\u2069)" in statement
+    assert "rule: indirect" in statement
     assert "intervention: oppose -0.70" in statement and "تساؤلات حول شرعية" in statement
 
 
