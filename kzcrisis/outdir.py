@@ -41,6 +41,11 @@ def _side(out: Path, what: str) -> Path:
     return out.parent / f".{out.name}.kzcrisis-{what}"
 
 
+def _real(path: Path) -> Path:
+    """``path`` with every symlink resolved; never raises (a loop stays as it is)."""
+    return Path(os.path.realpath(path))
+
+
 def _is_inside(path: Path, folder: Path) -> bool:
     """True if ``path`` is ``folder`` or lies under it (both resolved)."""
     return path == folder or folder in path.parents
@@ -59,13 +64,13 @@ def check_locations(inputs: list[Path], input_path: Path, out: Path | None,
     """
     from .paths import DATA_RAW
 
-    raw = DATA_RAW.resolve()
-    source = input_path.resolve()
-    files = [p.resolve() for p in inputs]
+    raw = _real(DATA_RAW)
+    source = _real(input_path)
+    files = [_real(p) for p in inputs]
     for flag, folder in (("--out", out), ("--cache", cache)):
         if folder is None:
             continue
-        where = folder.resolve()
+        where = _real(folder)
         fix = f"choose another {flag} folder"
         if _is_inside(where, raw):
             raise KzError(f"{flag} {folder} is inside the raw data folder {DATA_RAW}, which is "
@@ -242,11 +247,17 @@ def staged_output(out: str | Path) -> Iterator[Path]:
     >>> with staged_output("results") as folder:   # doctest: +SKIP
     ...     (folder / "manifest.json").write_text("{}")
     """
-    out = Path(out)
+    given = Path(out)
+    out = Path(os.path.abspath(given))  # "." and "results/" get a name and a parent
+    if out == out.parent:
+        raise KzError(f"--out {given}: not the root folder; choose a folder for the output")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise KzError(f"{given}: cannot create output folder (a file is in the way of "
+                      f"{out.parent}): choose another --out") from None
     except OSError as err:
-        raise KzError(f"{out}: cannot create output folder ({err.strerror})") from None
+        raise KzError(f"{given}: cannot create output folder ({err.strerror})") from None
     if not os.access(out.parent, os.W_OK | os.X_OK):
         raise KzError(f"{out}: output folder is not writable (its parent {out.parent} is "
                       "read-only): choose another --out")
