@@ -37,8 +37,19 @@ _MOVED = ".moved"  # in the trash folder: every old entry has been moved aside
 
 
 def _side(out: Path, what: str) -> Path:
-    """``.OUT.kzcrisis-WHAT`` beside ``out`` (``results`` -> ``.results.kzcrisis-staging``)."""
+    """``.OUT.kzcrisis-WHAT`` beside ``out`` (``results`` -> ``.results.kzcrisis-staging``);
+    ``OUT/.kzcrisis-WHAT`` inside it when ``out`` is a mount point, as a rename cannot cross
+    from its parent's file system into it."""
+    if _is_mount(out):
+        return out / f".kzcrisis-{what}"
     return out.parent / f".{out.name}.kzcrisis-{what}"
+
+
+def _is_mount(out: Path) -> bool:
+    try:
+        return os.stat(out).st_dev != os.stat(out.parent).st_dev
+    except OSError:
+        return False
 
 
 def _real(path: Path) -> Path:
@@ -196,7 +207,8 @@ def _swap_in(out: Path, staging: Path, trash: Path) -> None:
     if not (trash / _MOVED).exists():
         trash.mkdir(exist_ok=True)
         if out.is_dir():
-            for name in sorted(_owned_names(out)):
+            names = sorted(_owned_names(out) - {MARKER}) + [MARKER]  # the marker last
+            for name in names:
                 if (out / name).exists() or (out / name).is_symlink():
                     os.replace(out / name, trash / name)
         (trash / _MOVED).touch()
@@ -223,7 +235,7 @@ def _fsync_dir(folder: Path) -> None:
 
 def _recover(out: Path, staging: Path, trash: Path) -> None:
     """Finish or undo what a killed run left beside ``out`` (called under the lock)."""
-    for leftover in out.parent.glob(f".{out.name}.kzcrisis-trash-*"):
+    for leftover in _side(out, "x").parent.glob(_side(out, "trash-*").name):
         _remove(leftover)
     if staging.is_dir() and ((trash / _MOVED).exists() or (staging / MARKER).exists()):
         _swap_in(out, staging, trash)  # the killed run was complete: finish moving it in
