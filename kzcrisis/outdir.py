@@ -37,8 +37,24 @@ _MOVED = ".moved"  # in the trash folder: every old entry has been moved aside
 
 
 def _side(out: Path, what: str) -> Path:
-    """``.OUT.kzcrisis-WHAT`` beside ``out`` (``results`` -> ``.results.kzcrisis-staging``)."""
+    """``.OUT.kzcrisis-WHAT`` beside ``out`` (``results`` -> ``.results.kzcrisis-staging``);
+    ``OUT/.kzcrisis-WHAT`` inside it when ``out`` is a mount point, as a rename cannot cross
+    from its parent's file system into it."""
+    if _is_mount(out):
+        return out / f".kzcrisis-{what}"
     return out.parent / f".{out.name}.kzcrisis-{what}"
+
+
+def _is_mount(out: Path) -> bool:
+    try:
+        return os.stat(out).st_dev != os.stat(out.parent).st_dev
+    except OSError:
+        return False
+
+
+def _real(path: Path) -> Path:
+    """``path`` with every symlink resolved; never raises (a loop stays as it is)."""
+    return Path(os.path.realpath(path))
 
 
 def _is_inside(path: Path, folder: Path) -> bool:
@@ -59,14 +75,14 @@ def check_locations(inputs: list[Path], input_path: Path | None, out: Path | Non
     """
     from .paths import DATA_RAW
 
-    raw = DATA_RAW.resolve()
+    raw = _real(DATA_RAW)
     # a DataFrame given in memory has no folder to protect, only data/raw
-    source = input_path.resolve() if input_path is not None else raw
-    files = [p.resolve() for p in inputs]
+    source = _real(input_path) if input_path is not None else raw
+    files = [_real(p) for p in inputs]
     for flag, folder in (("--out", out), ("--cache", cache)):
         if folder is None:
             continue
-        where = folder.resolve()
+        where = _real(folder)
         fix = f"choose another {flag} folder"
         if _is_inside(where, raw):
             raise KzError(f"{flag} {folder} is inside the raw data folder {DATA_RAW}, which is "
@@ -192,7 +208,8 @@ def _swap_in(out: Path, staging: Path, trash: Path) -> None:
     if not (trash / _MOVED).exists():
         trash.mkdir(exist_ok=True)
         if out.is_dir():
-            for name in sorted(_owned_names(out)):
+            names = sorted(_owned_names(out) - {MARKER}) + [MARKER]  # the marker last
+            for name in names:
                 if (out / name).exists() or (out / name).is_symlink():
                     os.replace(out / name, trash / name)
         (trash / _MOVED).touch()
@@ -219,7 +236,7 @@ def _fsync_dir(folder: Path) -> None:
 
 def _recover(out: Path, staging: Path, trash: Path) -> None:
     """Finish or undo what a killed run left beside ``out`` (called under the lock)."""
-    for leftover in out.parent.glob(f".{out.name}.kzcrisis-trash-*"):
+    for leftover in _side(out, "x").parent.glob(_side(out, "trash-*").name):
         _remove(leftover)
     if staging.is_dir() and ((trash / _MOVED).exists() or (staging / MARKER).exists()):
         _swap_in(out, staging, trash)  # the killed run was complete: finish moving it in
@@ -243,11 +260,17 @@ def staged_output(out: str | Path) -> Iterator[Path]:
     >>> with staged_output("results") as folder:   # doctest: +SKIP
     ...     (folder / "manifest.json").write_text("{}")
     """
-    out = Path(out)
+    given = Path(out)
+    out = Path(os.path.abspath(given))  # "." and "results/" get a name and a parent
+    if out == out.parent:
+        raise KzError(f"--out {given}: not the root folder; choose a folder for the output")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise KzError(f"{given}: cannot create output folder (a file is in the way of "
+                      f"{out.parent}): choose another --out") from None
     except OSError as err:
-        raise KzError(f"{out}: cannot create output folder ({err.strerror})") from None
+        raise KzError(f"{given}: cannot create output folder ({err.strerror})") from None
     if not os.access(out.parent, os.W_OK | os.X_OK):
         raise KzError(f"{out}: output folder is not writable (its parent {out.parent} is "
                       "read-only): choose another --out")

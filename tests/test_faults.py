@@ -242,7 +242,7 @@ def _namespace() -> list[str] | None:
 
 _INSIDE = r"""
 import hashlib, json, os, subprocess, sys
-small, out, corpus, cache, result = sys.argv[1:6]
+small, out, corpus, _, result = sys.argv[1:6]
 subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small], check=True)
 def digests(folder):
     return {os.path.relpath(os.path.join(d, f), folder):
@@ -265,7 +265,12 @@ after = digests(old)
 listing = sorted(os.listdir(small))
 cached = subprocess.run([*exe, "analyze", corpus, "--out", out, "--cache",
                          os.path.join(small, "cache")], capture_output=True, text=True)
-json.dump({"full": [full.returncode, full.stderr], "same": before == after,
+mnt = sys.argv[4]  # --out that is itself a mount point: staging goes inside it
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt], check=True)
+mounted = [subprocess.run([*exe, "analyze", corpus, "--out", mnt, "--cache", "off"],
+                          capture_output=True, text=True).returncode for _ in range(2)]
+json.dump({"mounted": [mounted, sorted(os.listdir(mnt))],
+           "full": [full.returncode, full.stderr], "same": before == after,
            "listing": listing,
            "cached": [cached.returncode, cached.stderr]}, open(result, "w"))
 """
@@ -285,8 +290,10 @@ def test_full_disk_and_full_cache(tmp_path, corpus30):
     exe = shutil.which("kzcrisis", path=os.path.dirname(sys.executable))
     cmd = [exe] if exe else [sys.executable, "-m", "kzcrisis"]
     result = tmp_path / "result.json"
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
     subprocess.run([*prefix, sys.executable, "-c", _INSIDE, str(small), str(tmp_path / "out"),
-                    str(corpus), "unused", str(result), *cmd], check=True, timeout=600)
+                    str(corpus), str(mnt), str(result), *cmd], check=True, timeout=600)
     found = json.loads(result.read_text(encoding="utf-8"))
     code, err = found["full"]
     assert code == 2 and "Traceback" not in err and "unexpected error" not in err, err
@@ -299,6 +306,9 @@ def test_full_disk_and_full_cache(tmp_path, corpus30):
     warned = [line for line in err.splitlines() if "warning" in line and "cache" in line]
     assert len(warned) == 1 and "disk full" in warned[0] and str(small / "cache") in warned[0]
     accounted(tmp_path / "out", 6)
+    codes, listing = found["mounted"]
+    assert codes == [0, 0] and listing == [".kzcrisis-output", "manifest.json", "parquet",
+                                           "tables"], found["mounted"]
 
 
 def test_read_only_cache_warns_once_and_goes_on(open_tmp, corpus30):
