@@ -98,7 +98,8 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
                         "dictionary (an unknown speaker: see candidates.csv)",
     "speaker_text": "The speaker as written",
     "cue": "Reporting verb or phrase as written (قال, أكد, أعلن ...)",
-    "cue_lemma": "Lemma of the cue in the cue lexicon (resources/cues.csv)",
+    "cue_lemma": "Verb lemma of the cue in the cue lexicon (resources/cues_lemma.csv), or the "
+                 "source marker (بحسب ...)",
     "kind": "Statement type: direct (quoted), indirect (reported) or action",
     "content": "What was said: the reported content in the cleaned text",
     "channel": "Channel the statement was made through (a statement, an agency, a call "
@@ -115,11 +116,37 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "term_class": "How the term frames its target (criminalising, armed, neutral, "
                   "sympathetic; legitimising, critical)",
     "n": "Occurrences of the term",
+    "word_id": "Word number within the sentence (CoNLL-U id: 1, 2, ...)",
+    "lemma": "Lemma of the word, without diacritics (Stanza lemmatizer)",
+    "upos": "Universal part-of-speech tag (NOUN, VERB, PROPN ...)",
+    "feats": "Universal morphological features (Gender=Fem|Number=Sing ...)",
+    "head": "word_id of the word this word depends on (0: the root; -1: no parser in the "
+            "model set)",
+    "deprel": "Universal dependency relation to the head (nsubj, obj, ccomp ...)",
+    "speaker_start": "Start offset of the speaker phrase in the cleaned text (empty when "
+                     "there is none)",
+    "speaker_end": "End offset (exclusive) of the speaker phrase in the cleaned text",
+    "speaker_type": "NER type of the speaker phrase (PER, ORG ...), when Stanza tagged it",
+    "speaker_rule": "Rule that found the speaker: subject, vso, kana, topic, relay, conj, "
+                    "participle, relative, continuation, passive, marker; surface:... when "
+                    "the model set has no parser",
+    "link_rule": "How the speaker was linked to an actor: inside (a mention in the phrase), "
+                 "phrase, nisba, office, inherited, none",
+    "is_headline": "1 when the statement's sentence is a headline line of the page",
+    "ci_low": "Lower end of the bootstrap interval of the mean score (empty for a single "
+              "statement)",
+    "ci_high": "Upper end of the bootstrap interval of the mean score",
+    "n_checked": "Statements of the row whose stance a human coder checked",
+    "certainty": "single (one statement), firm (the interval stays in the label's range) or "
+                 "wide",
 }
 #: Where a column means something narrower in one table: (table, column) -> description.
 TABLE_COLUMN_DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("sentences", "text"): "The sentence",
     ("tokens", "text"): "The token as written",
+    ("words", "text"): "The syntactic word (a clitic split off its token is its own word)",
+    ("words", "start_char"): "Start offset of the word's token in the cleaned text",
+    ("words", "end_char"): "End offset (exclusive) of the word's token",
     ("entities", "text"): "The entity as written",
     ("candidates", "text"): "A named entity that matched no actor: a candidate for the "
                             "dictionary",
@@ -136,7 +163,8 @@ TABLE_COLUMN_DESCRIPTIONS: dict[tuple[str, str], str] = {
 #: Units of measure, for the columns that have one.
 COLUMN_UNITS: dict[str, str] = {
     **dict.fromkeys(["start_char", "end_char", "raw_start", "raw_end", "n_chars",
-                     "n_chars_clean"], "characters (Unicode code points)"),
+                     "n_chars_clean", "speaker_start", "speaker_end"],
+                    "characters (Unicode code points)"),
     "n_mentions": "mentions", "weight": "sentences", "n_statements": "statements",
     "n": "occurrences", "score": "stance score, -1 to +1 (dimensionless)",
 }
@@ -147,6 +175,7 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
     "cleaning_log": "One row per change cleaning made to a raw text, with its raw offsets",
     "sentences": "One row per sentence (Stanza)",
     "tokens": "One row per token, with its syntactic words after clitic splitting",
+    "words": "One row per syntactic word: lemma, UPOS, features, head and relation",
     "entities": "One row per named entity (Stanza NER)",
     "mentions": "One row per actor mention, with the rule that found it",
     "actors": "One row per actor mentioned in the corpus",

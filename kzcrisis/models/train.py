@@ -665,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tok0-steps", type=int, default=600)
     ap.add_argument("--tok-steps", type=int, default=1000)
     ap.add_argument("--mwt-epochs", type=int, default=30)
-    ap.add_argument("--ner-steps", type=int, default=6000)
+    ap.add_argument("--ner-steps", type=int, default=5000)
     ap.add_argument("--pos-steps", type=int, default=2000)
     ap.add_argument("--lemma-epochs", type=int, default=20)
     ap.add_argument("--depparse-steps", type=int, default=2000)
