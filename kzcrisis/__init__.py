@@ -56,7 +56,7 @@ _EXPORTS: dict[str, str] = {
     "read_codes": "coding",
     "agreement": "coding",
     "human_labels": "coding",
-    "neutralise_cell": "coding",
+    "neutralise_cell": "io_safety",
     "coding": "coding",
     "framing_terms": "framing",
     "log_odds_dirichlet": "framing",

@@ -250,17 +250,39 @@ class Claim:
 _NOMINAL = ("NOUN", "PROPN", "X", "ADJ")
 
 
+def _definite_after_definite(tree: Tree, ids: list[int], head: int) -> int | None:
+    """The first word of a phrase that cannot belong to it: a definite noun attached without
+    a preposition to a definite noun that already has its adjective (``الاتحاد الأوروبي
+    السلطات``: a construct's first noun never takes the article, so السلطات is the verb's
+    object, misattached)."""
+    for i in ids:
+        w = tree.words[i]
+        h = tree.words.get(w.head)
+        if i <= head or h is None or w.rel != "nmod" or w.upos not in ("NOUN", "PROPN"):
+            continue
+        if tree.kids(w.id, "case"):
+            continue
+        if _fold(w.text).startswith("ال") and _fold(h.text).startswith("ال") and h.id < w.id \
+                and any(tree.words[j].upos == "ADJ" for j in range(h.id + 1, w.id) if j in tree.words):
+            return i
+    return None
+
+
 def _phrase(sent: Sent, w: Word, stop: int | None = None) -> list[int]:
     """A speaker's noun phrase, continued through a comma apposition:
     ``وزير الخارجية الروسي، سيرغي لافروف،`` -> the office and the name (up to ``stop``)."""
     tree = sent.tree
     ids = set(tree.phrase(w.id))
+    cut = _definite_after_definite(tree, sorted(ids), w.id)
+    if cut is not None:
+        ids = {i for i in ids if i < cut}
     while True:
         nxt = max(ids) + 1
         if nxt in tree.words and tree.words[nxt].upos == "PUNCT" and tree.words[nxt].text in "،,":
             nxt += 1
         cand = tree.words.get(nxt)
-        if cand is None or (stop is not None and cand.id == stop) or cand.upos not in ("PROPN", "NOUN", "X") \
+        if cand is None or (stop is not None and cand.id == stop) or cand.id == cut \
+                or cand.upos not in ("PROPN", "NOUN", "X") \
                 or cand.rel not in ("nsubj", "appos", "flat", "nmod", "conj") \
                 or _fold(cand.text) in grammar.words("complementizer"):
             break
@@ -309,8 +331,16 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:
         f = _fold(w.text)
         if f in comps or w.text in (":", "«", '"', "“", ".", "؛", ";") or w.rel in ("ccomp", "mark"):
             break
-        if w.upos == "ADP" and (f in _STOP_CASES or (f == "ل" and "li" in c.cue.frames)):
-            break
+        cases = {_fold(k.text) for k in tree.kids(w.id, "case")}
+        if w.head == c.cue_word.id and (w.rel in ("obj", "iobj", "xcomp", "advcl") or (
+                w.rel == "obl" and not cases <= {"ل", "ب"})):
+            break  # دعا الاتحاد الأوروبي السلطات: the cue's object is its addressee, not its subject
+        frame_preps = {_FRAME_PREPS[fr] for fr in c.cue.frames if fr in _FRAME_PREPS}
+        nxt_w = tree.words.get(i + 1)
+        if w.upos == "ADP" and (f in _STOP_CASES or f in frame_preps) and not (
+                f == "ب" and nxt_w is not None and _fold(nxt_w.text) == "اسم") and not (
+                f == "في" and nxt_w is not None and _title_place(nxt_w, c)):
+            break  # the frame's preposition (دعا ... إلى، حذر ... من), not المتحدث باسم
         if w.upos == "PUNCT":
             nxt = tree.words.get(i + 1)
             if w.text not in "،," or nxt is None or _fold(nxt.text) in comps:
@@ -319,9 +349,25 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:
             continue
         if w.upos not in ("NOUN", "PROPN", "ADJ", "X", "ADP", "NUM", "DET"):
             break
+        prev = tree.words.get(i - 1)
+        if w.upos == "NOUN" and _fold(w.text).startswith("ال") and prev is not None \
+                and prev.upos == "ADJ" and _fold(prev.text).startswith("ال"):
+            break  # الاتحاد الأوروبي | السلطات: a new definite noun after the adjective
         out.append(i)
         i += 1
+    while len(out) > len(ids) and tree.words[out[-1]].upos == "ADP":
+        out.pop()  # never end on a dangling preposition
     return sorted(out)
+
+
+def _title_place(w: Word, c: Claim) -> bool:
+    """``الممثل الأعلى ... في الاتحاد الأوروبي``، ``مصدر دبلوماسي في نور سلطان``: after في, a
+    name or a definite noun that is no channel or time word continues the speaker's title."""
+    f = _fold(w.lemma or w.text)
+    if f in grammar.words("channel") or _fold(w.text) in grammar.words("channel"):
+        return False
+    return w.upos == "PROPN" or (_fold(w.text).startswith("ال") and w.upos == "NOUN"
+                                 and f not in {"اطار", "وقت", "يوم", "ظل", "سياق"})
 
 
 def rule_subject(c: Claim, before: list[Claim]) -> bool:
@@ -721,6 +767,8 @@ def link(c: Claim, mentions: list[Mention], before: list[dict]) -> tuple[str, st
 def _nested_without_frame(c: Claim, before: list[Claim]) -> bool:
     """A verb inside another claim's content is reported, not reporting (``قال إن روما تتابع
     التطورات``), unless it opens a clause or quotation of its own (``قال إن الوزير أكد أن``)."""
+    if c.cue.cls == "action":
+        return False  # قالت قرغيزستان إن البرلمان صادق على ...: the narrated act is a claim too
     pos = c.sent.offsets[c.cue_word.id][0]
     inside = any(b.content and b.sent is c.sent and b.content[0] <= pos < b.content[1]
                  for b in before)

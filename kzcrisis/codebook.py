@@ -179,7 +179,11 @@ def _parse(data: Any, path: Path) -> Codebook:
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """Read and check the codebook (default ``resources/codebook.yaml``); a missing key or
-    a value out of range raises ResourceError naming the file and the key."""
+    a value out of range raises ResourceError naming the file and the key.
+
+    >>> load_codebook().support_min  # doctest: +SKIP
+    0.2
+    """
     import yaml
 
     p = Path(path) if path is not None else resource(CODEBOOK_FILE)

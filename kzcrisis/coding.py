@@ -45,6 +45,7 @@ import pandas as pd
 
 from . import schemas
 from .errors import KzError
+from .io_safety import FORMULA_START, neutralise_cell  # noqa: F401 (kz.neutralise_cell)
 from .stance import LABELS, TARGETS, cohen_kappa
 
 __all__ = ["CODES", "Agreement", "agreement", "coding_sheet", "human_labels", "load_results",
@@ -53,7 +54,6 @@ __all__ = ["CODES", "Agreement", "agreement", "coding_sheet", "human_labels", "l
 #: What a coder may write in the ``code`` column (empty: not checked).
 CODES = (*LABELS, "none")
 AUTO = "auto"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _SHEET_NAME = "coding"
 # column widths of the XLSX sheet (characters), for reading Arabic sentences comfortably
@@ -61,20 +61,10 @@ _WIDTHS = {"sentence": 70, "content": 50, "evidence": 45, "speaker": 22, "note":
            "code": 10, "coder": 10, "auto_label": 10, "item_id": 24, "statement_id": 22}
 
 
-def neutralise_cell(value: Any) -> Any:
-    """A text cell made safe for spreadsheets: one starting with ``= + - @``, tab or CR gets
-    a leading ``'`` so that Excel or LibreOffice shows it as text and never runs it as a
-    formula (``neutralise_cell("=HYPERLINK(...)")`` is ``"'=HYPERLINK(...)"``); other
-    values, and numbers, are returned unchanged (``"قال"`` stays ``"قال"``)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _restore_cell(value: Any) -> Any:
     """Undo :func:`neutralise_cell` on a cell read back."""
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(
-            _FORMULA_START):
+            FORMULA_START):
         return value[1:]
     return value
 
@@ -152,6 +142,8 @@ def coding_sheet(results: Any, path: str | Path | None = None, *,
     run as a formula are neutralised (:func:`neutralise_cell`). Byte-identical on reruns.
 
     ``kz.coding_sheet(kz.analyze("my_articles/"), "codes/sheet.xlsx")``
+
+    >>> kz.coding_sheet(kz.analyze("data/raw"), "codes/sheet.xlsx")  # doctest: +SKIP
     """
     statements, stance, sentences = _tables(results)
     bad = [t for t in targets if t not in TARGETS]
@@ -317,6 +309,8 @@ def read_codes(paths: str | Path | Iterable[str | Path], results: Any = None,
     the file, the row (as the spreadsheet numbers it) and the column:
     ``coder_b.csv: row 7, column code: 'suport' is not one of support, caution, oppose,
     neutral, none (leave it empty if not checked)``.
+
+    >>> codes = kz.read_codes(["codes/amal.xlsx", "codes/omar.xlsx"], results)  # doctest: +SKIP
     """
     plist = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     if not plist:
@@ -400,7 +394,10 @@ def human_labels(codes: pd.DataFrame) -> pd.DataFrame:
     """One human label per coded item (statement, target): the majority of its coders; a
     tie goes to the label that agrees with the automatic one if it is among the tied, else
     to the first coder in alphabetical order. Columns: statement_id, doc_id, group, target,
-    code, coders (``a, b``, or ``a: oppose, b: caution`` when they split), n_coders."""
+    code, coders (``a, b``, or ``a: oppose, b: caution`` when they split), n_coders.
+
+    >>> human_labels(codes)[["statement_id", "target", "code", "coders"]]  # doctest: +SKIP
+    """
     _require_codes(codes)
     rows = []
     for (sid, t), g in codes.groupby(["statement_id", "target"], sort=True):
@@ -472,6 +469,8 @@ def agreement(codes: pd.DataFrame, auto: bool = True) -> Agreement:
     coder and the automatic codes (an item the rules did not code counts as ``none``).
 
     ``agreement(read_codes(["a.csv", "b.csv"])).summary``
+
+    >>> kz.agreement(codes).summary  # doctest: +SKIP
     """
     _require_codes(codes)
     if not len(codes):

@@ -63,7 +63,11 @@ _CACHE: dict[tuple[str, str, Any], Any] = {}
 
 @dataclass
 class Annotation:
-    """The NLP tables of a corpus; every offset indexes ``text_clean``."""
+    """The NLP tables of a corpus; every offset indexes ``text_clean``.
+
+    >>> kz.annotate("وصلت القوات إلى المطار.")  # doctest: +SKIP
+    Annotation(1 sentences, 5 tokens, 6 words, 0 entities)
+    """
 
     sentences: pd.DataFrame = field(default_factory=lambda: schemas.empty(schemas.SENTENCES))
     tokens: pd.DataFrame = field(default_factory=lambda: schemas.empty(schemas.TOKENS))
@@ -247,6 +251,10 @@ def load_pipeline(models: str | os.PathLike | None = None,
     are there) or a ``stanza_resources`` folder holding ``resources.json`` and ``ar/``.
     ``processors`` (default: all the model set has) names a subset, e.g. ``"tokenize,mwt"``.
     ``use_gpu=None`` lets Stanza use a GPU when there is one.
+
+    >>> nlp = load_pipeline()                       # doctest: +SKIP
+    >>> sorted(nlp.processors)                      # doctest: +SKIP
+    ['depparse', 'lemma', 'mwt', 'ner', 'pos', 'tokenize']
     """
     if models is None:
         models = os.environ.get(_ENV, "").strip() or "embedded"
@@ -404,10 +412,15 @@ def _entity_span(ent: Any, text: str, known: Any = None) -> tuple[int, int]:
     return start, end
 
 
+_LEMMA_MARKS = str.maketrans("", "", "".join(map(chr, range(0x064B, 0x0653))) + "\u0670\u0640")
+
+
 def _word_row(doc_id: str, sent_id: int, token_id: int, tok: Any, w: Any) -> tuple:
-    """One ``words`` row; lemmas lose diacritics (the model learnt them without)."""
+    """One ``words`` row; lemmas lose diacritics (the model learnt them without, but copies
+    those of a vocalized input word: حالةَ -> حالة)."""
     head = w.head if w.head is not None else -1
-    return (doc_id, sent_id, token_id, w.id, w.text, w.lemma or "", w.upos or "", w.feats or "",
+    lemma = (w.lemma or "").translate(_LEMMA_MARKS)
+    return (doc_id, sent_id, token_id, w.id, w.text, lemma, w.upos or "", w.feats or "",
             head, w.deprel or "", tok.start_char, tok.end_char)
 
 
@@ -446,6 +459,9 @@ def annotate(docs_or_text: pd.DataFrame | str, pipeline: Any = None, batch_size:
     one text (``doc_id`` ``"doc"``). ``pipeline``: a ``stanza.Pipeline`` (default
     :func:`load_pipeline`). Documents go to Stanza ``batch_size`` at a time (bulk
     processing); ``progress`` shows a tqdm bar (default: on for more than one document).
+
+    >>> ann = annotate("قال وزير الخارجية إن القوات وصلت.")  # doctest: +SKIP
+    >>> ann.words[["text", "lemma", "upos", "head", "deprel"]].head(3)  # doctest: +SKIP
     """
     ids, texts = _documents(docs_or_text)
     if not isinstance(batch_size, int) or batch_size < 1:

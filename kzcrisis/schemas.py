@@ -139,6 +139,18 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "n_checked": "Statements of the row whose stance a human coder checked",
     "certainty": "single (one statement), firm (the interval stays in the label's range) or "
                  "wide",
+    "item_id": "Coding item id (statement_id|target), the key a filled sheet is read by",
+    "speaker": "The speaker as the coder sees it (speaker_text, else the actor's name)",
+    "sentence": "The sentence (or sentences) the statement spans, for the coder to read",
+    "auto_label": "The label the rules gave (support, caution, oppose, neutral; empty when "
+                  "they coded none)",
+    "auto_score": "The score the rules gave, -1 to +1",
+    "code": "The human coder's label (support, caution, oppose, neutral, or none)",
+    "note": "The coder's note",
+    "coder": "Who coded the row",
+    "check": "Digest of the statement's content: a sheet from another run is refused",
+    "source": "The filled sheet a code was read from",
+    "row": "Row of that sheet",
 }
 #: Where a column means something narrower in one table: (table, column) -> description.
 TABLE_COLUMN_DESCRIPTIONS: dict[tuple[str, str], str] = {

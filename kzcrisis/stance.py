@@ -501,6 +501,9 @@ def narrated_acts(docs: pd.DataFrame, mentions: pd.DataFrame,
     المتحدة عقوبات") or right before it ("روسيا أرسلت قوات"), and the act's object in the rest
     of the clause ("طلبت الحكومة الكازاخية المساعدة"; "طلبت الحكومة من السكان البقاء في
     منازلهم" is no act). The content is the rest of the clause after the subject.
+
+    >>> acts = narrated_acts(docs, mentions, statements)   # doctest: +SKIP
+    >>> acts[["group", "cue", "content"]]                  # doctest: +SKIP
     """
     from .clean import normalize_with_map
 
@@ -585,7 +588,10 @@ def _act_subject(text: str, ments: list[dict], vs: int, ve: int) -> dict | None:
 
 def add_narrated_acts(statements: pd.DataFrame, docs: pd.DataFrame, mentions: pd.DataFrame,
                       codebook: Codebook | None = None) -> pd.DataFrame:
-    """``statements`` plus :func:`narrated_acts`, each document's rows in text order."""
+    """``statements`` plus :func:`narrated_acts`, each document's rows in text order.
+
+    >>> statements = add_narrated_acts(statements, docs, mentions)  # doctest: +SKIP
+    """
     acts = narrated_acts(docs, mentions, statements, codebook)
     if not len(acts):
         return statements
@@ -602,7 +608,13 @@ def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | 
     """Stance of every statement toward each target it speaks to (``schemas.STANCE``).
 
     ``lexicon`` and ``codebook`` take a file to try a variant (``kz.code_stance(statements,
-    codebook="my_codebook.yaml")``); the packaged ones by default."""
+    codebook="my_codebook.yaml")``); the packaged ones by default.
+
+    >>> st = pd.DataFrame({"statement_id": ["d1:s001"], "doc_id": ["d1"], "group": ["CHN"],
+    ...                    "content": ["ندعم جهود السلطات لاستعادة الاستقرار"]})
+    >>> code_stance(st)[["target", "label"]].values.tolist()[0]
+    ['intervention', 'support']
+    """
     cb = codebook if isinstance(codebook, Codebook) else (
         _CB if codebook is None else load_codebook(codebook))
     if not isinstance(statements, pd.DataFrame):
@@ -650,6 +662,8 @@ def apply_codes(stance: pd.DataFrame, codes: pd.DataFrame,
     ``label_scores`` (a coder gives a label, not a score); ``none`` drops the item; an item
     the rules did not code is added. A ``checked`` column (bool) marks the coded rows, and
     the evidence starts with ``human: LABEL (coders)``.
+
+    >>> apply_codes(results.stance, kz.read_codes("codes/amal.xlsx", results))  # doctest: +SKIP
     """
     from .coding import human_labels
 
@@ -749,6 +763,8 @@ def compare_stance(stance: Any, groups: tuple[str, ...] | list[str] | None = (
     than silently left out; ``unresolved=False`` leaves them out.
 
     ``kz.compare_stance(results, codes=kz.read_codes(["coder_a.xlsx", "coder_b.xlsx"]))``
+
+    >>> compare_stance(kz.analyze("data/raw"))[["group", "label", "n_statements"]]  # doctest: +SKIP
     """
     cb = codebook or _CB
     df = _stance_table(stance).copy()

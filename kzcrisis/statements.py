@@ -107,6 +107,8 @@ def load_cues(path: str | Path | None = None) -> pd.DataFrame:
     form_type (finite|participle), polarity (neutral|endorse|reject|deny|warn), object
     (``addressee`` when the verb takes the addressee as direct object, ``source`` when
     "X <verb> عن Y" relays Y's words, else empty).
+
+    >>> load_cues()[["form", "lemma", "class"]].head(2)  # doctest: +SKIP
     """
     path = Path(path) if path is not None else resource("cues.csv")
     out = []
@@ -1139,6 +1141,9 @@ def evaluate_statements(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     Statements pair within a document by the largest overlap of their raw content spans
     (each used once). Returns one row per measure: precision and recall of statements,
     and, over the paired ones, the share with the same speaker actor, group and kind.
+
+    >>> gold = pd.read_csv("data/gold/statements.csv", dtype=str, keep_default_na=False)  # doctest: +SKIP
+    >>> evaluate_statements(results.statements, gold)  # doctest: +SKIP
     """
     need = {"doc_id", "raw_start", "raw_end", "speaker_actor_id", "group", "kind"}
     for name, df in (("pred", pred), ("gold", gold)):

@@ -262,7 +262,7 @@ def statements() -> pd.DataFrame:
     ]:
         start = TEXT.index(content)
         rows.append((sid, "d1", 0, actor, group, speaker, cue, cue, "indirect", content, start,
-                     start + len(content), start, start + len(content), "", ""))
+                     start + len(content), start, start + len(content), "", "", None, None, "", "subject", "inside", 0))
     return pd.DataFrame(rows, columns=schemas.STATEMENTS)
 
 

@@ -76,7 +76,7 @@ def statements() -> pd.DataFrame:
     ]:
         start, end = at(content)
         rows.append((sid, DOC, sent, actor, group, speaker, cue, lemma, kind, content, start,
-                     end, start, end, "", ""))
+                     end, start, end, "", "", None, None, "", "subject", "inside", 0))
     return pd.DataFrame(rows, columns=schemas.STATEMENTS)
 
 
@@ -246,7 +246,7 @@ def test_every_character_carries_exactly_its_spans(data):
     ment = pd.DataFrame([("d", 0, f"a{i}", "UN", text[a:b], a, b, a, b, "dictionary")
                          for i, (a, b) in enumerate(m_offs)], columns=schemas.MENTIONS)
     stm = pd.DataFrame([(f"s{i}", "d", 0, "", "", "", "قال", "قال", "indirect", text[a:b], a,
-                         b, a, b, "", "") for i, (a, b) in enumerate(s_offs)],
+                         b, a, b, "", "", None, None, "", "subject", "inside", 0) for i, (a, b) in enumerate(s_offs)],
                        columns=schemas.STATEMENTS)
     tree = Tree(report.show_article(docs=docs(text, "d"), mentions=ment, statements=stm).html)
     article = tree.find(cls="kz-text")[0]
