@@ -175,7 +175,7 @@ def test_derived_body_has_a_row_with_the_owner_group(d):
 @pytest.mark.parametrize("text, actor_id, name_ar", [
     ("أعلنت وزارة الخارجية الإيرانية", "IRN_MFA", "وزارة خارجية إيران"),
     ("أعلنت وزارة الدفاع الطاجيكية", "TJK_MOD", "وزارة دفاع طاجيكستان"),
-    ("قالت الحكومة القرغيزية", "KGZ_GOVERNMENT", "حكومة قرغيزستان"),
+    ("قالت الحكومة القرغيزية", "KGZ_GOVERNMENT", "حكومة قيرغيزستان"),
 ])
 def test_derived_names_are_one_language_per_field(d, text, actor_id, name_ar):
     [m] = d.match(text, DATE)
