@@ -271,7 +271,7 @@ def _definite_after_definite(tree: Tree, ids: list[int], head: int) -> int | Non
             continue
         after_adj = _fold(h.text).startswith("ال") and any(
             tree.words[j].upos == "ADJ" for j in range(h.id + 1, w.id) if j in tree.words)
-        after_name = h.upos == "PROPN" and tree.words.get(i - 1, h).upos == "PROPN"
+        after_name = tree.words.get(i - 1, w).upos == "PROPN"
         if after_adj or after_name:  # تركيا | السفير الروسي: a name takes no such complement
             return i
     return None
@@ -569,7 +569,9 @@ def content_quote(c: Claim, qs: list[tuple[int, int]]) -> bool:
         gap = c.sent.text[ce:s - 1]
         after = c.sent.start <= s - 1 and ce <= s - 1 < c.sent.end and len(gap.split()) <= 6 \
             and not any(_fold(g) in grammar.words("complementizer") for g in gap.split()[:-1])
-        before = 0 <= cs - e <= 6 and c.sent.start <= e <= c.sent.end
+        # «...»، قال الوزير: a quotation just before a finite verb (a participle after a
+        # quotation has a clause of its own: «...»، مشيرةً إلى أن ...)
+        before = c.cue.pos == "VERB" and 0 <= cs - e <= 6 and c.sent.start <= e <= c.sent.end
         if after or before:
             c.content, c.kind = (s, e), "direct"
             return True
@@ -616,6 +618,12 @@ def content_frame(c: Claim) -> bool:
             if ok:
                 cases = {k.id for k in tree.kids(kid.id, "case")}
                 ids = [i for i in tree.subtree(kid.id) if i not in cases] or [kid.id]
+                if want == "obj" and c.cue.object == "addressee" and c.cue.cls == "speech":
+                    # حثت الأمم المتحدة القوات على ضبط النفس: the object is the addressee and
+                    # the content runs on to what it is asked (the frame parsed under it)
+                    c.addressee = c.sent.text[slice(*c.sent.span(ids))]
+                    ids = [i for i in tree.words if i >= min(ids)
+                           and tree.words[i].upos != "PUNCT"]
                 if len(ids) == 1 and tree.words[ids[0]].upos == "PRON":
                     # واعتبرته انتهاكاً ...: a pronoun object stands for the earlier claim's
                     # object; the judgement is the rest of the clause
@@ -688,6 +696,20 @@ def channel_and_addressee(c: Claim) -> None:
             if text[tok_s:tok_s + 2] == "لل" and addressee.startswith("ل"):
                 addressee = "ا" + addressee
             c.addressee = c.addressee or addressee
+
+
+def extend_action_object(c: Claim) -> None:
+    """An act's content starts right after its subject: ``واستدعت تركيا السفير الروسي
+    احتجاجاً`` -> ``السفير الروسي احتجاجاً`` even when the parser hung السفير on تركيا."""
+    if c.cue.cls != "action" or c.content is None:
+        return
+    ends = [c.sent.offsets[c.cue_word.id][1]]
+    if c.speaker_ids and min(c.speaker_ids) > c.cue_word.id:
+        ends.append(c.sent.span(c.speaker_ids)[1])
+    start = max(ends)
+    gap = c.sent.text[start:c.content[0]]
+    if start < c.content[0] and gap.strip() and not re.search(r"[،,.:؛;!?؟«»\"]", gap):
+        c.content = (start + len(gap) - len(gap.lstrip()), c.content[1])
 
 
 @lru_cache(maxsize=1)
@@ -862,6 +884,14 @@ def link(c: Claim, mentions: list[Mention], before: list[dict]) -> tuple[str, st
 # ------------------------------------------------------------------------ per document
 
 
+def _after_marker(c: Claim) -> bool:
+    """A cue right after a source marker (``بحسب ما نقلت``، ``حسبما أعلنت``، ``وفق ما ذكرت``)."""
+    markers = {m.split()[0] for m in grammar.words("source_marker")} | {"حسبما", "بحسبما"}
+    prev = [c.sent.tree.words.get(c.cue_word.id - k) for k in (1, 2, 3)]
+    prev = [w for w in prev if w is not None and w.text != "و"]
+    return any(_fold(w.text) in markers for w in prev[:2])
+
+
 def _inside_content(c: Claim, before: list[Claim]) -> bool:
     """Whether a cue lies inside the content of an earlier claim of its sentence."""
     pos = c.sent.offsets[c.cue_word.id][0]
@@ -923,6 +953,12 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
         for rule in SPEAKER_RULES:
             if rule(c, before + out):
                 break
+        if _after_marker(c) and out:
+            # وأضاف توكاييف، بحسب ما نقلته الخدمة الصحفية، ...: the relaying verb and its
+            # subject are the source of the sentence's claim, not a second claim
+            if c.speaker_span is not None:
+                out[-1].channel.append(c.sent.text[slice(*c.speaker_span)])
+            continue
         if cue.cls == "action" and c.speaker_rule not in ("subject", "kana", "topic", "vso"):
             continue  # action verbs double as nouns: keep them with an explicit subject
         c.negator = _negator(c)
@@ -930,6 +966,7 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
                 or content_clause(c)):
             continue
         cut_at_discourse(c)
+        extend_action_object(c)
         channel_and_addressee(c)
         addressee_from_gap(c)
         out.append(c)
