@@ -8,7 +8,7 @@
 2. every table, figure and the manifest go to a fresh staging folder beside it,
    ``.OUT.kzcrisis-staging``;
 3. only after the manifest is written, the run's entries of the old ``OUT`` (``tables/``,
-   ``parquet/``, ``figures/``, ``articles/``, ``manifest.json`` and whatever the previous
+   ``parquet/``, ``figures/``, ``articles/``, ``manifest.json``, ``datapackage.json`` and whatever the previous
    run listed in ``OUT/.kzcrisis-output``) are moved aside and the staged ones moved in.
 
 A run that fails or is killed therefore leaves ``OUT`` as it was; a staging folder left by
@@ -30,7 +30,7 @@ from pathlib import Path
 from .errors import KzError
 
 #: Top-level entries a run writes (besides those it lists in the marker file).
-OWNED = ("manifest.json", "tables", "parquet", "figures", "articles")
+OWNED = ("manifest.json", "datapackage.json", "tables", "parquet", "figures", "articles")
 #: Lists the entries of OUT that the last run wrote; written last into the staging folder.
 MARKER = ".kzcrisis-output"
 _MOVED = ".moved"  # in the trash folder: every old entry has been moved aside

@@ -280,9 +280,31 @@ def group_colors(groups: Sequence[str]) -> dict[str, str]:
 
 
 def _group_label(group: str, group_labels: Mapping[str, str] | None) -> str:
+    """A group's row label: the caller's, else the actor base's Arabic name with the id
+    (``الأمم المتحدة (UN)``), else the id."""
     if group_labels and group in group_labels:
         return ar_label(group_labels[group])
-    return ar_label(group)
+    name = default_group_names().get(group)
+    return ar_label(f"{name} ({group})" if name else group)
+
+
+@functools.lru_cache(maxsize=1)
+def default_group_names() -> dict[str, str]:
+    """``group id -> Arabic name`` for the groups the actor base names (states, IGOs).
+
+    >>> default_group_names()["UN"]
+    'الأمم المتحدة'
+    """
+    from .actors import load_actors
+
+    d = load_actors()
+    out = {}
+    for row in d.actors.to_dict("records"):
+        if row.get("actor_id") == row.get("group") and row.get("name_ar"):
+            out[str(row["group"])] = str(row["name_ar"])
+    for group in ("UNRESOLVED",):
+        out.setdefault(group, "غير محدد")
+    return out
 
 
 def _stance_color(label: Any) -> str:

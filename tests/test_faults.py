@@ -222,7 +222,7 @@ def test_files_no_run_wrote_stay_beside_a_reused_out(tmp_path, corpus30, warm_ca
         assert run_cli("analyze", str(corpus30), "--out", str(out), "--cache",
                        str(warm_cache)).returncode == 0
     assert (out / "model_scores.csv").read_text(encoding="utf-8") == "x\n"
-    assert sorted(p.name for p in out.iterdir()) == [".kzcrisis-output", "manifest.json",
+    assert sorted(p.name for p in out.iterdir()) == [".kzcrisis-output", "datapackage.json", "manifest.json",
                                                      "model_scores.csv", "parquet", "tables"]
 
 
@@ -307,7 +307,7 @@ def test_full_disk_and_full_cache(tmp_path, corpus30):
     assert len(warned) == 1 and "disk full" in warned[0] and str(small / "cache") in warned[0]
     accounted(tmp_path / "out", 6)
     codes, listing = found["mounted"]
-    assert codes == [0, 0] and listing == [".kzcrisis-output", "manifest.json", "parquet",
+    assert codes == [0, 0] and listing == [".kzcrisis-output", "datapackage.json", "manifest.json", "parquet",
                                            "tables"], found["mounted"]
 
 

@@ -293,7 +293,9 @@ def test_stance_comparison_draws_one_bar_per_coded_cell_with_n():
     ax = plots.plot_stance_comparison(stance_comparison())
     assert len(ax.patches) == 6  # the ALL rows; TUR's neutral 0.0 is a zero-width bar
     ticks = [t.get_text() for t in ax.get_yticklabels()]
-    assert ticks == ["TUR", "CSTO", "USA", "CHN", "UN"]  # focus groups first, top down
+    # focus groups first, top down; each row named in Arabic with its id
+    assert [t.rsplit("(", 1)[-1].rstrip(")") for t in ticks] == ["TUR", "CSTO", "USA", "CHN", "UN"]
+    assert ticks[-1] == "الأمم المتحدة (UN)"
     assert "oppose -0.70 (n=2)" in texts(ax)
     assert "support +0.30 (n=1, single statement)" in texts(ax)  # one claim, marked
     # the two groups with an interval get whiskers spanning it
@@ -309,7 +311,8 @@ def test_stance_comparison_draws_one_bar_per_coded_cell_with_n():
 
 def test_stance_comparison_selected_groups_and_document():
     ax = plots.plot_stance_comparison(stance_comparison(), groups=["USA", "UN"])
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["USA", "UN"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["الولايات المتحدة (USA)",
+                                                          "الأمم المتحدة (UN)"]
     assert len(ax.patches) == 2
     ax = plots.plot_stance_comparison(stance_comparison(), doc_id="doc1",
                                       group_labels={"USA": "الولايات المتحدة"})
