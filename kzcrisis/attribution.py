@@ -800,11 +800,17 @@ def _negator(c: Claim) -> str:
 
 
 @lru_cache(maxsize=1)
-def _nisba_groups() -> dict[str, str]:
-    """``folded nisba word -> group`` of every state (``التركي``, ``الأرمينية`` ...)."""
+def _dictionary():
+    """The package's actor dictionary, loaded once per process (0.5 s to build)."""
     from .actors import load_actors
 
-    d = load_actors()
+    return load_actors()
+
+
+@lru_cache(maxsize=1)
+def _nisba_groups() -> dict[str, str]:
+    """``folded nisba word -> group`` of every state (``التركي``, ``الأرمينية`` ...)."""
+    d = _dictionary()
     out: dict[str, str] = {}
     for row in d.aliases.to_dict("records"):
         if row["kind"] == "nisba" and " " not in row["alias"].strip():
@@ -820,9 +826,7 @@ def _link_phrase(text: str) -> tuple[str, str, str]:
     (:func:`kzcrisis.actors.link_phrase`): the actor when all its matches share one group
     (``الممثل الأعلى ... في الاتحاد الأوروبي جوزيب بوريل`` -> the person, EU), else the state
     of a nisba adjective in it (``محافظ البنك المركزي التركي`` -> TUR)."""
-    from .actors import load_actors
-
-    d = load_actors()
+    d = _dictionary()
     matches = [m for m in d.match(text, None) if d.info(m.actor_id)["type"] != "place"]
     groups = {d.info(m.actor_id)["group"] for m in matches}
     if len(groups) == 1 and "" not in groups:
@@ -973,14 +977,18 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
     return out
 
 
+@lru_cache(maxsize=1)
+def _marker_entries() -> tuple[str, ...]:
+    """The source markers of the grammar file as written, longest first."""
+    rows = read_resource_csv(resource(grammar.GRAMMAR_FILE), ["word", "class"])
+    return tuple(sorted({r["word"] for _l, r in rows if r["class"] == "source_marker"},
+                        key=lambda w: -len(w)))
+
+
 def _marker_entry(text: str, start: int) -> str:
     """The grammar entry a source marker spells at ``start`` (a leading و/ف dropped), the
     longest first: ``ووفقاً لـ`` -> ``وفقاً لـ``; ``وبحسب`` -> ``بحسب``."""
-    from .paths import resource as _res
-
-    rows = read_resource_csv(_res(grammar.GRAMMAR_FILE), ["word", "class"])
-    entries = sorted({r["word"] for _l, r in rows if r["class"] == "source_marker"},
-                     key=lambda w: -len(w))
+    entries = _marker_entries()
     here = _fold(text[start:start + 40])
     for cand in (here, here[1:] if here[:1] in "وف" else here):
         for entry in entries:
