@@ -322,6 +322,8 @@ def rule_relay(c: Claim, before: list[Claim]) -> bool:
 
 
 _STOP_CASES = {"في", "خلال", "عبر", "امام", "لدي", "عقب", "بعد", "قبل", "اثناء"}
+#: quantifiers that open a new noun phrase (the addressee of دعا/حث)
+_QUANTIFIERS = frozenset(_fold(w) for w in ("جميع", "كل", "كافة", "مختلف", "بعض"))
 #: time words that follow a speaker between commas (``توكاييف، الجمعة، أنه``)
 _TIME_WORDS = frozenset(_fold(w) for w in (
     "الجمعة", "السبت", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس",
@@ -368,8 +370,9 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:
                 break
             i += 1
             continue
-        if w.upos not in ("NOUN", "PROPN", "ADJ", "X", "ADP", "NUM", "DET") or f in _TIME_WORDS:
-            break
+        if w.upos not in ("NOUN", "PROPN", "ADJ", "X", "ADP", "NUM", "DET") or f in _TIME_WORDS \
+                or f in _QUANTIFIERS:
+            break  # جميع الأطراف، كل الأطراف: a quantifier opens the addressee, not the title
         prev = tree.words.get(i - 1)
         if w.upos == "NOUN" and _fold(w.text).startswith("ال") and prev is not None and (
                 (prev.upos == "ADJ" and _fold(prev.text).startswith("ال")) or prev.upos == "PROPN"):
@@ -624,6 +627,8 @@ def content_frame(c: Claim) -> bool:
                     c.addressee = c.sent.text[slice(*c.sent.span(ids))]
                     ids = [i for i in tree.words if i >= min(ids)
                            and tree.words[i].upos != "PUNCT"]
+                if want == "prep" and c.cue.cls == "speech":
+                    ids = _to_clause_end(c, ids)
                 if len(ids) == 1 and tree.words[ids[0]].upos == "PRON":
                     # واعتبرته انتهاكاً ...: a pronoun object stands for the earlier claim's
                     # object; the judgement is the rest of the clause
@@ -633,6 +638,27 @@ def content_frame(c: Claim) -> bool:
                 c.kind = "action" if c.cue.cls == "action" else "indirect"
                 return True
     return False
+
+
+def _to_clause_end(c: Claim, ids: list[int]) -> list[int]:
+    """A frame object runs on to the end of its clause, whatever the parser attached the rest
+    to: ``رحب ... بقرار المنظمة إرسال قوات إلى كازاخستان`` -> the whole object; it stops before
+    a comma, a quotation, or a participle or verb that opens another claim
+    (``...، مؤكداً أن``)."""
+    tree = c.sent.tree
+    lexicon = load_cue_lemmas()
+    out = list(ids)
+    i = max(ids) + 1
+    while i in tree.words:
+        w = tree.words[i]
+        if w.upos == "PUNCT" and w.text not in "()":
+            break
+        found = match_cue(w, lexicon) if w.upos in ("VERB", "ADJ", "NOUN") else None
+        if found is not None and (found[0].pos != "VERB" or found[0].cls == "speech"):
+            break
+        out.append(i)
+        i += 1
+    return out
 
 
 def content_clause(c: Claim) -> bool:
