@@ -35,6 +35,7 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from .errors import InputError
+from .models import sha256 as file_sha256
 from .schemas import DOCUMENTS, DOCUMENTS_TABLE
 
 METADATA_FILE = "metadata.csv"
@@ -724,7 +725,7 @@ def _iter_path(path: Path, cols: InputColumns, files: dict | None = None
         return _iter_csv(path, cols, files)
     if suffix in (".parquet", ".xlsx"):
         read_regular_file_check(path)
-        _note_file(files, path, _file_sha256(path), "")
+        _note_file(files, path, file_sha256(path), "")
         return _iter_parquet(path, cols) if suffix == ".parquet" else _iter_xlsx(path, cols)
     if suffix in TEXT_SUFFIXES:
         return _iter_single(path, files)
@@ -903,14 +904,6 @@ def _iter_frame(frame: pd.DataFrame, cols: InputColumns) -> Iterator[tuple[dict,
         yield _table_row(row, f"DataFrame row {pos}", f"row-{pos}", cols, extras, "", "")
 
 
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _iter_parquet(path: Path, cols: InputColumns) -> Iterator[tuple[dict, dict]]:
     """Rows of a Parquet file, read in batches (an archive never sits in memory whole);
     ``source_path`` is ``FILE:N`` for the N-th row."""
@@ -923,7 +916,7 @@ def _iter_parquet(path: Path, cols: InputColumns) -> Iterator[tuple[dict, dict]]
         raise InputError(f"{path}: not a readable Parquet file ({err}); re-export it, or "
                          "give a .csv") from None
     extras = cols.check(pf.schema_arrow.names, str(path))
-    digest = _file_sha256(path)
+    digest = file_sha256(path)
     n = 0
     for batch in pf.iter_batches(batch_size=1024):
         for row in batch.to_pylist():
@@ -940,7 +933,7 @@ def _iter_xlsx(path: Path, cols: InputColumns) -> Iterator[tuple[dict, dict]]:
         raise InputError(f"{path}: cannot read as an Excel workbook ({type(err).__name__}); "
                          "re-save it as .xlsx or export the sheet as .csv") from None
     extras = cols.check(list(sheet.columns), str(path))
-    digest = _file_sha256(path)
+    digest = file_sha256(path)
     for row_no, row in enumerate(sheet.to_dict("records"), start=2):
         yield _table_row(row, f"{path}:{row_no}", f"{path.stem}-{row_no - 1}", cols, extras,
                          "", digest)

@@ -1,7 +1,6 @@
 """The run manifest: what went in, what came out, with which code and models."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict
@@ -14,12 +13,10 @@ MANIFEST_VERSION = 1
 
 
 def file_sha256(path: Path) -> str:
-    """Checksum of a file's bytes, read in blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """Checksum of a file's bytes, read in blocks (the one hasher, :func:`models.sha256`)."""
+    from .models import sha256
+
+    return sha256(path)
 
 
 def input_label(path: Any) -> str:
