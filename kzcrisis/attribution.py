@@ -43,12 +43,10 @@ import pandas as pd
 from . import grammar
 from .errors import ResourceError
 from .paths import resource
-from .resource_files import read_resource_csv
+from .resource_files import check_choice, read_resource_csv
 from .syntax import Tree, Word, sentence_trees
 
 CUE_FILE = "cues_lemma.csv"
-CUE_CLASSES = ("speech", "action")
-POLARITIES = ("neutral", "endorse", "reject", "deny", "warn")
 FRAMES = ("that", "quote", "ila", "min", "ala", "an", "obj", "li", "bi", "fi")
 _FRAME_PREPS = {"ila": "الي", "min": "من", "ala": "علي", "an": "عن", "li": "ل", "bi": "ب",
                 "fi": "في"}
@@ -86,6 +84,8 @@ class Cue:
 @lru_cache(maxsize=8)
 def load_cue_lemmas(path: str | None = None) -> dict[str, list[Cue]]:
     """``folded lemma -> cue rows`` of ``resources/cues_lemma.csv`` (or ``path``)."""
+    from .statements import CUE_CLASSES, POLARITIES  # one list of classes for both lexicons
+
     file = Path(path) if path else resource(CUE_FILE)
     out: dict[str, list[Cue]] = {}
     for line, row in read_resource_csv(file, ["lemma", "verb", "pos", "class", "polarity",
@@ -93,10 +93,8 @@ def load_cue_lemmas(path: str | None = None) -> dict[str, list[Cue]]:
         where = f"{file}: line {line}"
         if not row["lemma"] or not row["verb"]:
             raise ResourceError(f"{where}: lemma and verb must not be empty")
-        if row["class"] not in CUE_CLASSES:
-            raise ResourceError(f"{where}: class {row['class']!r} not in {CUE_CLASSES}")
-        if row["polarity"] not in POLARITIES:
-            raise ResourceError(f"{where}: polarity {row['polarity']!r} not in {POLARITIES}")
+        check_choice(where, "class", row["class"], CUE_CLASSES)
+        check_choice(where, "polarity", row["polarity"], POLARITIES)
         frames = frozenset(f for f in row["frames"].split("|") if f)
         if frames - set(FRAMES):
             raise ResourceError(f"{where}: unknown frame {sorted(frames - set(FRAMES))[0]!r}; "

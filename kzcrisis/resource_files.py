@@ -26,3 +26,10 @@ def read_resource_csv(path: Path, required: list[str]) -> list[tuple[int, dict[s
         raise ResourceError(f"{path}: cannot read ({err.strerror})") from err
     except UnicodeDecodeError as err:
         raise ResourceError(f"{path}: not UTF-8 ({err.reason})") from err
+
+
+def check_choice(where: str, field: str, value: str, allowed: tuple[str, ...]) -> None:
+    """Raise ResourceError when a field's value is not one of ``allowed``:
+    ``check_choice("cues.csv: line 4", "class", "talk", ("speech", "action"))``."""
+    if value not in allowed:
+        raise ResourceError(f"{where}: {field} {value!r} not in {allowed}")

@@ -41,7 +41,7 @@ import pandas as pd
 from . import schemas
 from .errors import KzError, ResourceError
 from .paths import resource
-from .resource_files import read_resource_csv
+from .resource_files import check_choice, read_resource_csv
 
 CUE_CLASSES = ("speech", "action")
 FORM_TYPES = ("finite", "participle")
@@ -117,12 +117,9 @@ def load_cues(path: str | Path | None = None) -> pd.DataFrame:
         where = f"{path}: line {line}"
         if not row["lemma"] or not row["forms"]:
             raise ResourceError(f"{where}: lemma and forms must not be empty")
-        if row["class"] not in CUE_CLASSES:
-            raise ResourceError(f"{where}: class {row['class']!r} not in {CUE_CLASSES}")
-        if row["form_type"] not in FORM_TYPES:
-            raise ResourceError(f"{where}: form_type {row['form_type']!r} not in {FORM_TYPES}")
-        if row["polarity"] not in POLARITIES:
-            raise ResourceError(f"{where}: polarity {row['polarity']!r} not in {POLARITIES}")
+        check_choice(where, "class", row["class"], CUE_CLASSES)
+        check_choice(where, "form_type", row["form_type"], FORM_TYPES)
+        check_choice(where, "polarity", row["polarity"], POLARITIES)
         if row["object"] not in ("", "addressee", "source"):
             raise ResourceError(f"{where}: object must be empty, 'addressee' or 'source'")
         for form in row["forms"].split("|"):
