@@ -172,6 +172,8 @@ class Sent:
     end: int
     offsets: dict[int, tuple[int, int]] = field(default_factory=dict)
     headline: bool = False
+    #: the cue lexicon of the run (the package's, or with a user's file merged)
+    lexicon: dict[str, list[Cue]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.offsets = word_offsets(self.tree, self.text)
@@ -644,7 +646,7 @@ def _to_clause_end(c: Claim, ids: list[int]) -> list[int]:
     a comma, a quotation, or a participle or verb that opens another claim
     (``...، مؤكداً أن``)."""
     tree = c.sent.tree
-    lexicon = load_cue_lemmas()
+    lexicon = c.sent.lexicon or load_cue_lemmas()
     out = list(ids)
     i = max(ids) + 1
     while i in tree.words:
@@ -914,7 +916,7 @@ def link(c: Claim, mentions: list[Mention], before: list[dict]) -> tuple[str, st
 
 def _after_marker(c: Claim) -> bool:
     """A cue right after a source marker (``بحسب ما نقلت``، ``حسبما أعلنت``، ``وفق ما ذكرت``)."""
-    markers = {m.split()[0] for m in grammar.words("source_marker")} | {"حسبما", "بحسبما"}
+    markers = _relay_words()
     prev = [c.sent.tree.words.get(c.cue_word.id - k) for k in (1, 2, 3)]
     prev = [w for w in prev if w is not None and w.text != "و"]
     return any(_fold(w.text) in markers for w in prev[:2])
@@ -1004,9 +1006,23 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
 @lru_cache(maxsize=1)
 def _marker_entries() -> tuple[str, ...]:
     """The source markers of the grammar file as written, longest first."""
-    rows = read_resource_csv(resource(grammar.GRAMMAR_FILE), ["word", "class"])
-    return tuple(sorted({r["word"] for _l, r in rows if r["class"] == "source_marker"},
-                        key=lambda w: -len(w)))
+    return tuple(sorted(set(grammar.entries("source_marker")), key=lambda w: -len(w)))
+
+
+@lru_cache(maxsize=1)
+def _marker_words() -> frozenset[str]:
+    """Folded words that open a source marker: the single-word markers and the distinctive
+    first word of the others (نقلا of نقلا عن, not على of على لسان)."""
+    preps = grammar.words("preposition")
+    return frozenset(m.split()[0] for m in grammar.words("source_marker")
+                     if " " not in m or m.split()[0] not in preps)
+
+
+@lru_cache(maxsize=1)
+def _relay_words() -> frozenset[str]:
+    """Folded first words of every source marker, and حسبما: a cue right after one relays."""
+    return frozenset({m.split()[0] for m in grammar.words("source_marker")}
+                     | {_fold("حسبما"), _fold("بحسبما")})
 
 
 def _marker_entry(text: str, start: int) -> str:
@@ -1026,11 +1042,7 @@ def _marker_claims(sent: Sent, mentions: list[Mention], claims: list[Claim]) -> 
     """Source markers of a sentence: a statement when their object names an actor, else the
     channel of a statement of the same sentence. Returns the marker statements."""
     tree, out = sent.tree, []
-    preps = grammar.words("preposition")
-    # single-word markers, and the distinctive first word of the others (نقلا of نقلا عن, not
-    # على of على لسان)
-    markers = {m.split()[0] for m in grammar.words("source_marker")
-               if " " not in m or m.split()[0] not in preps}
+    markers = _marker_words()
     for w in sorted(tree.words.values(), key=lambda w: w.id):
         if _fold(w.text) not in markers:
             continue
@@ -1072,7 +1084,7 @@ def attribute_document(doc_id: str, text: str, trees: list[Tree], mentions: list
     for tree in trees:
         s, e = sentence_bounds.get(tree.sent_id, (min(w.start for w in tree.words.values()),
                                                   max(w.end for w in tree.words.values())))
-        sent = Sent(tree, text, s, e)
+        sent = Sent(tree, text, s, e, lexicon=lexicon)
         sent.headline = is_headline(text, s, e)
         new = _claims(sent, lexicon, qs, claims)
         markers = _marker_claims(sent, mentions, new)

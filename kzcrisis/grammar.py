@@ -21,19 +21,31 @@ GRAMMAR_FILE = "grammar.csv"
 
 
 @lru_cache(maxsize=8)
+def load_entries(path: str | None = None) -> dict[str, tuple[str, ...]]:
+    """``class -> words as written`` in the grammar file (default: the package's own)."""
+    file = Path(path) if path else resource(GRAMMAR_FILE)
+    out: dict[str, list[str]] = {}
+    for line, row in read_resource_csv(file, ["word", "class"]):
+        if not row["word"] or not row["class"]:
+            raise ResourceError(f"{file}: line {line}: word and class must not be empty")
+        out.setdefault(row["class"], []).append(row["word"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=8)
 def load_grammar(path: str | None = None) -> dict[str, frozenset[str]]:
     """``class -> folded words`` of the grammar file (default: the package's own)."""
     from .clean import normalize_for_matching
 
-    file = Path(path) if path else resource(GRAMMAR_FILE)
-    out: dict[str, set[str]] = {}
-    for line, row in read_resource_csv(file, ["word", "class"]):
-        if not row["word"] or not row["class"]:
-            raise ResourceError(f"{file}: line {line}: word and class must not be empty")
-        out.setdefault(row["class"], set()).add(normalize_for_matching(row["word"]))
-    return {k: frozenset(v) for k, v in out.items()}
+    return {k: frozenset(normalize_for_matching(w) for w in v)
+            for k, v in load_entries(path).items()}
 
 
 def words(cls: str, path: str | None = None) -> frozenset[str]:
     """The folded words of one class (empty when the file has none)."""
     return load_grammar(path).get(cls, frozenset())
+
+
+def entries(cls: str, path: str | None = None) -> tuple[str, ...]:
+    """The words of one class as written, in file order: ``entries("source_marker")[0]``."""
+    return load_entries(path).get(cls, ())

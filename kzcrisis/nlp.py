@@ -125,10 +125,16 @@ def _local_kwargs(folder: Path, processors: str) -> dict[str, Any]:
         kw[f"{proc}_model_path"] = str(folder / MODEL_FILES[proc])
         if proc in _PRETRAINED:
             kw[f"{proc}_pretrain_path"] = str(folder / MODEL_FILES["pretrain"])
-    freq = folder / MODEL_FILES["freq"]
-    if "mwt" in processors and freq.exists():
-        kw["tokenize_postprocessor"] = CliticVeto(load_freq(freq))
-    return kw
+    return kw | _veto_kwargs(folder, processors)
+
+
+def _veto_kwargs(folder: Path, processors: str) -> dict[str, Any]:
+    """The clitic-split veto as a tokenize postprocessor, where the folder has the
+    frequency list and the pipeline splits clitics."""
+    freq = Path(folder) / MODEL_FILES["freq"]
+    if "mwt" in processors.split(",") and freq.exists():
+        return {"tokenize_postprocessor": CliticVeto(load_freq(freq))}
+    return {}
 
 
 def _needed_files(processors: str) -> list[str]:
@@ -306,7 +312,7 @@ def _load(models: str | os.PathLike, procs: str, use_gpu: bool | None) -> Any:
         common["use_gpu"] = use_gpu
     if models == "embedded":
         # the frequency list is part of the embedded set (a folder may go without it)
-        verify_models(MODELS_DIR, _needed_files(procs) + ["ar_word_freq.tsv"] * ("mwt" in procs))
+        verify_models(MODELS_DIR, _needed_files(procs) + [MODEL_FILES["freq"]] * ("mwt" in procs))
         kw = _local_kwargs(MODELS_DIR, procs)
         return _pipeline(stanza, download_method=None, **common, **kw)
     if models == "official":
@@ -316,7 +322,7 @@ def _load(models: str | os.PathLike, procs: str, use_gpu: bool | None) -> Any:
             raise KzError("cannot download Stanza's official Arabic models "
                           f"({type(err).__name__}; offline?): use models='embedded' (the default) "
                           "or a folder of Stanza models") from None
-        return _pipeline(stanza, download_method=None, **common, **_official_kwargs(procs))
+        return _pipeline(stanza, download_method=None, **common, **_veto_kwargs(MODELS_DIR, procs))
     folder = Path(models).expanduser()
     if not folder.is_dir():
         raise KzError(f"models={str(models)!r} is neither 'embedded', 'official' nor a folder")
@@ -332,14 +338,6 @@ def _load(models: str | os.PathLike, procs: str, use_gpu: bool | None) -> Any:
         return _pipeline(stanza, download_method=None, dir=str(folder), **common)
     raise KzError(f"model folder {folder} holds neither {MODEL_FILES['tokenize']} "
                   "nor a stanza_resources layout (resources.json + ar/)")
-
-
-def _official_kwargs(procs: str) -> dict[str, Any]:
-    """Stanza's official Arabic models with the clitic veto of the embedded frequency list."""
-    freq = MODELS_DIR / MODEL_FILES["freq"]
-    if "mwt" in procs.split(",") and freq.exists():
-        return {"tokenize_postprocessor": CliticVeto(load_freq(freq))}
-    return {}
 
 
 def _pipeline(stanza: Any, **kw: Any) -> Any:

@@ -67,7 +67,7 @@ class Tree:
     children: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for w in self.words.values():
+        for w in sorted(self.words.values(), key=lambda w: w.id):
             self.children.setdefault(w.head, []).append(w.id)
 
     def kids(self, wid: int, *rels: str) -> list[Word]:
@@ -127,9 +127,9 @@ def sentence_trees(words: pd.DataFrame) -> dict[tuple[str, int], Tree]:
     """``(doc_id, sent_id) -> Tree`` for every parsed sentence of a ``words`` table.
 
     Sentences without a parse (head -1, a model set without a parser) are left out."""
-    out: dict[tuple[str, int], Tree] = {}
     if words is None or not len(words):
-        return out
+        return {}
+    sents: dict[tuple[str, int], dict[int, Word]] = {}
     cols = ["doc_id", "sent_id", "word_id", "text", "lemma", "upos", "feats", "head", "deprel",
             "start_char", "end_char", "token_id"]
     for (doc_id, sent_id, wid, text, lemma, upos, feats, head, deprel, s, e, tok) in \
@@ -137,12 +137,10 @@ def sentence_trees(words: pd.DataFrame) -> dict[tuple[str, int], Tree]:
         key = (str(doc_id), int(sent_id))
         if int(head) < 0:
             continue
-        out.setdefault(key, Tree(key[0], key[1], {})).words[int(wid)] = Word(
+        sents.setdefault(key, {})[int(wid)] = Word(
             int(wid), str(text), str(lemma or ""), str(upos or ""), str(feats or ""), int(head),
             str(deprel or ""), int(s), int(e), int(tok))
-    for tree in out.values():
-        tree.__post_init__()
-    return out
+    return {key: Tree(key[0], key[1], ws) for key, ws in sents.items()}
 
 
 def dependency_table(words: pd.DataFrame, doc_id: str, sent_id: int) -> pd.DataFrame:
