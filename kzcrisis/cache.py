@@ -57,7 +57,7 @@ from .schemas import (
 )
 
 #: Bump when the annotation tables change shape or meaning: old entries then miss.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 _TABLES = {"sentences": SENTENCES, "tokens": TOKENS, "words": WORDS, "entities": ENTITIES}
 _LONG = ["table", "sent_id", "token_id", "ent_id", "word_id", "text", "type", "start_char",
          "end_char", "words", "lemma", "upos", "feats", "head", "deprel"]

@@ -47,6 +47,7 @@ import pandas as pd
 
 from kzcrisis import schemas
 from kzcrisis.errors import KzError
+from kzcrisis.layout import layout
 from kzcrisis.models import MODEL_FILES, verify_models
 from kzcrisis.paths import MODELS_DIR
 
@@ -413,30 +414,37 @@ def _entity_span(ent: Any, text: str, known: Any = None) -> tuple[int, int]:
 _LEMMA_MARKS = str.maketrans("", "", "".join(map(chr, range(0x064B, 0x0653))) + "\u0670\u0640")
 
 
-def _word_row(doc_id: str, sent_id: int, token_id: int, tok: Any, w: Any) -> tuple:
+def _word_row(doc_id: str, sent_id: int, token_id: int, tok: Any, w: Any, off: int = 0) -> tuple:
     """One ``words`` row; lemmas lose diacritics (the model learnt them without, but copies
     those of a vocalized input word: حالةَ -> حالة)."""
     head = w.head if w.head is not None else -1
     lemma = (w.lemma or "").translate(_LEMMA_MARKS)
     return (doc_id, sent_id, token_id, w.id, w.text, lemma, w.upos or "", w.feats or "",
-            head, w.deprel or "", tok.start_char, tok.end_char)
+            head, w.deprel or "", tok.start_char + off, tok.end_char + off)
 
 
-def _tables(doc_id: str, text: str, doc: Any, rows: dict[str, list], known: Any) -> None:
-    token_id = ent_id = 0
-    for sent_id, sent in enumerate(doc.sentences):
-        s_start, s_end = sent.tokens[0].start_char, sent.tokens[-1].end_char
-        rows["sentences"].append((doc_id, sent_id, s_start, s_end, text[s_start:s_end]))
-        for tok in sent.tokens:
-            rows["tokens"].append((doc_id, sent_id, token_id, tok.text, tok.start_char,
-                                   tok.end_char, "|".join(w.text for w in tok.words)))
-            rows["words"].extend(_word_row(doc_id, sent_id, token_id, tok, w) for w in tok.words)
-            token_id += 1
-        for ent in sent.ents:
-            start, end = _entity_span(ent, text, known)
-            rows["entities"].append((doc_id, sent_id, ent_id, text[start:end], ent.type,
-                                     start, end))
-            ent_id += 1
+def _tables(doc_id: str, text: str, pieces: list[tuple[int, Any]], rows: dict[str, list],
+            known: Any) -> None:
+    """Rows of one document from its annotated segments (``(offset, stanza Document)``, see
+    :func:`kzcrisis.layout.layout`); offsets are shifted back to the document's text."""
+    token_id = ent_id = sent_id = 0
+    for off, doc in pieces:
+        seg = doc.text
+        for sent in doc.sentences:
+            s_start, s_end = sent.tokens[0].start_char + off, sent.tokens[-1].end_char + off
+            rows["sentences"].append((doc_id, sent_id, s_start, s_end, text[s_start:s_end]))
+            for tok in sent.tokens:
+                rows["tokens"].append((doc_id, sent_id, token_id, tok.text, tok.start_char + off,
+                                       tok.end_char + off, "|".join(w.text for w in tok.words)))
+                rows["words"].extend(_word_row(doc_id, sent_id, token_id, tok, w, off)
+                                     for w in tok.words)
+                token_id += 1
+            for ent in sent.ents:
+                start, end = _entity_span(ent, seg, known)
+                rows["entities"].append((doc_id, sent_id, ent_id, text[start + off:end + off],
+                                         ent.type, start + off, end + off))
+                ent_id += 1
+            sent_id += 1
 
 
 def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
@@ -477,10 +485,14 @@ def annotate(docs_or_text: pd.DataFrame | str, pipeline: Any = None, batch_size:
               file=sys.stderr) as bar:
         for i in range(0, len(texts), batch_size):
             chunk = texts[i:i + batch_size]
-            batch = [stanza.Document([], text=t) for t in chunk]
-            done = nlp.bulk_process(batch) if any(t.strip() for t in chunk) else batch
-            for doc_id, text, doc in zip(ids[i:i + batch_size], chunk, done, strict=True):
-                _tables(doc_id, text, doc, rows, known)
+            # each text is cut at the line breaks that end a headline, and its breaks inside a
+            # sentence become spaces for the tokenizer (kzcrisis.layout); offsets do not move
+            lays = [layout(t) for t in chunk]
+            segs = [[(s, lay.text[s:e]) for s, e in lay.segments] for lay in lays]
+            batch = [stanza.Document([], text=seg) for doc_segs in segs for _, seg in doc_segs]
+            done = iter(nlp.bulk_process(batch) if batch else [])
+            for doc_id, text, doc_segs in zip(ids[i:i + batch_size], chunk, segs, strict=True):
+                _tables(doc_id, text, [(s, next(done)) for s, _ in doc_segs], rows, known)
             bar.update(len(chunk))
     return Annotation(
         sentences=_frame(rows["sentences"], schemas.SENTENCES),
