@@ -2,7 +2,7 @@
 
 One row per word with its class (complementizer, preposition, negator, demonstrative, relative,
 source_marker, channel, auxiliary, topic, discourse, office ...). Stages ask for a class as a set
-of folded forms (:func:`kzcrisis.clean.normalize_for_matching`), so hamza and alef spellings
+of folded forms (:func:`kzcrisis.normalize.normalize_for_matching`), so hamza and alef spellings
 match:
 
 >>> "ان" in words("complementizer")
@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ResourceError
+from .normalize import normalize_for_matching
 from .paths import resource
 from .resource_files import read_resource_csv
 
@@ -35,8 +36,6 @@ def load_entries(path: str | None = None) -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=8)
 def load_grammar(path: str | None = None) -> dict[str, frozenset[str]]:
     """``class -> folded words`` of the grammar file (default: the package's own)."""
-    from .clean import normalize_for_matching
-
     return {k: frozenset(normalize_for_matching(w) for w in v)
             for k, v in load_entries(path).items()}
 

@@ -36,6 +36,7 @@ import pandas as pd
 from . import schemas
 from .codebook import Codebook, load_codebook
 from .errors import KzError, ResourceError
+from .normalize import normalize_for_matching, normalize_with_map
 from .paths import resource
 from .resource_files import read_resource_csv
 
@@ -75,17 +76,11 @@ _NEG_WINDOW = _CB.negation_window
 _SCOPE_WORDS = _CB.scope_words
 
 
-def _fold(text: str) -> str:
-    from .clean import normalize_for_matching
-
-    return normalize_for_matching(text)
-
-
 def phrase_pattern(phrase: str) -> str:
     """Regex (on folded text) for a lexicon phrase: clitics and pronoun suffixes allowed on
     each word, ``*`` = up to two intervening words."""
     parts: list[str] = []
-    words = _fold(phrase).split()
+    words = normalize_for_matching(phrase).split()
     if not words or words[0] == "*" or words[-1] == "*":
         raise ValueError(f"bad phrase {phrase!r}")
     for w in words:
@@ -167,7 +162,7 @@ def _default_lexicon() -> StanceLexicon:
 
 @lru_cache(maxsize=1)
 def _negators() -> frozenset[str]:
-    return frozenset(_fold(w) for w in _NEGATORS)
+    return frozenset(normalize_for_matching(w) for w in _NEGATORS)
 
 
 @lru_cache(maxsize=1)
@@ -260,9 +255,9 @@ def _act_index(codebook: Codebook) -> _ActIndex:
     by_form, by_lemma, objects = {}, {}, {}
     for act in codebook.acts.values():
         for lemma, forms in act.verbs.items():
-            by_lemma[_fold(lemma)] = act.name
+            by_lemma[normalize_for_matching(lemma)] = act.name
             for f in (lemma, *forms):
-                by_form.setdefault(_fold(f), (act.name, lemma))
+                by_form.setdefault(normalize_for_matching(f), (act.name, lemma))
         objects[act.name] = (compile_phrases("|".join(act.objects),
                                              f"{codebook.path}: acts.{act.name}")
                              if act.objects else None)
@@ -279,7 +274,7 @@ def find_act(cue: str, cue_lemma: str, content: str, codebook: Codebook | None =
     """
     cb = codebook or _CB
     idx = _act_index(cb)
-    words = _WORD_RE.findall(_fold(cue or ""))
+    words = _WORD_RE.findall(normalize_for_matching(cue or ""))
     negated = bool(words) and (words[0] in _negators()
                                or (words[0][:1] in "وف" and words[0][1:] in _negators()))
     verb = words[-1] if words else ""
@@ -289,11 +284,11 @@ def find_act(cue: str, cue_lemma: str, content: str, codebook: Codebook | None =
             name = idx.by_form[form][0]
             break
     if name is None:
-        name = idx.by_lemma.get(_fold(cue_lemma or ""))
+        name = idx.by_lemma.get(normalize_for_matching(cue_lemma or ""))
     if name is None:
         return None
     rx = idx.objects[name]
-    if rx is not None and not rx.search(_fold(content or "")):
+    if rx is not None and not rx.search(normalize_for_matching(content or "")):
         return None
     return name, negated
 
@@ -332,9 +327,9 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
     """
     cb = codebook or _CB
     hits = match_cues(content or "", lexicon)
-    folded = _fold(content or "")
+    folded = normalize_for_matching(content or "")
     polarity = _cue_verb_polarity().get(cue_lemma, "neutral")
-    first = _WORD_RE.findall(_fold(cue or ""))[:1]
+    first = _WORD_RE.findall(normalize_for_matching(cue or ""))[:1]
     if first and (first[0] in _negators()
                   or (first[0][:1] in "وف" and first[0][1:] in _negators())):  # ولم يرحب
         polarity = _INVERT[polarity]
@@ -459,8 +454,8 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
 
 def _folded_span(content: str, h: _Hit) -> tuple[int, int]:
     """The folded-text span of a hit (irony markers are matched on folded text)."""
-    pre = len(_fold(content[:h.start]))
-    return pre, pre + len(_fold(h.text))
+    pre = len(normalize_for_matching(content[:h.start]))
+    return pre, pre + len(normalize_for_matching(h.text))
 
 
 # --------------------------------------------------------------------------- acts
@@ -480,7 +475,7 @@ def _covered(doc_statements: list[dict], sent_id: Any, verb: str, pos: int, grou
     """An act the statements table already has: same sentence and verb, or inside the
     content of a claim by the same group."""
     for st in doc_statements:
-        cue_words = _WORD_RE.findall(_fold(str(st.get("cue") or "")))
+        cue_words = _WORD_RE.findall(normalize_for_matching(str(st.get("cue") or "")))
         last = cue_words[-1] if cue_words else ""
         if st.get("sent_id") == sent_id and last in (verb, "و" + verb, "ف" + verb):
             return True
@@ -505,8 +500,6 @@ def narrated_acts(docs: pd.DataFrame, mentions: pd.DataFrame,
     >>> acts = narrated_acts(docs, mentions, statements)   # doctest: +SKIP
     >>> acts[["group", "cue", "content"]]                  # doctest: +SKIP
     """
-    from .clean import normalize_with_map
-
     cb = codebook or _CB
     cols = [c for c in schemas.STATEMENTS if c not in ("raw_start", "raw_end")]
     if not cb.acts or mentions is None or not len(mentions):

@@ -40,6 +40,7 @@ import pandas as pd
 
 from . import schemas
 from .errors import KzError, ResourceError
+from .normalize import normalize_for_matching, normalize_with_map
 from .paths import resource
 from .resource_files import check_choice, read_resource_csv
 
@@ -77,22 +78,16 @@ _MAX_LOOKAHEAD = 8
 _MARKER_PREPS = ("ل", "مع", "عن", "على", "إلى", "الى", "نقلتها")
 
 
-def _fold(text: str) -> str:
-    from .clean import normalize_for_matching
-
-    return normalize_for_matching(text)
-
-
 @lru_cache(maxsize=1)
 def _closed() -> dict[str, frozenset[str]]:
     return {
-        "comp": frozenset(_fold(w) for w in _COMPLEMENTIZERS),
-        "prep": frozenset(_fold(w) for w in _PREPOSITIONS),
-        "block": frozenset(_fold(w) for w in _BLOCK_BEFORE),
-        "neg": frozenset(_fold(w) for w in _NEGATORS),
-        "softstop": frozenset(_fold(w) for w in ("قد", "لقد", "فقد")),
-        "say": frozenset(_fold(w) for w in ("قوله", "قولها", "قولهم", "قولهما", "قولهن")),
-        "opener": frozenset(_fold(w) for w in _COMPLEMENTIZERS + _NEGATORS
+        "comp": frozenset(normalize_for_matching(w) for w in _COMPLEMENTIZERS),
+        "prep": frozenset(normalize_for_matching(w) for w in _PREPOSITIONS),
+        "block": frozenset(normalize_for_matching(w) for w in _BLOCK_BEFORE),
+        "neg": frozenset(normalize_for_matching(w) for w in _NEGATORS),
+        "softstop": frozenset(normalize_for_matching(w) for w in ("قد", "لقد", "فقد")),
+        "say": frozenset(normalize_for_matching(w) for w in ("قوله", "قولها", "قولهم", "قولهما", "قولهن")),
+        "opener": frozenset(normalize_for_matching(w) for w in _COMPLEMENTIZERS + _NEGATORS
                             + ("قد", "لقد", "فقد", "ثم", "كما", "حيث", "عندما", "بعدما")),
     }
 
@@ -124,7 +119,7 @@ def load_cues(path: str | Path | None = None) -> pd.DataFrame:
             raise ResourceError(f"{where}: object must be empty, 'addressee' or 'source'")
         for form in row["forms"].split("|"):
             form = form.strip()
-            folded = _fold(form)
+            folded = normalize_for_matching(form)
             if not form or not _WORD_RE.fullmatch(folded):
                 raise ResourceError(f"{where}: form {form!r} is not a single word")
             out.append({"form": form, "folded": folded, "lemma": row["lemma"],
@@ -147,7 +142,7 @@ def load_markers(path: str | Path | None = None) -> pd.DataFrame:
             raise ResourceError(f"{where}: type {row['type']!r} not in {MARKER_TYPES}")
         if row["object"] not in ("yes", "no"):
             raise ResourceError(f"{where}: object must be 'yes' or 'no'")
-        out.append({"marker": row["marker"], "folded": _fold(row["marker"]),
+        out.append({"marker": row["marker"], "folded": normalize_for_matching(row["marker"]),
                     "type": row["type"], "object": row["object"] == "yes",
                     "channel": row["channel"]})
     return pd.DataFrame(out, columns=["marker", "folded", "type", "object", "channel"])
@@ -249,8 +244,6 @@ class _Doc:
     def __init__(self, doc_id: str, text: str, sentences: pd.DataFrame | None,
                  mentions: pd.DataFrame | None, lex: StatementLexicon,
                  person_ids: frozenset[str]):
-        from .clean import normalize_with_map
-
         self.doc_id, self.text, self.lex = doc_id, text, lex
         self.F, imap = normalize_with_map(text)
         self.imap = list(imap)
@@ -860,7 +853,7 @@ def _relay(doc: _Doc, c: _Cand) -> None:
     the relaying subject the channel, and the claim is speech."""
     closed = _closed()
     tok = doc.next_token(c.hstart)
-    if not tok or tok[2] != _fold("عن") or doc.F[c.hstart:tok[0]].strip():
+    if not tok or tok[2] != normalize_for_matching("عن") or doc.F[c.hstart:tok[0]].strip():
         return
     vs = _vs_subject(doc, tok[1], tok[1] + 200)
     if vs and not doc.words(tok[1], vs[0][0].start):
