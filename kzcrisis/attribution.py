@@ -42,7 +42,7 @@ import pandas as pd
 
 from . import grammar
 from .errors import ResourceError
-from .normalize import normalize_for_matching, normalize_with_map
+from .normalize import CONJUNCTIONS, normalize_for_matching, normalize_with_map
 from .paths import resource
 from .resource_files import check_choice, read_resource_csv
 from .syntax import Tree, Word, sentence_trees
@@ -144,7 +144,7 @@ def match_cue(w: Word, lexicon: dict[str, list[Cue]]) -> tuple[Cue, str] | None:
     form = normalize_for_matching(w.text)
     if w.upos in _CLOSED_UPOS or form in grammar.words("preposition"):
         return None  # بين "between" is no form of بيّن "clarified"
-    verb = surface_forms().get(form) or (surface_forms().get(form[1:]) if form[:1] in "وف"
+    verb = surface_forms().get(form) or (surface_forms().get(form[1:]) if form[:1] in CONJUNCTIONS
                                           else None)
     for cue in lexicon.get(normalize_for_matching(verb or ""), []):
         # a verb form the tagger missed (فحذرت tagged PROPN, left unsplit): speech verbs only,
@@ -1023,7 +1023,7 @@ def _marker_entry(text: str, start: int) -> str:
     longest first: ``ووفقاً لـ`` -> ``وفقاً لـ``; ``وبحسب`` -> ``بحسب``."""
     entries = _marker_entries()
     here = normalize_for_matching(text[start:start + 40])
-    for cand in (here, here[1:] if here[:1] in "وف" else here):
+    for cand in (here, here[1:] if here[:1] in CONJUNCTIONS else here):
         for entry in entries:
             key = normalize_for_matching(entry)
             if cand.startswith(key) or (key.endswith(" ل") and cand.startswith(key[:-2] + " ل")):

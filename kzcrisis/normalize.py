@@ -38,7 +38,7 @@ from .paths import resource
 __all__ = [
     "ARABIC_INDIC_DIGITS", "ATTACHED_PREPOSITIONS", "CHARMAP_FILE", "CONJUNCTIONS", "CONTROLS",
     "DIACRITICS", "FOLD_TABLE", "FUTURE", "OTHER_SPACES", "PRESENTATION_MAP", "PROCLITICS",
-    "PROCLITICS_RE", "TATWEEL", "Charmap", "fold_table", "load_charmap", "normalize_for_matching",
+    "PROCLITICS_RE", "TATWEEL", "Charmap", "fold_table", "in_class", "load_charmap", "normalize_for_matching",
     "normalize_key", "normalize_with_map", "strip_conjunction",
 ]
 
@@ -56,6 +56,16 @@ FUTURE = "س"
 PROCLITICS = frozenset(CONJUNCTIONS + ATTACHED_PREPOSITIONS + FUTURE)
 #: a run of proclitics before a word: a conjunction, then a preposition (وب، فل، ك)
 PROCLITICS_RE = re.compile(f"[{CONJUNCTIONS}]?[{ATTACHED_PREPOSITIONS}]?")
+
+
+def in_class(word: str, words: frozenset[str] | set[str]) -> bool:
+    """Whether a folded word, or the word after its leading conjunction (و/ف), is one of
+    ``words`` (a closed class: ``grammar.words("negator")``).
+
+    >>> in_class("ولم", frozenset({"لم"})), in_class("فلن", frozenset({"لم"}))
+    (True, False)
+    """
+    return word in words or (word[:1] in CONJUNCTIONS and word[1:] in words)
 
 
 def strip_conjunction(word: str) -> str:

@@ -36,7 +36,14 @@ import pandas as pd
 from . import schemas
 from .codebook import Codebook, load_codebook
 from .errors import KzError, ResourceError
-from .normalize import normalize_for_matching, normalize_with_map
+from .normalize import (
+    ATTACHED_PREPOSITIONS,
+    CONJUNCTIONS,
+    FUTURE,
+    in_class,
+    normalize_for_matching,
+    normalize_with_map,
+)
 from .paths import resource
 from .resource_files import read_resource_csv
 
@@ -58,7 +65,8 @@ _INVERT = {"endorse": "withhold", "reject": "neutral", "deny": "neutral", "warn"
 # Phrase matching on the matching-normal form: each word may carry proclitics (و ف ب ك ل,
 # the article ال, or لل) and an attached pronoun; "*" stands for zero to two words.
 # (the future prefix س only before an imperfect verb's prefix: وسترسل، سيرسل)
-_PREFIX = r"(?:[وف]?(?:س(?=[يتنا]))?(?:لل|[بلك]?ال|[بلك])?)"
+_PREFIX = (f"(?:[{CONJUNCTIONS}]?(?:{FUTURE}(?=[يتنا]))?"
+           f"(?:لل|[{ATTACHED_PREPOSITIONS}]?ال|[{ATTACHED_PREPOSITIONS}])?)")
 _SUFFIX = r"(?:ا|ها|هما|هم|هن|نا|كم|ه)?"  # tanwin alef or a pronoun
 _GAP = r"(?:\s+[^\s،,.:؛;!?؟\"«»“”()]+){0,2}"
 _WORD_RE = re.compile(r"\w+")
@@ -275,11 +283,10 @@ def find_act(cue: str, cue_lemma: str, content: str, codebook: Codebook | None =
     cb = codebook or _CB
     idx = _act_index(cb)
     words = _WORD_RE.findall(normalize_for_matching(cue or ""))
-    negated = bool(words) and (words[0] in _negators()
-                               or (words[0][:1] in "وف" and words[0][1:] in _negators()))
+    negated = bool(words) and in_class(words[0], _negators())
     verb = words[-1] if words else ""
     name = None
-    for form in (verb, verb[1:] if verb[:1] in "وف" else None):
+    for form in (verb, verb[1:] if verb[:1] in CONJUNCTIONS else None):
         if form and form in idx.by_form:
             name = idx.by_form[form][0]
             break
@@ -330,8 +337,7 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
     folded = normalize_for_matching(content or "")
     polarity = _cue_verb_polarity().get(cue_lemma, "neutral")
     first = _WORD_RE.findall(normalize_for_matching(cue or ""))[:1]
-    if first and (first[0] in _negators()
-                  or (first[0][:1] in "وف" and first[0][1:] in _negators())):  # ولم يرحب
+    if first and in_class(first[0], _negators()):  # ولم يرحب
         polarity = _INVERT[polarity]
     found = find_act(cue, cue_lemma, content, cb) if kind == "action" else None
     act = cb.acts[found[0]] if found else None
@@ -467,7 +473,8 @@ _ACT_SUBJECT_WORDS = 3  # words allowed between an act verb and its subject (أ�
 @lru_cache(maxsize=4)
 def _act_verb_regex(codebook: Codebook) -> re.Pattern:
     forms = sorted({f for f in _act_index(codebook).by_form}, key=lambda f: -len(f))
-    return re.compile(r"(?<!\w)(?P<neg>(?:[وف]?(?:لم|لن|لا)\s+))?(?P<conj>[وف]?)(?P<verb>"
+    return re.compile(rf"(?<!\w)(?P<neg>(?:[{CONJUNCTIONS}]?(?:لم|لن|لا)\s+))?"
+                      rf"(?P<conj>[{CONJUNCTIONS}]?)(?P<verb>"
                       + "|".join(map(re.escape, forms)) + r")(?!\w)")
 
 

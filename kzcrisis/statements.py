@@ -40,7 +40,7 @@ import pandas as pd
 
 from . import schemas
 from .errors import KzError, ResourceError
-from .normalize import normalize_for_matching, normalize_with_map
+from .normalize import CONJUNCTIONS, in_class, normalize_for_matching, normalize_with_map
 from .paths import resource
 from .resource_files import check_choice, read_resource_csv
 
@@ -179,7 +179,7 @@ def load_statement_lexicon(cues: str | Path | None = None,
     mk_df = load_markers(markers)
     # the proclitics و/ف are tried first; a form that itself starts with و (وافق) still
     # matches as a whole because the regex backtracks
-    cue_re = re.compile(r"(?<!\w)(?P<cl>[وف])?(?P<form>" + _alternation(list(cue_df.folded))
+    cue_re = re.compile(rf"(?<!\w)(?P<cl>[{CONJUNCTIONS}])?(?P<form>" + _alternation(list(cue_df.folded))
                         + r")(?!\w)")
     cue_info = {r["folded"]: r for r in cue_df.to_dict("records")}
     marker_re: dict[str, re.Pattern] = {}
@@ -189,7 +189,7 @@ def load_statement_lexicon(cues: str | Path | None = None,
         if not len(sub):
             continue
         pats = sorted(sub.folded, key=lambda w: (-len(w), w))
-        marker_re[mtype] = re.compile(r"(?<!\w)(?P<cl>[وف](?=\S))?(?P<m>"
+        marker_re[mtype] = re.compile(rf"(?<!\w)(?P<cl>[{CONJUNCTIONS}](?=\S))?(?P<m>"
                                       + "|".join(_marker_pattern(p) for p in pats) + ")")
         for r in sub.to_dict("records"):
             marker_info[_SPACES_RE.sub(" ", r["folded"])] = r
@@ -769,8 +769,7 @@ def _find_candidates(doc: _Doc) -> list[_Cand]:
         info = doc.lex.cue_info[m.group("form")]
         prev = doc.prev_token(s)
         neg, neg_start = "", -1
-        if prev and (prev[2] in closed["neg"] or (prev[2][:1] in "وف"
-                                                  and prev[2][1:] in closed["neg"])):
+        if prev and in_class(prev[2], closed["neg"]):
             neg, neg_start = doc.clean(prev[0], prev[1]), prev[0]
             prev = doc.prev_token(prev[0])
         if prev and prev[2] in closed["block"]:
