@@ -805,7 +805,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _negator(c: Claim) -> str:
-    negs = grammar.words("negator")
+    negs = grammar.words_of("negator", "negator_parse")  # the parse tells ما apart
     for kid in c.sent.tree.kids(c.cue_word.id, "advmod", "aux", "mark", "cc"):
         if normalize_for_matching(kid.text) in negs and kid.id < c.cue_word.id:
             return kid.text

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import schemas
+from . import grammar, schemas
 from .codebook import Codebook, load_codebook
 from .errors import KzError, ResourceError
 from .normalize import (
@@ -71,7 +71,6 @@ _SUFFIX = r"(?:ا|ها|هما|هم|هن|نا|كم|ه)?"  # tanwin alef or a pron
 _GAP = r"(?:\s+[^\s،,.:؛;!?؟\"«»“”()]+){0,2}"
 _WORD_RE = re.compile(r"\w+")
 _CLAUSE_RE = re.compile(r"[،,.:؛;!?؟]")
-_NEGATORS = ("لا", "لم", "لن", "ليس", "ليست", "ليسوا", "غير", "عدم", "دون", "بدون")
 _QUOTES_OPEN = '"«“'
 _QUOTES_CLOSE = '"»”'
 # irony markers on folded text: "ما يسمى بـ" before a cue, "المزعومة" after it
@@ -170,7 +169,8 @@ def _default_lexicon() -> StanceLexicon:
 
 @lru_cache(maxsize=1)
 def _negators() -> frozenset[str]:
-    return frozenset(normalize_for_matching(w) for w in _NEGATORS)
+    # the surface negators: ما and لما (class negator_parse) need the parse to be one
+    return grammar.words("negator")
 
 
 @lru_cache(maxsize=1)

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schemas
+from . import grammar, schemas
 from .errors import KzError, ResourceError
 from .normalize import CONJUNCTIONS, in_class, normalize_for_matching, normalize_with_map
 from .paths import resource
@@ -49,15 +49,6 @@ FORM_TYPES = ("finite", "participle")
 POLARITIES = ("neutral", "endorse", "reject", "deny", "warn")
 MARKER_TYPES = ("source", "channel", "addressee", "topic", "pronoun", "discourse")
 
-# Closed-class words of the grammar (not lexicon entries): written plainly, folded on first use.
-_COMPLEMENTIZERS = ("إن", "أن", "إنه", "أنه", "إنها", "أنها", "بأن", "فإن", "وإن", "وأن",
-                    "بأنه", "بأنها", "إنهم", "أنهم")
-_PREPOSITIONS = ("في", "على", "إلى", "عن", "من", "مع", "حول", "بعد", "قبل", "خلال", "منذ",
-                 "حتى", "عبر", "لدى", "ضد", "نحو", "دون")
-# A cue right after one of these is a noun (masdar) or a relative clause, not a claim.
-_BLOCK_BEFORE = _PREPOSITIONS + ("هذا", "هذه", "ذلك", "تلك", "التي", "الذي", "الذين",
-                                 "اللذين", "اللتين", "اللواتي", "اللاتي", "ما")
-_NEGATORS = ("لا", "لم", "لن", "ليس", "ليست", "لما")
 _QUOTE_PAIRS = {"“": "”", "«": "»", "‘": "’", "„": "“"}
 _STRAIGHT_QUOTES = ('"', "'")
 
@@ -80,15 +71,19 @@ _MARKER_PREPS = ("ل", "مع", "عن", "على", "إلى", "الى", "نقلته
 
 @lru_cache(maxsize=1)
 def _closed() -> dict[str, frozenset[str]]:
+    """The closed-class word sets of the surface rules: grammar.csv's classes (complementizers,
+    prepositions, negators; a cue right after a preposition, demonstrative or relative is a
+    noun (masdar) or a relative clause, not a claim) and the few words only these rules use."""
+    comp, neg = grammar.words("complementizer"), grammar.words("negator")
     return {
-        "comp": frozenset(normalize_for_matching(w) for w in _COMPLEMENTIZERS),
-        "prep": frozenset(normalize_for_matching(w) for w in _PREPOSITIONS),
-        "block": frozenset(normalize_for_matching(w) for w in _BLOCK_BEFORE),
-        "neg": frozenset(normalize_for_matching(w) for w in _NEGATORS),
+        "comp": comp,
+        "prep": grammar.words("preposition"),
+        "block": grammar.words_of("preposition", "demonstrative", "relative"),
+        "neg": neg,
         "softstop": frozenset(normalize_for_matching(w) for w in ("قد", "لقد", "فقد")),
         "say": frozenset(normalize_for_matching(w) for w in ("قوله", "قولها", "قولهم", "قولهما", "قولهن")),
-        "opener": frozenset(normalize_for_matching(w) for w in _COMPLEMENTIZERS + _NEGATORS
-                            + ("قد", "لقد", "فقد", "ثم", "كما", "حيث", "عندما", "بعدما")),
+        "opener": comp | neg | frozenset(normalize_for_matching(w) for w in (
+            "قد", "لقد", "فقد", "ثم", "كما", "حيث", "عندما", "بعدما")),
     }
 
 
