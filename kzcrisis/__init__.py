@@ -39,7 +39,7 @@ _EXPORTS: dict[str, str] = {
     # statements, stance, framing
     "extract_statements": "statements",
     "evaluate_statements": "statements",
-    "load_cues": "statements",
+    "load_cues": "cue_lexicon",
     "align_stance": "stance",
     "load_stance_lexicon": "stance",
     "load_framing_terms": "framing",

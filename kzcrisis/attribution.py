@@ -41,6 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import grammar
+from .cue_lexicon import CUE_CLASSES, POLARITIES, load_cues  # one list for both lexicons
 from .errors import ResourceError
 from .normalize import CONJUNCTIONS, normalize_for_matching, normalize_with_map
 from .paths import resource
@@ -79,8 +80,6 @@ class Cue:
 @lru_cache(maxsize=8)
 def load_cue_lemmas(path: str | None = None) -> dict[str, list[Cue]]:
     """``folded lemma -> cue rows`` of ``resources/cues_lemma.csv`` (or ``path``)."""
-    from .statements import CUE_CLASSES, POLARITIES  # one list of classes for both lexicons
-
     file = Path(path) if path else resource(CUE_FILE)
     out: dict[str, list[Cue]] = {}
     for line, row in read_resource_csv(file, ["lemma", "verb", "pos", "class", "polarity",
@@ -110,8 +109,6 @@ def surface_forms() -> dict[str, str]:
     """``folded inflected form -> verb lemma`` of ``resources/cues.csv``: the safety net for a
     verb the lemmatizer gets wrong (``وأضاف`` lemmatized ``وأض``), used only for words tagged
     VERB."""
-    from .statements import load_cues
-
     out = {normalize_for_matching(f): v for v in {c.verb for rows in load_cue_lemmas().values() for c in rows
                                  if c.pos == "VERB"} for f in perfective_forms(v)}
     out.update({r.folded: r.lemma for r in load_cues().itertuples()})

@@ -34,7 +34,9 @@ import numpy as np
 import pandas as pd
 
 from . import grammar, schemas
+from .align import align_spans
 from .codebook import Codebook, load_codebook
+from .cue_lexicon import default_lexicon
 from .errors import KzError, ResourceError
 from .normalize import (
     ATTACHED_PREPOSITIONS,
@@ -175,9 +177,7 @@ def _negators() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _cue_verb_polarity() -> dict[str, str]:
-    from .statements import _default_lexicon as cue_lexicon
-
-    return {info["lemma"]: info["polarity"] for info in cue_lexicon().cue_info.values()}
+    return {info["lemma"]: info["polarity"] for info in default_lexicon().cue_info.values()}
 
 
 # --------------------------------------------------------------------------- coding
@@ -816,10 +816,6 @@ def compare_stance(stance: Any, groups: tuple[str, ...] | list[str] | None = (
 # --------------------------------------------------------------------------- agreement
 
 
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
-
-
 def align_stance(pred: pd.DataFrame, gold: pd.DataFrame, pred_statements: pd.DataFrame,
                  gold_statements: pd.DataFrame) -> pd.DataFrame:
     """Pair predicted and hand-coded (statement, target) items.
@@ -841,22 +837,12 @@ def align_stance(pred: pd.DataFrame, gold: pd.DataFrame, pred_statements: pd.Dat
                            ("pred", pred, ["statement_id", "target", "label", "score"])):
         if not isinstance(df, pd.DataFrame) or not set(cols) <= set(df.columns):
             raise KzError(f"align_stance: {name} needs columns {cols}")
-    pairs: dict[str, str] = {}
-    used: set[str] = set()
-    ps = pred_statements.dropna(subset=["raw_start", "raw_end"])
-    for g in gold_statements.itertuples(index=False):
-        cand = ps[ps["doc_id"].astype(str) == str(g.doc_id)]
-        best, best_ov = None, 0.0
-        for p in cand.itertuples(index=False):
-            if p.statement_id in used:
-                continue
-            ov = _overlap(float(g.raw_start), float(g.raw_end), float(p.raw_start),
-                          float(p.raw_end))
-            if ov > best_ov:
-                best, best_ov = p.statement_id, ov
-        if best is not None:
-            pairs[g.gold_id] = best
-            used.add(best)
+    ps = list(pred_statements.dropna(subset=["raw_start", "raw_end"]).itertuples(index=False))
+    gs = list(gold_statements.itertuples(index=False))
+    paired = align_spans([(str(g.doc_id), float(g.raw_start), float(g.raw_end)) for g in gs],
+                         [(str(p.doc_id), float(p.raw_start), float(p.raw_end)) for p in ps])
+    pairs = {gs[j].gold_id: ps[i].statement_id for j, i in paired.items()}
+    used = set(pairs.values())
     gmap = {g.gold_id: g for g in gold_statements.itertuples(index=False)}
     pmap = {p.statement_id: p for p in pred_statements.itertuples(index=False)}
     gl = {(r.gold_id, r.target): r for r in gold.itertuples(index=False)}
