@@ -20,8 +20,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from .clean import normalize_for_matching
 from .errors import ResourceError
+from .normalize import normalize_key
 
 STATES_FILE = "states.csv"
 FACTS_FILE = "state_facts.csv"
@@ -34,10 +34,6 @@ NISBA_MODES = ("add", "replace", "none")
 _AL = "ال"
 _LONG_VOWELS = "اوي"
 _PAREN_RE = re.compile(r"\s*\(([^)]*)\)")
-
-
-def _fold(text: str) -> str:
-    return " ".join(normalize_for_matching(text).split())
 
 
 # --- states -------------------------------------------------------------------------------
@@ -169,7 +165,7 @@ def spelling_variants(name: str) -> list[tuple[str, str]]:
     consonant pair: قرغيزستان → قيرغيزستان; words of 5+ letters), ``doubled`` (a doubled
     letter single, a single ي after ا doubled: توكايف ↔ توكاييف), ``k_q`` (ك ↔ ق) and
     ``gh_j`` (غ ↔ ج) on words of 4+ letters. Alef, hamza-on-alef, ى/ي and ة/ه spellings are
-    not listed: matching folds them (``clean.normalize_for_matching``). Words with the
+    not listed: matching folds them (``normalize.normalize_for_matching``). Words with the
     article (ال…) are never edited.
 
     >>> ("بلينكين", "vowel_insert") in spelling_variants("بلينكن")
@@ -259,8 +255,8 @@ def partial_rows(aliases: list[dict], persons: set[str]) -> list[dict]:
         if len(words) < 2:
             continue
         for w in dict.fromkeys((words[0], words[-1])):
-            key = (a["target"], _fold(w))
-            if key in seen or len(_fold(w)) < 4 or _fold(w).startswith(_AL):
+            key = (a["target"], normalize_key(w))
+            if key in seen or len(normalize_key(w)) < 4 or normalize_key(w).startswith(_AL):
                 continue
             seen.add(key)
             out.append(_alias("partial", a["target"], w, "partial"))
@@ -285,7 +281,7 @@ def resolve_claims(curated: list[dict], generated: list[dict]
     taken: dict[str, set[tuple[str, str]]] = defaultdict(set)
     stop: set[str] = set()
     for r in curated:
-        key = _fold(r["alias"])
+        key = normalize_key(r["alias"])
         if r["kind"] == "stop":
             stop.add(key)
         else:
@@ -293,12 +289,12 @@ def resolve_claims(curated: list[dict], generated: list[dict]
     claims: dict[str, set[tuple[str, str]]] = defaultdict(set)
     rivals_ranked: dict[str, set[tuple[str, str, int]]] = defaultdict(set)
     for r in generated:
-        claims[_fold(r["alias"])].add((_kind_class(r["kind"]), r["target"]))
-        rivals_ranked[_fold(r["alias"])].add((_kind_class(r["kind"]), r["target"],
+        claims[normalize_key(r["alias"])].add((_kind_class(r["kind"]), r["target"]))
+        rivals_ranked[normalize_key(r["alias"])].add((_kind_class(r["kind"]), r["target"],
                                               _rank(r["source"])))
     kept, report, done = [], [], set()
     for r in generated:
-        key = _fold(r["alias"])
+        key = normalize_key(r["alias"])
         mine = (_kind_class(r["kind"]), r["target"])
         ident = (key, *mine, r["kind"])
         if ident in done:

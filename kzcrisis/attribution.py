@@ -41,7 +41,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import grammar
+from .cue_lexicon import CUE_CLASSES, POLARITIES, load_cues  # one list for both lexicons
 from .errors import ResourceError
+from .normalize import CONJUNCTIONS, normalize_for_matching, normalize_with_map
 from .paths import resource
 from .resource_files import check_choice, read_resource_csv
 from .syntax import Tree, Word, sentence_trees
@@ -57,12 +59,6 @@ _LEAD = re.compile(r"^[\s،,;؛:\-–]+")
 HEADLINE_MAX_WORDS = 14
 #: a quotation of fewer words is a name or scare quotes, not a direct statement
 QUOTE_MIN_WORDS = 3
-
-
-def _fold(text: str) -> str:
-    from .clean import normalize_for_matching
-
-    return normalize_for_matching(text)
 
 
 # ------------------------------------------------------------------------ cue lexicon
@@ -84,8 +80,6 @@ class Cue:
 @lru_cache(maxsize=8)
 def load_cue_lemmas(path: str | None = None) -> dict[str, list[Cue]]:
     """``folded lemma -> cue rows`` of ``resources/cues_lemma.csv`` (or ``path``)."""
-    from .statements import CUE_CLASSES, POLARITIES  # one list of classes for both lexicons
-
     file = Path(path) if path else resource(CUE_FILE)
     out: dict[str, list[Cue]] = {}
     for line, row in read_resource_csv(file, ["lemma", "verb", "pos", "class", "polarity",
@@ -103,7 +97,7 @@ def load_cue_lemmas(path: str | None = None) -> dict[str, list[Cue]]:
             raise ResourceError(f"{where}: object must be empty, 'addressee' or 'source'")
         cue = Cue(row["lemma"], row["verb"], row["pos"] or "VERB", row["class"], row["polarity"],
                   frames, row["object"])
-        out.setdefault(_fold(row["lemma"]), []).append(cue)
+        out.setdefault(normalize_for_matching(row["lemma"]), []).append(cue)
     return out
 
 
@@ -115,9 +109,7 @@ def surface_forms() -> dict[str, str]:
     """``folded inflected form -> verb lemma`` of ``resources/cues.csv``: the safety net for a
     verb the lemmatizer gets wrong (``وأضاف`` lemmatized ``وأض``), used only for words tagged
     VERB."""
-    from .statements import load_cues
-
-    out = {_fold(f): v for v in {c.verb for rows in load_cue_lemmas().values() for c in rows
+    out = {normalize_for_matching(f): v for v in {c.verb for rows in load_cue_lemmas().values() for c in rows
                                  if c.pos == "VERB"} for f in perfective_forms(v)}
     out.update({r.folded: r.lemma for r in load_cues().itertuples()})
     return out
@@ -138,7 +130,7 @@ def match_cue(w: Word, lexicon: dict[str, list[Cue]]) -> tuple[Cue, str] | None:
     أضاف; ``قول`` (NOUN) -> none (a noun is a cue only through a participle/noun row); a VERB
     whose lemma is unknown but whose form is an inflection listed in ``cues.csv`` (``تقول``)
     -> that verb, found by ``surface``."""
-    lemma = _fold(w.lemma)
+    lemma = normalize_for_matching(w.lemma)
     # a participle's lemma may keep the feminine ending of its form (مشيرة for مشير)
     for key in dict.fromkeys((lemma, lemma[:-1] if lemma.endswith("ه") else lemma)):
         for cue in lexicon.get(key, []):
@@ -146,12 +138,12 @@ def match_cue(w: Word, lexicon: dict[str, list[Cue]]) -> tuple[Cue, str] | None:
                 return cue, "lemma"
             if cue.pos != "VERB" and w.upos in ("ADJ", "NOUN", "VERB"):
                 return cue, "lemma"
-    form = _fold(w.text)
+    form = normalize_for_matching(w.text)
     if w.upos in _CLOSED_UPOS or form in grammar.words("preposition"):
         return None  # بين "between" is no form of بيّن "clarified"
-    verb = surface_forms().get(form) or (surface_forms().get(form[1:]) if form[:1] in "وف"
+    verb = surface_forms().get(form) or (surface_forms().get(form[1:]) if form[:1] in CONJUNCTIONS
                                           else None)
-    for cue in lexicon.get(_fold(verb or ""), []):
+    for cue in lexicon.get(normalize_for_matching(verb or ""), []):
         # a verb form the tagger missed (فحذرت tagged PROPN, left unsplit): speech verbs only,
         # since action verbs double as nouns (نقل، طلب، أمر)
         if cue.pos == "VERB" and (w.upos == "VERB" or cue.cls == "speech"):
@@ -267,9 +259,9 @@ def _definite_after_definite(tree: Tree, ids: list[int], head: int) -> int | Non
             continue
         if tree.kids(w.id, "case"):
             continue
-        if not _fold(w.text).startswith("ال") or h.id >= w.id:
+        if not normalize_for_matching(w.text).startswith("ال") or h.id >= w.id:
             continue
-        after_adj = _fold(h.text).startswith("ال") and any(
+        after_adj = normalize_for_matching(h.text).startswith("ال") and any(
             tree.words[j].upos == "ADJ" for j in range(h.id + 1, w.id) if j in tree.words)
         after_name = tree.words.get(i - 1, w).upos == "PROPN"
         if after_adj or after_name:  # تركيا | السفير الروسي: a name takes no such complement
@@ -291,10 +283,10 @@ def _phrase(sent: Sent, w: Word, stop: int | None = None) -> list[int]:
             nxt += 1
         cand = tree.words.get(nxt)
         if cand is None or (stop is not None and cand.id == stop) or cand.id == cut \
-                or _fold(cand.text) in _TIME_WORDS \
+                or normalize_for_matching(cand.text) in _TIME_WORDS \
                 or cand.upos not in ("PROPN", "NOUN", "X") \
                 or cand.rel not in ("nsubj", "appos", "flat", "nmod", "conj") \
-                or _fold(cand.text) in grammar.words("complementizer"):
+                or normalize_for_matching(cand.text) in grammar.words("complementizer"):
             break
         if nxt - 1 not in ids and tree.words[nxt - 1].upos != "PUNCT":
             break
@@ -312,7 +304,7 @@ def rule_relay(c: Claim, before: list[Claim]) -> bool:
     if c.cue.object != "source":
         return False
     for kid in c.sent.tree.kids(c.cue_word.id, "obl", "nmod"):
-        if any(_fold(k.lemma or k.text) == "عن" for k in c.sent.tree.kids(kid.id, "case")):
+        if any(normalize_for_matching(k.lemma or k.text) == "عن" for k in c.sent.tree.kids(kid.id, "case")):
             for subj in c.sent.tree.kids(c.cue_word.id, "nsubj"):
                 s, e = c.sent.span(_phrase(c.sent, subj))
                 c.channel.append(c.sent.text[s:e])
@@ -323,9 +315,9 @@ def rule_relay(c: Claim, before: list[Claim]) -> bool:
 
 _STOP_CASES = {"في", "خلال", "عبر", "امام", "لدي", "عقب", "بعد", "قبل", "اثناء"}
 #: quantifiers that open a new noun phrase (the addressee of دعا/حث)
-_QUANTIFIERS = frozenset(_fold(w) for w in ("جميع", "كل", "كافة", "مختلف", "بعض"))
+_QUANTIFIERS = frozenset(normalize_for_matching(w) for w in ("جميع", "كل", "كافة", "مختلف", "بعض"))
 #: time words that follow a speaker between commas (``توكاييف، الجمعة، أنه``)
-_TIME_WORDS = frozenset(_fold(w) for w in (
+_TIME_WORDS = frozenset(normalize_for_matching(w) for w in (
     "الجمعة", "السبت", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس",
     "اليوم", "أمس", "مساء", "صباح", "الليلة", "غدا", "حاليا"))
 
@@ -351,22 +343,22 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:
     i = max(ids) + 1
     while i in tree.words and len(out) < 16:
         w = tree.words[i]
-        f = _fold(w.text)
+        f = normalize_for_matching(w.text)
         if f in comps or w.text in (":", "«", '"', "“", ".", "؛", ";") or w.rel in ("ccomp", "mark"):
             break
-        cases = {_fold(k.text) for k in tree.kids(w.id, "case")}
+        cases = {normalize_for_matching(k.text) for k in tree.kids(w.id, "case")}
         if w.head == c.cue_word.id and (w.rel in ("obj", "iobj", "xcomp", "advcl") or (
                 w.rel == "obl" and not cases <= {"ل", "ب"})):
             break  # دعا الاتحاد الأوروبي السلطات: the cue's object is its addressee, not its subject
         frame_preps = {_FRAME_PREPS[fr] for fr in c.cue.frames if fr in _FRAME_PREPS}
         nxt_w = tree.words.get(i + 1)
         if w.upos == "ADP" and (f in _STOP_CASES or f in frame_preps) and not (
-                f == "ب" and nxt_w is not None and _fold(nxt_w.text) == "اسم") and not (
+                f == "ب" and nxt_w is not None and normalize_for_matching(nxt_w.text) == "اسم") and not (
                 f == "في" and nxt_w is not None and _title_place(nxt_w, c)):
             break  # the frame's preposition (دعا ... إلى، حذر ... من), not المتحدث باسم
         if w.upos == "PUNCT":
             nxt = tree.words.get(i + 1)
-            if w.text not in "،," or nxt is None or _fold(nxt.text) in comps:
+            if w.text not in "،," or nxt is None or normalize_for_matching(nxt.text) in comps:
                 break
             i += 1
             continue
@@ -374,10 +366,10 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:
                 or f in _QUANTIFIERS:
             break  # جميع الأطراف، كل الأطراف: a quantifier opens the addressee, not the title
         prev = tree.words.get(i - 1)
-        if w.upos == "NOUN" and _fold(w.text).startswith("ال") and prev is not None and (
-                (prev.upos == "ADJ" and _fold(prev.text).startswith("ال")) or prev.upos == "PROPN"):
+        if w.upos == "NOUN" and normalize_for_matching(w.text).startswith("ال") and prev is not None and (
+                (prev.upos == "ADJ" and normalize_for_matching(prev.text).startswith("ال")) or prev.upos == "PROPN"):
             break  # الاتحاد الأوروبي | السلطات, تركيا | السفير: a new definite noun
-        if "li" in c.cue.frames and _fold(w.text).startswith("لل"):
+        if "li" in c.cue.frames and normalize_for_matching(w.text).startswith("لل"):
             break  # للصحفيين: the ل addressee
         out.append(i)
         i += 1
@@ -389,10 +381,10 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:
 def _title_place(w: Word, c: Claim) -> bool:
     """``الممثل الأعلى ... في الاتحاد الأوروبي``، ``مصدر دبلوماسي في نور سلطان``: after في, a
     name or a definite noun that is no channel or time word continues the speaker's title."""
-    f = _fold(w.lemma or w.text)
-    if f in grammar.words("channel") or _fold(w.text) in grammar.words("channel"):
+    f = normalize_for_matching(w.lemma or w.text)
+    if f in grammar.words("channel") or normalize_for_matching(w.text) in grammar.words("channel"):
         return False
-    return w.upos == "PROPN" or (_fold(w.text).startswith("ال") and w.upos == "NOUN"
+    return w.upos == "PROPN" or (normalize_for_matching(w.text).startswith("ال") and w.upos == "NOUN"
                                  and f not in {"اطار", "وقت", "يوم", "ظل", "سياق"})
 
 
@@ -410,7 +402,7 @@ def rule_subject(c: Claim, before: list[Claim]) -> bool:
     nominal = [w for w in subj if w.upos in _NOMINAL] or subj
     best = min(nominal, key=lambda w: (abs(w.id - c.cue_word.id), w.id))
     head = c.sent.tree.words.get(c.cue_word.head)
-    if _fold(best.text) in grammar.words("relative") and head is not None:
+    if normalize_for_matching(best.text) in grammar.words("relative") and head is not None:
         # قواتنا التي أرسلت ...: the subject is the noun the relative clause describes
         c.speaker_ids, c.speaker_rule = _phrase(c.sent, head, stop=c.cue_word.id), "relative"
         c.speaker_ids = [i for i in c.speaker_ids if i < best.id] or [head.id]
@@ -428,7 +420,7 @@ def rule_vso(c: Claim, before: list[Claim]) -> bool:
         return False  # an action verb's next noun is its subject only for a verb of its own
     nxt = c.sent.tree.words.get(c.cue_word.id + 1)
     if nxt is None or nxt.upos not in ("PROPN", "NOUN", "X") or nxt.rel in ("case", "obl") \
-            or _fold(nxt.text) in grammar.words("complementizer"):
+            or normalize_for_matching(nxt.text) in grammar.words("complementizer"):
         return False
     c.speaker_ids, c.speaker_rule = _vso_extent(c, _phrase(c.sent, nxt)), "vso"
     return True
@@ -437,8 +429,8 @@ def rule_vso(c: Claim, before: list[Claim]) -> bool:
 def rule_kana(c: Claim, before: list[Claim]) -> bool:
     """``وكان وزير الخارجية الروسي قد صرح ...``: the subject sits on كان, the cue below it."""
     tree = c.sent.tree
-    kana = [w for w in tree.ancestors(c.cue_word.id)[:1] if _fold(w.lemma) == "كان"]
-    kana += [w for w in tree.kids(c.cue_word.id, "aux", "cop") if _fold(w.lemma) == "كان"]
+    kana = [w for w in tree.ancestors(c.cue_word.id)[:1] if normalize_for_matching(w.lemma) == "كان"]
+    kana += [w for w in tree.kids(c.cue_word.id, "aux", "cop") if normalize_for_matching(w.lemma) == "كان"]
     for k in kana:
         subj = tree.kids(k.id, "nsubj")
         if subj:
@@ -457,7 +449,7 @@ def rule_topic(c: Claim, before: list[Claim]) -> bool:
     for w in sorted(tree.words.values(), key=lambda w: w.id):
         if w.id >= c.cue_word.id:
             break
-        if _fold(w.text) in _TOPIC and w.id + 1 in tree.words:
+        if normalize_for_matching(w.text) in _TOPIC and w.id + 1 in tree.words:
             if any(b.sent is c.sent and w.id < b.cue_word.id < c.cue_word.id for b in before):
                 return False  # only the first claim after أما has it as its topic
             nxt = tree.words[w.id + 1]
@@ -571,7 +563,7 @@ def content_quote(c: Claim, qs: list[tuple[int, int]]) -> bool:
             continue  # a name or scare quotes (لوكالة "سبوتنيك"، «هجوم إرهابي») is no speech
         gap = c.sent.text[ce:s - 1]
         after = c.sent.start <= s - 1 and ce <= s - 1 < c.sent.end and len(gap.split()) <= 6 \
-            and not any(_fold(g) in grammar.words("complementizer") for g in gap.split()[:-1])
+            and not any(normalize_for_matching(g) in grammar.words("complementizer") for g in gap.split()[:-1])
         # «...»، قال الوزير: a quotation just before a finite verb (a participle after a
         # quotation has a clause of its own: «...»، مشيرةً إلى أن ...)
         before = c.cue.pos == "VERB" and 0 <= cs - e <= 6 and c.sent.start <= e <= c.sent.end
@@ -589,7 +581,7 @@ def content_ccomp(c: Claim) -> bool:
         if kid.id < c.cue_word.id:
             continue
         between = [tree.words[i] for i in range(c.cue_word.id + 1, kid.id) if i in tree.words]
-        if not (tree.kids(kid.id, "mark") or any(_fold(w.text) in comps or w.text == ":"
+        if not (tree.kids(kid.id, "mark") or any(normalize_for_matching(w.text) in comps or w.text == ":"
                                                    for w in between)):
             continue  # تتابع التطورات: an object mistaken for a clause is no reported speech
         ids = tree.subtree(kid.id)
@@ -612,7 +604,7 @@ def content_frame(c: Claim) -> bool:
     order = ("obj", "prep") if c.cue.cls == "action" else ("prep", "obj")
     for want in order:
         for kid in kids:
-            preps = {_fold(k.text) for k in tree.kids(kid.id, "case")}
+            preps = {normalize_for_matching(k.text) for k in tree.kids(kid.id, "case")}
             if want == "prep":
                 ok = any(_FRAME_PREPS[f] in preps for f in c.cue.frames
                          if f in _FRAME_PREPS and f != "li")
@@ -676,13 +668,13 @@ def content_clause(c: Claim) -> bool:
         openers = grammar.words("complementizer") | {
             _FRAME_PREPS[f] for f in c.cue.frames if f in _FRAME_PREPS and f != "li"}
         comp = next((w for w in sorted(c.sent.tree.words.values(), key=lambda w: w.id)
-                     if w.id > last and _fold(w.text) in openers), None)
+                     if w.id > last and normalize_for_matching(w.text) in openers), None)
         if comp is None and "obj" in c.cue.frames:
             comp = None  # انتقد ... طلب كازاخستان: a verb of judgement takes what follows
         elif comp is None or len(c.sent.text[start:c.sent.offsets[comp.id][0]].split()) > 8:
             return False
         if comp is not None:
-            start = c.sent.offsets[comp.id][1 if _fold(comp.text) not in
+            start = c.sent.offsets[comp.id][1 if normalize_for_matching(comp.text) not in
                                                grammar.words("complementizer") else 0]
     c.content = (start, c.sent.end)
     c.kind = "action" if c.cue.cls == "action" else "indirect"
@@ -707,9 +699,9 @@ def channel_and_addressee(c: Claim) -> None:
         s, e = c.sent.span(ids)
         if s >= content[0] and e <= content[1] and c.kind != "direct":
             continue
-        cases = {_fold(k.text) for k in tree.kids(kid.id, "case")}
-        head = _fold(kid.lemma or kid.text)
-        if cases & _CHANNEL_CASES and (head in channels or _fold(kid.text) in channels):
+        cases = {normalize_for_matching(k.text) for k in tree.kids(kid.id, "case")}
+        head = normalize_for_matching(kid.lemma or kid.text)
+        if cases & _CHANNEL_CASES and (head in channels or normalize_for_matching(kid.text) in channels):
             c.channel.append(text[s:e])
         elif kid.rel == "obj" and c.cue.frames & {"ila", "ala"} and kid.id > c.cue_word.id:
             c.addressee = c.addressee or text[s:e]
@@ -749,8 +741,6 @@ def cut_at_discourse(c: Claim) -> None:
     ``فأعلنت عن نقل سرية ...، من جهتها، صادقت الحكومة الأرمينية`` -> up to the comma."""
     if c.content is None or c.kind == "direct":
         return
-    from .clean import normalize_with_map
-
     s, e = c.content
     folded, imap = normalize_with_map(c.sent.text[s:e])
     m = _discourse_re().search(folded)
@@ -772,9 +762,9 @@ def addressee_from_gap(c: Claim) -> None:
     gap = text[max(starts):c.content[0]]
     words = re.findall(r"[^\s،,:«»\"]+", gap)
     comps, preps = grammar.words("complementizer"), {"الي", "علي", "من", "عن", "في", "ب"}
-    while words and (_fold(words[-1]) in comps or _fold(words[-1]) in preps):
+    while words and (normalize_for_matching(words[-1]) in comps or normalize_for_matching(words[-1]) in preps):
         words.pop()  # the frame's own words before the content (إلى، على، أن)
-    if not 1 <= len(words) <= 6 or _fold(words[0]) in preps | {"في", "خلال"}:
+    if not 1 <= len(words) <= 6 or normalize_for_matching(words[0]) in preps | {"في", "خلال"}:
         return
     first = words[0]
     if first.startswith("ل") and "li" in c.cue.frames:
@@ -800,9 +790,9 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
         m = re.match(r"(\S+)\s+", text[s:e])
         if not m:
             break
-        word = _fold(m.group(1))
+        word = normalize_for_matching(m.group(1))
         nxt = re.match(r"\S+", text[s + m.end():e])
-        if word in comps or (word in preps and nxt and _fold(nxt.group()) in comps):
+        if word in comps or (word in preps and nxt and normalize_for_matching(nxt.group()) in comps):
             s += m.end()
         else:
             break
@@ -812,12 +802,12 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _negator(c: Claim) -> str:
-    negs = grammar.words("negator")
+    negs = grammar.words_of("negator", "negator_parse")  # the parse tells ما apart
     for kid in c.sent.tree.kids(c.cue_word.id, "advmod", "aux", "mark", "cc"):
-        if _fold(kid.text) in negs and kid.id < c.cue_word.id:
+        if normalize_for_matching(kid.text) in negs and kid.id < c.cue_word.id:
             return kid.text
     prev = c.sent.tree.words.get(c.cue_word.id - 1)
-    if prev is not None and _fold(prev.text) in negs:
+    if prev is not None and normalize_for_matching(prev.text) in negs:
         return prev.text
     return ""
 
@@ -841,7 +831,7 @@ def _nisba_groups() -> dict[str, str]:
     for row in d.aliases.to_dict("records"):
         if row["kind"] == "nisba" and " " not in row["alias"].strip():
             try:
-                out[_fold(row["alias"])] = d.info(row["target"])["group"]
+                out[normalize_for_matching(row["alias"])] = d.info(row["target"])["group"]
             except Exception:  # noqa: BLE001 (an alias of an unknown target: skip it)
                 continue
     return out
@@ -860,7 +850,7 @@ def _link_phrase(text: str) -> tuple[str, str, str]:
         best = max(person or matches, key=lambda m: m.end - m.start)
         return best.actor_id, groups.pop(), "phrase"
     if not matches:
-        nisbas = {_nisba_groups().get(_fold(w)) for w in re.findall(r"\w+", text)} - {None}
+        nisbas = {_nisba_groups().get(normalize_for_matching(w)) for w in re.findall(r"\w+", text)} - {None}
         if len(nisbas) == 1:
             return "", nisbas.pop(), "nisba"
     return "", "", ""
@@ -904,7 +894,7 @@ def link(c: Claim, mentions: list[Mention], before: list[dict]) -> tuple[str, st
     if group:
         return actor, group, how  # محافظ البنك المركزي التركي: the nisba names the state
     if head is not None and len(c.speaker_ids) <= 2:
-        key = _fold(head.lemma or head.text)
+        key = normalize_for_matching(head.lemma or head.text)
         for prev in reversed(before):
             if prev["_head"] == key and prev["group"]:
                 return prev["speaker_actor_id"], prev["group"], "office"
@@ -919,7 +909,7 @@ def _after_marker(c: Claim) -> bool:
     markers = _relay_words()
     prev = [c.sent.tree.words.get(c.cue_word.id - k) for k in (1, 2, 3)]
     prev = [w for w in prev if w is not None and w.text != "و"]
-    return any(_fold(w.text) in markers for w in prev[:2])
+    return any(normalize_for_matching(w.text) in markers for w in prev[:2])
 
 
 def _inside_content(c: Claim, before: list[Claim]) -> bool:
@@ -940,7 +930,7 @@ def _nested_without_frame(c: Claim, before: list[Claim]) -> bool:
     if not inside:
         return False
     nxt = [c.sent.tree.words.get(c.cue_word.id + k) for k in range(1, 10)]
-    return not any(w is not None and (_fold(w.text) in grammar.words("complementizer")
+    return not any(w is not None and (normalize_for_matching(w.text) in grammar.words("complementizer")
                                       or w.text in (":", "«", "“")) for w in nxt)
 
 
@@ -948,7 +938,7 @@ def _in_channel(sent: Sent, w: Word) -> bool:
     """A cue in a relative clause on a channel noun (``في بيان نقلته الوكالة``)."""
     head = sent.tree.words.get(w.head)
     return (w.rel == "acl" and head is not None
-            and _fold(head.lemma or head.text) in grammar.words("channel"))
+            and normalize_for_matching(head.lemma or head.text) in grammar.words("channel"))
 
 
 def _participle_frame(sent: Sent, w: Word, cue: Cue) -> bool:
@@ -958,10 +948,10 @@ def _participle_frame(sent: Sent, w: Word, cue: Cue) -> bool:
     if tree.kids(w.id, "ccomp", "mark"):
         return True
     nxt = tree.first_after(w.id)
-    if nxt is not None and _fold(nxt.text) in grammar.words("complementizer"):
+    if nxt is not None and normalize_for_matching(nxt.text) in grammar.words("complementizer"):
         return True
     preps = {_FRAME_PREPS[f] for f in cue.frames if f in _FRAME_PREPS and f != "li"}
-    return any(_fold(k.text) in preps for kid in tree.kids(w.id, "obl", "nmod", "obj")
+    return any(normalize_for_matching(k.text) in preps for kid in tree.kids(w.id, "obl", "nmod", "obj")
                for k in tree.kids(kid.id, "case"))
 
 
@@ -1022,17 +1012,17 @@ def _marker_words() -> frozenset[str]:
 def _relay_words() -> frozenset[str]:
     """Folded first words of every source marker, and حسبما: a cue right after one relays."""
     return frozenset({m.split()[0] for m in grammar.words("source_marker")}
-                     | {_fold("حسبما"), _fold("بحسبما")})
+                     | {normalize_for_matching("حسبما"), normalize_for_matching("بحسبما")})
 
 
 def _marker_entry(text: str, start: int) -> str:
     """The grammar entry a source marker spells at ``start`` (a leading و/ف dropped), the
     longest first: ``ووفقاً لـ`` -> ``وفقاً لـ``; ``وبحسب`` -> ``بحسب``."""
     entries = _marker_entries()
-    here = _fold(text[start:start + 40])
-    for cand in (here, here[1:] if here[:1] in "وف" else here):
+    here = normalize_for_matching(text[start:start + 40])
+    for cand in (here, here[1:] if here[:1] in CONJUNCTIONS else here):
         for entry in entries:
-            key = _fold(entry)
+            key = normalize_for_matching(entry)
             if cand.startswith(key) or (key.endswith(" ل") and cand.startswith(key[:-2] + " ل")):
                 return entry
     return text[start:start + 10].split()[0]
@@ -1044,7 +1034,7 @@ def _marker_claims(sent: Sent, mentions: list[Mention], claims: list[Claim]) -> 
     tree, out = sent.tree, []
     markers = _marker_words()
     for w in sorted(tree.words.values(), key=lambda w: w.id):
-        if _fold(w.text) not in markers:
+        if normalize_for_matching(w.text) not in markers:
             continue
         obj = next((tree.words[i] for i in range(w.id + 1, w.id + 3) if i in tree.words
                     and tree.words[i].upos in ("NOUN", "PROPN")), None)
@@ -1133,7 +1123,7 @@ def _row(doc_id: str, text: str, c: Claim, actor: str, group: str, link_rule: st
             "cue_lemma": c.cue.verb, "kind": c.kind, "content": text[cs:ce], "start_char": cs,
             "end_char": ce, "channel": "؛ ".join(dict.fromkeys(x for x in c.channel if x)),
             "addressee": c.addressee, "is_headline": int(c.sent.headline),
-            "_head": _fold(head.lemma or head.text) if head is not None and c.speaker_ids else ""}
+            "_head": normalize_for_matching(head.lemma or head.text) if head is not None and c.speaker_ids else ""}
 
 
 def attribute(docs: pd.DataFrame, words: pd.DataFrame, sentences: pd.DataFrame | None,

@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,6 +65,21 @@ import yaml
 
 from kzcrisis import schemas
 from kzcrisis.errors import InputError, KzError, ResourceError
+from kzcrisis.normalize import (  # noqa: F401 (the character tables, also read from here)
+    ARABIC_INDIC_DIGITS,
+    CONTROLS,
+    DIACRITICS,
+    FOLD_TABLE,
+    OTHER_SPACES,
+    PRESENTATION_MAP,
+    PROCLITICS_RE,
+    TATWEEL,
+    fold_lengths,
+    folded_to_text,
+    normalize_for_matching,
+    normalize_with_map,
+)
+from kzcrisis.normalize import folded_to_text as _folded_to_text  # noqa: F401
 from kzcrisis.paths import resource
 
 __all__ = [
@@ -78,25 +92,8 @@ __all__ = [
 LOG_COLUMNS = ["rule", "raw_start", "raw_end", "removed", "replacement"]
 BOILERPLATE_FILE = "boilerplate.yaml"
 
-# --- character tables (built once at import) ------------------------------------------------
+# --- character classes of the cleaning steps (the tables themselves: kzcrisis.normalize) ---
 
-
-def _cps(*ranges: tuple[int, int]) -> list[int]:
-    return [cp for lo, hi in ranges for cp in range(lo, hi + 1)]
-
-
-#: harakat, tanwin, shadda, sukun, hamza marks, superscript alef, Quranic annotation marks
-DIACRITICS = _cps((0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06DC),
-                  (0x06DF, 0x06E8), (0x06EA, 0x06ED), (0x08D3, 0x08FF))
-TATWEEL = 0x0640
-#: removed by the ``controls`` step and by normalize_for_matching
-CONTROLS = _cps((0x00, 0x08), (0x0E, 0x1B), (0x7F, 0x84), (0x86, 0x9F), (0xAD, 0xAD),
-                (0x061C, 0x061C), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
-                (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF))
-#: Unicode space separators other than " " (folded to " " for matching)
-OTHER_SPACES = _cps((0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x202F, 0x202F),
-                    (0x205F, 0x205F), (0x3000, 0x3000))
-ARABIC_INDIC_DIGITS = _cps((0x0660, 0x0669), (0x06F0, 0x06F9))
 
 _AR_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
 _AR_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
@@ -106,50 +103,6 @@ _ALL_DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
 def _class(cps: list[int]) -> str:
     return "".join(re.escape(chr(cp)) for cp in cps)
 
-
-def _presentation_map() -> dict[str, str]:
-    out = {}
-    for cp in (*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)):
-        ch = chr(cp)
-        nf = unicodedata.normalize("NFKC", ch)
-        if nf == ch:
-            continue
-        if nf[0] == " " and len(nf) > 1 and all(unicodedata.category(c) == "Mn" for c in nf[1:]):
-            nf = nf[1:]
-        out[ch] = nf
-    return out
-
-
-#: presentation-form character -> its NFKC (isolated harakah forms without the space)
-PRESENTATION_MAP: dict[str, str] = _presentation_map()
-
-
-def _fold_table() -> dict[int, str | None]:
-    table: dict[int, str | None] = {cp: None for cp in (*DIACRITICS, TATWEEL, *CONTROLS)}
-    table.update({cp: " " for cp in OTHER_SPACES})
-    for src, dst in (("أإآٱٲٳ", "ا"), ("ىی", "ي"), ("ة", "ه"), ("ؤ", "و"), ("ئ", "ي"),
-                     ("ک", "ك")):
-        table.update({ord(c): dst for c in src})
-    for i, cp in enumerate(ARABIC_INDIC_DIGITS):
-        table[cp] = str(i % 10)
-    base = dict(table)
-    for ch, nf in PRESENTATION_MAP.items():
-        table[ord(ch)] = nf.translate(base)
-    return table
-
-
-#: str.translate table of normalize_for_matching (character-local by construction)
-FOLD_TABLE: dict[int, str | None] = _fold_table()
-# output length per code point, for the offset map of normalize_with_map
-_FOLD_LEN = np.ones(0x110000, dtype=np.int8)
-for _cp, _out in FOLD_TABLE.items():
-    _FOLD_LEN[_cp] = len(_out) if _out else 0
-# code point -> single folded code point (0 = deleted); valid when no character expands
-_FOLD_CP = np.arange(0x110000, dtype=np.uint32)
-for _cp, _out in FOLD_TABLE.items():
-    if _out is None or len(_out) == 1:
-        _FOLD_CP[_cp] = ord(_out) if _out else 0
-_NUMPY_FOLD_MIN = 4096  # below this, str.translate is faster than the numpy path
 
 _PRESENTATION_RE = re.compile("[" + _class([ord(c) for c in PRESENTATION_MAP]) + "]")
 _CONTROLS_RE = re.compile("[" + _class(CONTROLS) + "]+")
@@ -162,105 +115,11 @@ _LETTER_SET = frozenset(re.findall(f"[{_AR_LETTERS}]", "".join(map(chr, range(0x
 _WORD_SET = _LETTER_SET | frozenset(re.findall(f"[{_AR_MARKS}]",
                                                "".join(map(chr, range(0x600, 0x700)))))
 _MARKS_TABLE = {cp: None for cp in (*DIACRITICS, TATWEEL)}
-_PROCLITICS_RE = re.compile("[وف]?[بلك]?")
 # a whitespace character other than " " and "\n", or a pair that cannot be canonical: each
 # hit is grown to its whole whitespace run (runs at either end of the text are checked apart)
 _ODD_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
 _WS_BAD_RE = re.compile(f"[{re.escape(_ODD_SPACES)}]|  | \n|\n |\n\n\n")
 _LINE_BREAK_RE = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028]")
-
-# --- matching normalisation --------------------------------------------------------------
-
-
-def normalize_for_matching(text: str) -> str:
-    """The folded form used for dictionary look-ups.
-
-    Strips diacritics (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks),
-    tatweel and bidi/zero-width/control characters; folds alef variants (أ إ آ ٱ -> ا), alef
-    maqsura and Farsi yeh (ى ی -> ي), taa marbuta (ة -> ه), hamza carriers to their carrier
-    letter (ؤ -> و, ئ -> ي; bare ء is kept; so مسؤول and مسئول stay distinct and dictionaries
-    should list both), Farsi kaf (ک -> ك), Arabic-Indic digits to ASCII, other Unicode spaces to
-    " ", and presentation forms to their NFKC. One input character gives zero or one output
-    characters, except presentation-form ligatures, which may expand.
-
-    >>> normalize_for_matching("الأَمْنِ الجَمَاعِيِّ")
-    'الامن الجماعي'
-    """
-    if not isinstance(text, str):
-        raise KzError(f"normalize_for_matching expects str, not {type(text).__name__}")
-    return text.translate(FOLD_TABLE)
-
-
-def _fold(text: str) -> tuple[str, np.ndarray]:
-    """Folded text and the folded length of each character of ``text`` (vectorised)."""
-    n = len(text)
-    if n < _NUMPY_FOLD_MIN:
-        lens = _FOLD_LEN[np.fromiter(map(ord, text), dtype=np.int64, count=n)]
-        return text.translate(FOLD_TABLE), lens
-    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    lens = _FOLD_LEN[cps]
-    out = _FOLD_CP[cps]
-    expand = np.flatnonzero(lens > 1)
-    if not len(expand):
-        folded = out[lens == 1].tobytes().decode("utf-32-le", "surrogatepass")
-        return folded, lens
-    # ligatures that expand are rare: fold the stretches between them in bulk
-    pieces, pos = [], 0
-    for i in expand.tolist():
-        chunk = out[pos:i]
-        pieces.append(chunk[lens[pos:i] == 1].tobytes().decode("utf-32-le", "surrogatepass"))
-        pieces.append(FOLD_TABLE[int(cps[i])])
-        pos = i + 1
-    chunk = out[pos:]
-    pieces.append(chunk[lens[pos:] == 1].tobytes().decode("utf-32-le", "surrogatepass"))
-    return "".join(pieces), lens
-
-
-def _folded_to_text(lens: np.ndarray) -> Callable[[Sequence[int]], list[int]]:
-    """Folded index -> index of the text character it came from (len(text) past the end).
-
-    Same as ``searchsorted(cumsum(lens), f, side="right")``, but only the characters whose
-    folded length is not 1 (few) are summed, which keeps long texts fast.
-    """
-    n = len(lens)
-    irr = np.flatnonzero(lens != 1)
-    if not len(irr):
-        return lambda fs: [min(int(f), n) for f in fs]
-    ends = irr + 1 + np.cumsum(lens[irr].astype(np.int64) - 1)  # folded end of each one
-
-    def convert(fs: Sequence[int]) -> list[int]:
-        f = np.asarray(fs, dtype=np.int64)
-        k = np.searchsorted(ends, f, side="right") - 1
-        after = np.where(k >= 0, irr[np.maximum(k, 0)] + 1 + f - ends[np.maximum(k, 0)], f)
-        nxt = np.where(k + 1 < len(irr), irr[np.minimum(k + 1, len(irr) - 1)], n)
-        return np.minimum(np.minimum(after, nxt), n).tolist()
-
-    return convert
-
-
-def _fold_with_map(text: str) -> tuple[str, np.ndarray]:
-    folded, lens = _fold(text)
-    n = len(text)
-    index = np.arange(n + 1, dtype=np.int64)
-    if bool((lens == 1).all()):
-        return folded, index
-    return folded, np.append(np.repeat(index[:-1], lens), n)
-
-
-def normalize_with_map(text: str) -> tuple[str, list[int]]:
-    """``normalize_for_matching(text)`` plus, for each folded character, its index in ``text``.
-
-    The map has ``len(folded) + 1`` entries, the last being ``len(text)``; a match
-    ``folded[i:j]`` corresponds to ``text[m[i]:m[j]]`` (trailing stripped marks included).
-
-    >>> normalize_with_map("أمـن")
-    ('امن', [0, 1, 3, 4])
-    """
-    if not isinstance(text, str):
-        raise KzError(f"normalize_with_map expects str, not {type(text).__name__}")
-    folded, fmap = _fold_with_map(text)
-    return folded, fmap.tolist()
-
 
 # --- provenance-keeping edit machinery ---------------------------------------------------
 
@@ -382,7 +241,7 @@ def _edits_glued_digits(text: str) -> list[Edit]:
             while j > 0 and text[j - 1] in _WORD_SET:
                 j -= 1
             # a run that starts with a mark is not a word of its own
-            if text[j] in _LETTER_SET and not _PROCLITICS_RE.fullmatch(_letters(text[j:s])):
+            if text[j] in _LETTER_SET and not PROCLITICS_RE.fullmatch(_letters(text[j:s])):
                 at.add(s)
     return [(p, p, " ", "glued_digits") for p in sorted(at)]
 
@@ -556,12 +415,12 @@ def _spellings(literals: list[str], ignorecase: int) -> tuple[str, ...]:
 
 
 def _boilerplate_edits(text: str, rules: Sequence[BoilerplateRule]) -> list[Edit]:
-    folded, lens = _fold(text)
+    folded, lens = fold_lengths(text)
     found = [(span, rule) for rule in rules for span in rule.spans(folded)]
     if not found:
         return []
     found = [(span, rule) for span, rule in found if span[1] > span[0]]
-    bounds = _folded_to_text(lens)([x for span, _ in found for x in span])
+    bounds = folded_to_text(lens)([x for span, _ in found for x in span])
     spans = []
     for i, (_, rule) in enumerate(found):
         s, e = bounds[2 * i], bounds[2 * i + 1]

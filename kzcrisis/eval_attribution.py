@@ -21,15 +21,15 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import KzError
+from .normalize import normalize_for_matching
 from .paths import CORPORA, DATA_GOLD
 
 STYLES_FILE = "statements_styles.csv"
 
 
-def _fold(text: str) -> str:
-    from .clean import normalize_for_matching
-
-    return normalize_for_matching(text or "")
+def _lemma(row) -> str:
+    """The folded cue lemma of a statement row (a gold row may leave it empty)."""
+    return normalize_for_matching(row.cue_lemma or "")
 
 
 def documents_from_texts(texts: dict[str, str]) -> pd.DataFrame:
@@ -82,8 +82,8 @@ def score_styles(path: str | Path | None = None, models: str = "embedded") -> di
     for item, g in gold.groupby("item_id", sort=True):
         g = g[g.kind != "none"]
         p = pred[pred.doc_id == item]
-        gp = Counter((row.group, _fold(row.cue_lemma)) for row in g.itertuples())
-        pp = Counter((row.group, _fold(row.cue_lemma)) for row in p.itertuples())
+        gp = Counter((row.group, _lemma(row)) for row in g.itertuples())
+        pp = Counter((row.group, _lemma(row)) for row in p.itertuples())
         tp += sum((gp & pp).values())
         n_pred += sum(pp.values())
         n_gold += sum(gp.values())
@@ -98,7 +98,7 @@ def score_styles(path: str | Path | None = None, models: str = "embedded") -> di
             if gs < 0:
                 continue
             cand = [r for r in p.itertuples() if r.Index not in used
-                    and _fold(r.cue_lemma) == _fold(row.cue_lemma)]
+                    and _lemma(r) == _lemma(row)]
             if not cand:
                 overlaps.append(0.0)
                 continue
@@ -124,14 +124,14 @@ def anercorp_items(corpora: Path, limit: int = 200) -> list[tuple[str, list[tupl
     surface forms) and their gold PER/ORG character spans."""
     from .models.train import detokenize, read_bio
 
-    cues = {_fold(w) for w in ("قال", "وقال", "قالت", "وقالت", "أكد", "وأكد", "أكدت", "وأكدت",
+    cues = {normalize_for_matching(w) for w in ("قال", "وقال", "قالت", "وقالت", "أكد", "وأكد", "أكدت", "وأكدت",
                                "أضاف", "وأضاف", "أعلن", "وأعلن", "أعلنت", "وأعلنت", "صرح", "وصرح",
                                "أوضح", "وأوضح", "ذكر", "وذكر", "ذكرت", "وذكرت", "حذر", "وحذر",
                                "دعا", "ودعا", "أشار", "وأشار")}
     out = []
     for sent in read_bio(corpora / "anercorp" / "ANERCorp_CamelLab_train.txt", {"PERS": "PER"}):
         toks = [t for t, _ in sent]
-        if not any(_fold(t) in cues for t in toks):
+        if not any(normalize_for_matching(t) in cues for t in toks):
             continue
         text, _space = detokenize(toks)
         spans, pos, cur = [], 0, None

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .align import align_spans
 from .errors import KzError
 from .paths import DATA_GOLD
 
@@ -71,6 +72,13 @@ def _check(df: pd.DataFrame, name: str, where: str = "") -> pd.DataFrame:
     return df
 
 
+def _spans(df: pd.DataFrame, by: str) -> list[tuple]:
+    """``((doc_id, key), start, end)`` per row; a row without a key pairs with nothing."""
+    return [((d, k) if pd.notna(k) and pd.notna(d) else object(), s, e) for d, k, s, e in zip(
+        df["doc_id"], df[by], df["start_char"].astype(int), df["end_char"].astype(int),
+        strict=True)]
+
+
 def match_mentions(pred: pd.DataFrame, gold: pd.DataFrame, by: str = "actor_id",
                    match: str = "overlap") -> pd.DataFrame:
     """One row per predicted and per unmatched gold mention: ``doc_id``, key, pred/gold spans,
@@ -83,24 +91,9 @@ def match_mentions(pred: pd.DataFrame, gold: pd.DataFrame, by: str = "actor_id",
     _check(gold, "gold")
     p = pred.reset_index(drop=True)
     g = gold.reset_index(drop=True)
-    pairs = []
-    for (doc, key), gp in p.groupby(["doc_id", by], sort=False):
-        gg = g[(g["doc_id"] == doc) & (g[by] == key)]
-        for i, ps, pe in zip(gp.index, gp["start_char"].astype(int), gp["end_char"].astype(int),
-                             strict=True):
-            for j, gs, ge in zip(gg.index, gg["start_char"].astype(int),
-                                 gg["end_char"].astype(int), strict=True):
-                ov = min(pe, ge) - max(ps, gs)
-                ok = (ps == gs and pe == ge) if match == "exact" else ov > 0
-                if ok:
-                    pairs.append((ov, i, j))
-    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
-    used_p: dict[int, int] = {}
-    used_g: set[int] = set()
-    for _, i, j in pairs:
-        if i not in used_p and j not in used_g:
-            used_p[i] = j
-            used_g.add(j)
+    paired = align_spans(_spans(g, by), _spans(p, by), order="overlap", exact=match == "exact")
+    used_p = {i: j for j, i in paired.items()}
+    used_g = set(paired)
     rows = []
     for i, r in p.iterrows():
         j = used_p.get(i)

@@ -45,7 +45,7 @@ from typing import Any
 
 import pandas as pd
 
-from kzcrisis import schemas
+from kzcrisis import normalize, schemas
 from kzcrisis.errors import KzError
 from kzcrisis.layout import layout
 from kzcrisis.models import MODEL_FILES, verify_models
@@ -57,7 +57,7 @@ _KNOWN_PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
 _REQUIRES = {"depparse": ("pos", "lemma"), "lemma": ("pos",), "pos": ("mwt",), "ner": ("mwt",)}
 _PRETRAINED = ("pos", "depparse", "ner")
 #: proclitic words dropped from the start of an entity (conjunctions, prepositions, future)
-PROCLITICS = frozenset({"و", "ف", "ب", "ك", "ل", "س"})
+PROCLITICS = normalize.PROCLITICS
 _ENV = "KZCRISIS_MODELS"
 _CACHE: dict[tuple[str, str, Any], Any] = {}
 
@@ -148,7 +148,7 @@ def _needed_files(processors: str) -> list[str]:
 # ------------------------------------------------------------------- clitic-split veto
 
 #: letters that may be a proclitic word (و ف ب ل ك) and the pronoun suffixes of a host
-_PROCLITIC_LETTERS = frozenset("وفبلك")
+_PROCLITIC_LETTERS = frozenset(normalize.CONJUNCTIONS + normalize.ATTACHED_PREPOSITIONS)
 _SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ني", "ه", "ك", "ي")
 #: suffixes trusted after a leading letter (not ك/كن/ني/ي, which end many foreign names)
 _REST_SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "كم", "نا")

@@ -33,9 +33,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import schemas
+from . import grammar, schemas
+from .align import align_spans
 from .codebook import Codebook, load_codebook
+from .cue_lexicon import default_lexicon
 from .errors import KzError, ResourceError
+from .normalize import (
+    ATTACHED_PREPOSITIONS,
+    CONJUNCTIONS,
+    FUTURE,
+    in_class,
+    normalize_for_matching,
+    normalize_with_map,
+)
 from .paths import resource
 from .resource_files import read_resource_csv
 
@@ -57,12 +67,12 @@ _INVERT = {"endorse": "withhold", "reject": "neutral", "deny": "neutral", "warn"
 # Phrase matching on the matching-normal form: each word may carry proclitics (و ف ب ك ل,
 # the article ال, or لل) and an attached pronoun; "*" stands for zero to two words.
 # (the future prefix س only before an imperfect verb's prefix: وسترسل، سيرسل)
-_PREFIX = r"(?:[وف]?(?:س(?=[يتنا]))?(?:لل|[بلك]?ال|[بلك])?)"
+_PREFIX = (f"(?:[{CONJUNCTIONS}]?(?:{FUTURE}(?=[يتنا]))?"
+           f"(?:لل|[{ATTACHED_PREPOSITIONS}]?ال|[{ATTACHED_PREPOSITIONS}])?)")
 _SUFFIX = r"(?:ا|ها|هما|هم|هن|نا|كم|ه)?"  # tanwin alef or a pronoun
 _GAP = r"(?:\s+[^\s،,.:؛;!?؟\"«»“”()]+){0,2}"
 _WORD_RE = re.compile(r"\w+")
 _CLAUSE_RE = re.compile(r"[،,.:؛;!?؟]")
-_NEGATORS = ("لا", "لم", "لن", "ليس", "ليست", "ليسوا", "غير", "عدم", "دون", "بدون")
 _QUOTES_OPEN = '"«“'
 _QUOTES_CLOSE = '"»”'
 # irony markers on folded text: "ما يسمى بـ" before a cue, "المزعومة" after it
@@ -75,17 +85,11 @@ _NEG_WINDOW = _CB.negation_window
 _SCOPE_WORDS = _CB.scope_words
 
 
-def _fold(text: str) -> str:
-    from .clean import normalize_for_matching
-
-    return normalize_for_matching(text)
-
-
 def phrase_pattern(phrase: str) -> str:
     """Regex (on folded text) for a lexicon phrase: clitics and pronoun suffixes allowed on
     each word, ``*`` = up to two intervening words."""
     parts: list[str] = []
-    words = _fold(phrase).split()
+    words = normalize_for_matching(phrase).split()
     if not words or words[0] == "*" or words[-1] == "*":
         raise ValueError(f"bad phrase {phrase!r}")
     for w in words:
@@ -167,14 +171,13 @@ def _default_lexicon() -> StanceLexicon:
 
 @lru_cache(maxsize=1)
 def _negators() -> frozenset[str]:
-    return frozenset(_fold(w) for w in _NEGATORS)
+    # the surface negators: ما and لما (class negator_parse) need the parse to be one
+    return grammar.words("negator")
 
 
 @lru_cache(maxsize=1)
 def _cue_verb_polarity() -> dict[str, str]:
-    from .statements import _default_lexicon as cue_lexicon
-
-    return {info["lemma"]: info["polarity"] for info in cue_lexicon().cue_info.values()}
+    return {info["lemma"]: info["polarity"] for info in default_lexicon().cue_info.values()}
 
 
 # --------------------------------------------------------------------------- coding
@@ -260,9 +263,9 @@ def _act_index(codebook: Codebook) -> _ActIndex:
     by_form, by_lemma, objects = {}, {}, {}
     for act in codebook.acts.values():
         for lemma, forms in act.verbs.items():
-            by_lemma[_fold(lemma)] = act.name
+            by_lemma[normalize_for_matching(lemma)] = act.name
             for f in (lemma, *forms):
-                by_form.setdefault(_fold(f), (act.name, lemma))
+                by_form.setdefault(normalize_for_matching(f), (act.name, lemma))
         objects[act.name] = (compile_phrases("|".join(act.objects),
                                              f"{codebook.path}: acts.{act.name}")
                              if act.objects else None)
@@ -279,21 +282,20 @@ def find_act(cue: str, cue_lemma: str, content: str, codebook: Codebook | None =
     """
     cb = codebook or _CB
     idx = _act_index(cb)
-    words = _WORD_RE.findall(_fold(cue or ""))
-    negated = bool(words) and (words[0] in _negators()
-                               or (words[0][:1] in "وف" and words[0][1:] in _negators()))
+    words = _WORD_RE.findall(normalize_for_matching(cue or ""))
+    negated = bool(words) and in_class(words[0], _negators())
     verb = words[-1] if words else ""
     name = None
-    for form in (verb, verb[1:] if verb[:1] in "وف" else None):
+    for form in (verb, verb[1:] if verb[:1] in CONJUNCTIONS else None):
         if form and form in idx.by_form:
             name = idx.by_form[form][0]
             break
     if name is None:
-        name = idx.by_lemma.get(_fold(cue_lemma or ""))
+        name = idx.by_lemma.get(normalize_for_matching(cue_lemma or ""))
     if name is None:
         return None
     rx = idx.objects[name]
-    if rx is not None and not rx.search(_fold(content or "")):
+    if rx is not None and not rx.search(normalize_for_matching(content or "")):
         return None
     return name, negated
 
@@ -332,11 +334,10 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
     """
     cb = codebook or _CB
     hits = match_cues(content or "", lexicon)
-    folded = _fold(content or "")
+    folded = normalize_for_matching(content or "")
     polarity = _cue_verb_polarity().get(cue_lemma, "neutral")
-    first = _WORD_RE.findall(_fold(cue or ""))[:1]
-    if first and (first[0] in _negators()
-                  or (first[0][:1] in "وف" and first[0][1:] in _negators())):  # ولم يرحب
+    first = _WORD_RE.findall(normalize_for_matching(cue or ""))[:1]
+    if first and in_class(first[0], _negators()):  # ولم يرحب
         polarity = _INVERT[polarity]
     found = find_act(cue, cue_lemma, content, cb) if kind == "action" else None
     act = cb.acts[found[0]] if found else None
@@ -459,8 +460,8 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",
 
 def _folded_span(content: str, h: _Hit) -> tuple[int, int]:
     """The folded-text span of a hit (irony markers are matched on folded text)."""
-    pre = len(_fold(content[:h.start]))
-    return pre, pre + len(_fold(h.text))
+    pre = len(normalize_for_matching(content[:h.start]))
+    return pre, pre + len(normalize_for_matching(h.text))
 
 
 # --------------------------------------------------------------------------- acts
@@ -472,7 +473,8 @@ _ACT_SUBJECT_WORDS = 3  # words allowed between an act verb and its subject (أ�
 @lru_cache(maxsize=4)
 def _act_verb_regex(codebook: Codebook) -> re.Pattern:
     forms = sorted({f for f in _act_index(codebook).by_form}, key=lambda f: -len(f))
-    return re.compile(r"(?<!\w)(?P<neg>(?:[وف]?(?:لم|لن|لا)\s+))?(?P<conj>[وف]?)(?P<verb>"
+    return re.compile(rf"(?<!\w)(?P<neg>(?:[{CONJUNCTIONS}]?(?:لم|لن|لا)\s+))?"
+                      rf"(?P<conj>[{CONJUNCTIONS}]?)(?P<verb>"
                       + "|".join(map(re.escape, forms)) + r")(?!\w)")
 
 
@@ -480,7 +482,7 @@ def _covered(doc_statements: list[dict], sent_id: Any, verb: str, pos: int, grou
     """An act the statements table already has: same sentence and verb, or inside the
     content of a claim by the same group."""
     for st in doc_statements:
-        cue_words = _WORD_RE.findall(_fold(str(st.get("cue") or "")))
+        cue_words = _WORD_RE.findall(normalize_for_matching(str(st.get("cue") or "")))
         last = cue_words[-1] if cue_words else ""
         if st.get("sent_id") == sent_id and last in (verb, "و" + verb, "ف" + verb):
             return True
@@ -505,8 +507,6 @@ def narrated_acts(docs: pd.DataFrame, mentions: pd.DataFrame,
     >>> acts = narrated_acts(docs, mentions, statements)   # doctest: +SKIP
     >>> acts[["group", "cue", "content"]]                  # doctest: +SKIP
     """
-    from .clean import normalize_with_map
-
     cb = codebook or _CB
     cols = [c for c in schemas.STATEMENTS if c not in ("raw_start", "raw_end")]
     if not cb.acts or mentions is None or not len(mentions):
@@ -816,10 +816,6 @@ def compare_stance(stance: Any, groups: tuple[str, ...] | list[str] | None = (
 # --------------------------------------------------------------------------- agreement
 
 
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
-
-
 def align_stance(pred: pd.DataFrame, gold: pd.DataFrame, pred_statements: pd.DataFrame,
                  gold_statements: pd.DataFrame) -> pd.DataFrame:
     """Pair predicted and hand-coded (statement, target) items.
@@ -841,22 +837,12 @@ def align_stance(pred: pd.DataFrame, gold: pd.DataFrame, pred_statements: pd.Dat
                            ("pred", pred, ["statement_id", "target", "label", "score"])):
         if not isinstance(df, pd.DataFrame) or not set(cols) <= set(df.columns):
             raise KzError(f"align_stance: {name} needs columns {cols}")
-    pairs: dict[str, str] = {}
-    used: set[str] = set()
-    ps = pred_statements.dropna(subset=["raw_start", "raw_end"])
-    for g in gold_statements.itertuples(index=False):
-        cand = ps[ps["doc_id"].astype(str) == str(g.doc_id)]
-        best, best_ov = None, 0.0
-        for p in cand.itertuples(index=False):
-            if p.statement_id in used:
-                continue
-            ov = _overlap(float(g.raw_start), float(g.raw_end), float(p.raw_start),
-                          float(p.raw_end))
-            if ov > best_ov:
-                best, best_ov = p.statement_id, ov
-        if best is not None:
-            pairs[g.gold_id] = best
-            used.add(best)
+    ps = list(pred_statements.dropna(subset=["raw_start", "raw_end"]).itertuples(index=False))
+    gs = list(gold_statements.itertuples(index=False))
+    paired = align_spans([(str(g.doc_id), float(g.raw_start), float(g.raw_end)) for g in gs],
+                         [(str(p.doc_id), float(p.raw_start), float(p.raw_end)) for p in ps])
+    pairs = {gs[j].gold_id: ps[i].statement_id for j, i in paired.items()}
+    used = set(pairs.values())
     gmap = {g.gold_id: g for g in gold_statements.itertuples(index=False)}
     pmap = {p.statement_id: p for p in pred_statements.itertuples(index=False)}
     gl = {(r.gold_id, r.target): r for r in gold.itertuples(index=False)}

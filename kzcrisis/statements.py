@@ -38,25 +38,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schemas
-from .errors import KzError, ResourceError
-from .paths import resource
-from .resource_files import check_choice, read_resource_csv
+from . import grammar, schemas
+from .align import align_spans
+from .attribution import attribute, load_cue_lemmas
+from .cue_lexicon import (  # noqa: F401 (the lexicon's API, also read from here)
+    CUE_CLASSES,
+    FORM_TYPES,
+    MARKER_TYPES,
+    POLARITIES,
+    StatementLexicon,
+    default_lexicon,
+    load_cues,
+    load_markers,
+    load_statement_lexicon,
+)
+from .errors import KzError
+from .normalize import in_class, normalize_for_matching, normalize_with_map
 
-CUE_CLASSES = ("speech", "action")
-FORM_TYPES = ("finite", "participle")
-POLARITIES = ("neutral", "endorse", "reject", "deny", "warn")
-MARKER_TYPES = ("source", "channel", "addressee", "topic", "pronoun", "discourse")
-
-# Closed-class words of the grammar (not lexicon entries): written plainly, folded on first use.
-_COMPLEMENTIZERS = ("إن", "أن", "إنه", "أنه", "إنها", "أنها", "بأن", "فإن", "وإن", "وأن",
-                    "بأنه", "بأنها", "إنهم", "أنهم")
-_PREPOSITIONS = ("في", "على", "إلى", "عن", "من", "مع", "حول", "بعد", "قبل", "خلال", "منذ",
-                 "حتى", "عبر", "لدى", "ضد", "نحو", "دون")
-# A cue right after one of these is a noun (masdar) or a relative clause, not a claim.
-_BLOCK_BEFORE = _PREPOSITIONS + ("هذا", "هذه", "ذلك", "تلك", "التي", "الذي", "الذين",
-                                 "اللذين", "اللتين", "اللواتي", "اللاتي", "ما")
-_NEGATORS = ("لا", "لم", "لن", "ليس", "ليست", "لما")
 _QUOTE_PAIRS = {"“": "”", "«": "»", "‘": "’", "„": "“"}
 _STRAIGHT_QUOTES = ('"', "'")
 
@@ -77,133 +75,22 @@ _MAX_LOOKAHEAD = 8
 _MARKER_PREPS = ("ل", "مع", "عن", "على", "إلى", "الى", "نقلتها")
 
 
-def _fold(text: str) -> str:
-    from .clean import normalize_for_matching
-
-    return normalize_for_matching(text)
-
-
 @lru_cache(maxsize=1)
 def _closed() -> dict[str, frozenset[str]]:
+    """The closed-class word sets of the surface rules: grammar.csv's classes (complementizers,
+    prepositions, negators; a cue right after a preposition, demonstrative or relative is a
+    noun (masdar) or a relative clause, not a claim) and the few words only these rules use."""
+    comp, neg = grammar.words("complementizer"), grammar.words("negator")
     return {
-        "comp": frozenset(_fold(w) for w in _COMPLEMENTIZERS),
-        "prep": frozenset(_fold(w) for w in _PREPOSITIONS),
-        "block": frozenset(_fold(w) for w in _BLOCK_BEFORE),
-        "neg": frozenset(_fold(w) for w in _NEGATORS),
-        "softstop": frozenset(_fold(w) for w in ("قد", "لقد", "فقد")),
-        "say": frozenset(_fold(w) for w in ("قوله", "قولها", "قولهم", "قولهما", "قولهن")),
-        "opener": frozenset(_fold(w) for w in _COMPLEMENTIZERS + _NEGATORS
-                            + ("قد", "لقد", "فقد", "ثم", "كما", "حيث", "عندما", "بعدما")),
+        "comp": comp,
+        "prep": grammar.words("preposition"),
+        "block": grammar.words_of("preposition", "demonstrative", "relative"),
+        "neg": neg,
+        "softstop": frozenset(normalize_for_matching(w) for w in ("قد", "لقد", "فقد")),
+        "say": frozenset(normalize_for_matching(w) for w in ("قوله", "قولها", "قولهم", "قولهما", "قولهن")),
+        "opener": comp | neg | frozenset(normalize_for_matching(w) for w in (
+            "قد", "لقد", "فقد", "ثم", "كما", "حيث", "عندما", "بعدما")),
     }
-
-
-# --------------------------------------------------------------------------- resources
-
-
-def load_cues(path: str | Path | None = None) -> pd.DataFrame:
-    """The reporting/action cue lexicon, one row per surface form.
-
-    Columns: form (as written), folded (matching-normal form), lemma, class (speech|action),
-    form_type (finite|participle), polarity (neutral|endorse|reject|deny|warn), object
-    (``addressee`` when the verb takes the addressee as direct object, ``source`` when
-    "X <verb> عن Y" relays Y's words, else empty).
-
-    >>> load_cues()[["form", "lemma", "class"]].head(2)  # doctest: +SKIP
-    """
-    path = Path(path) if path is not None else resource("cues.csv")
-    out = []
-    for line, row in read_resource_csv(path, ["lemma", "class", "form_type", "polarity", "object",
-                                      "forms"]):
-        where = f"{path}: line {line}"
-        if not row["lemma"] or not row["forms"]:
-            raise ResourceError(f"{where}: lemma and forms must not be empty")
-        check_choice(where, "class", row["class"], CUE_CLASSES)
-        check_choice(where, "form_type", row["form_type"], FORM_TYPES)
-        check_choice(where, "polarity", row["polarity"], POLARITIES)
-        if row["object"] not in ("", "addressee", "source"):
-            raise ResourceError(f"{where}: object must be empty, 'addressee' or 'source'")
-        for form in row["forms"].split("|"):
-            form = form.strip()
-            folded = _fold(form)
-            if not form or not _WORD_RE.fullmatch(folded):
-                raise ResourceError(f"{where}: form {form!r} is not a single word")
-            out.append({"form": form, "folded": folded, "lemma": row["lemma"],
-                        "class": row["class"], "form_type": row["form_type"],
-                        "polarity": row["polarity"], "object": row["object"]})
-    return pd.DataFrame(out, columns=["form", "folded", "lemma", "class", "form_type",
-                                      "polarity", "object"])
-
-
-def load_markers(path: str | Path | None = None) -> pd.DataFrame:
-    """Attribution markers: marker, folded, type (source|channel|addressee|topic|pronoun|
-    discourse), object (``yes`` when an object follows), channel (fixed channel name)."""
-    path = Path(path) if path is not None else resource("attribution_markers.csv")
-    out = []
-    for line, row in read_resource_csv(path, ["marker", "type", "object", "channel"]):
-        where = f"{path}: line {line}"
-        if not row["marker"]:
-            raise ResourceError(f"{where}: empty marker")
-        if row["type"] not in MARKER_TYPES:
-            raise ResourceError(f"{where}: type {row['type']!r} not in {MARKER_TYPES}")
-        if row["object"] not in ("yes", "no"):
-            raise ResourceError(f"{where}: object must be 'yes' or 'no'")
-        out.append({"marker": row["marker"], "folded": _fold(row["marker"]),
-                    "type": row["type"], "object": row["object"] == "yes",
-                    "channel": row["channel"]})
-    return pd.DataFrame(out, columns=["marker", "folded", "type", "object", "channel"])
-
-
-@dataclass
-class StatementLexicon:
-    """Compiled cue and marker lexicons (build with :func:`load_statement_lexicon`)."""
-
-    cues: pd.DataFrame
-    markers: pd.DataFrame
-    cue_re: re.Pattern = field(repr=False)
-    cue_info: dict[str, dict] = field(repr=False)
-    marker_re: dict[str, re.Pattern] = field(repr=False)
-    marker_info: dict[str, dict] = field(repr=False)
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
-
-
-def _marker_pattern(folded: str) -> str:
-    parts = folded.split()
-    body = r"\s+".join(re.escape(p) for p in parts)
-    # a marker ending in the preposition ل is written attached to its object (لوكالة)
-    tail = "" if parts[-1] == "ل" else r"(?!\w)"
-    return body + tail
-
-
-def load_statement_lexicon(cues: str | Path | None = None,
-                           markers: str | Path | None = None) -> StatementLexicon:
-    """Load and compile the cue lexicon and the attribution markers."""
-    cue_df = load_cues(cues)
-    mk_df = load_markers(markers)
-    # the proclitics و/ف are tried first; a form that itself starts with و (وافق) still
-    # matches as a whole because the regex backtracks
-    cue_re = re.compile(r"(?<!\w)(?P<cl>[وف])?(?P<form>" + _alternation(list(cue_df.folded))
-                        + r")(?!\w)")
-    cue_info = {r["folded"]: r for r in cue_df.to_dict("records")}
-    marker_re: dict[str, re.Pattern] = {}
-    marker_info: dict[str, dict] = {}
-    for mtype in MARKER_TYPES:
-        sub = mk_df[mk_df.type == mtype]
-        if not len(sub):
-            continue
-        pats = sorted(sub.folded, key=lambda w: (-len(w), w))
-        marker_re[mtype] = re.compile(r"(?<!\w)(?P<cl>[وف](?=\S))?(?P<m>"
-                                      + "|".join(_marker_pattern(p) for p in pats) + ")")
-        for r in sub.to_dict("records"):
-            marker_info[_SPACES_RE.sub(" ", r["folded"])] = r
-    return StatementLexicon(cue_df, mk_df, cue_re, cue_info, marker_re, marker_info)
-
-
-@lru_cache(maxsize=4)
-def _default_lexicon() -> StatementLexicon:
-    return load_statement_lexicon()
 
 
 # --------------------------------------------------------------------------- per document
@@ -249,8 +136,6 @@ class _Doc:
     def __init__(self, doc_id: str, text: str, sentences: pd.DataFrame | None,
                  mentions: pd.DataFrame | None, lex: StatementLexicon,
                  person_ids: frozenset[str]):
-        from .clean import normalize_with_map
-
         self.doc_id, self.text, self.lex = doc_id, text, lex
         self.F, imap = normalize_with_map(text)
         self.imap = list(imap)
@@ -776,8 +661,7 @@ def _find_candidates(doc: _Doc) -> list[_Cand]:
         info = doc.lex.cue_info[m.group("form")]
         prev = doc.prev_token(s)
         neg, neg_start = "", -1
-        if prev and (prev[2] in closed["neg"] or (prev[2][:1] in "وف"
-                                                  and prev[2][1:] in closed["neg"])):
+        if prev and in_class(prev[2], closed["neg"]):
             neg, neg_start = doc.clean(prev[0], prev[1]), prev[0]
             prev = doc.prev_token(prev[0])
         if prev and prev[2] in closed["block"]:
@@ -860,7 +744,7 @@ def _relay(doc: _Doc, c: _Cand) -> None:
     the relaying subject the channel, and the claim is speech."""
     closed = _closed()
     tok = doc.next_token(c.hstart)
-    if not tok or tok[2] != _fold("عن") or doc.F[c.hstart:tok[0]].strip():
+    if not tok or tok[2] != normalize_for_matching("عن") or doc.F[c.hstart:tok[0]].strip():
         return
     vs = _vs_subject(doc, tok[1], tok[1] + 200)
     if vs and not doc.words(tok[1], vs[0][0].start):
@@ -982,17 +866,20 @@ def _finish(doc: _Doc, cands: list[_Cand]) -> list[_Cand]:
 
 
 @lru_cache(maxsize=1)
-def _actor_dictionary():
-    from .actors import load_actors
-
-    return load_actors()
-
-
-def _person_ids(actor_ids: set[str]) -> frozenset[str]:
-    """Which mentioned actors are persons (an apposition chain ends on a person's name)."""
+def _package_dictionary():
+    """The package's actor dictionary (through the public :func:`kzcrisis.actors.load_actors`),
+    for callers that pass none; None when it cannot be loaded."""
     try:
-        d = _actor_dictionary()
+        from .actors import load_actors
+
+        return load_actors()
     except (ImportError, KzError):
+        return None
+
+
+def _person_ids(actor_ids: set[str], d) -> frozenset[str]:
+    """Which mentioned actors are persons (an apposition chain ends on a person's name)."""
+    if d is None:
         return frozenset()
     out = set()
     for aid in actor_ids:
@@ -1012,7 +899,8 @@ def has_parse(annotation) -> bool:
 
 def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFrame | None = None,
                        lexicon: StatementLexicon | dict | None = None,
-                       cue_lemmas: str | Path | dict | None = None) -> pd.DataFrame:
+                       cue_lemmas: str | Path | dict | None = None,
+                       dictionary=None) -> pd.DataFrame:
     """Statements (claims) of each cleaned document, as table ``schemas.STATEMENTS``.
 
     ``docs`` needs doc_id and text_clean (from :func:`kzcrisis.clean.clean_corpus`);
@@ -1022,6 +910,8 @@ def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFra
     naming its ``speaker_rule`` and ``link_rule``); without one (a model set without a parser,
     or no annotation) the surface rules of this module do, and ``speaker_rule`` says so
     (``surface:...``). Raw offsets are added when ``docs`` carries the cleaning provenance.
+    ``dictionary`` (an :class:`kzcrisis.actors.ActorDictionary`, the one the mentions came
+    from) tells the surface rules which speakers are persons; by default the package's own.
 
     >>> docs, _ = kz.clean_corpus(kz.load_corpus("data/raw"))          # doctest: +SKIP
     >>> ann = kz.annotate(docs)                                           # doctest: +SKIP
@@ -1032,13 +922,11 @@ def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFra
     if has_parse(annotation) and isinstance(docs, pd.DataFrame) \
             and {"doc_id", "text_clean"} <= set(docs.columns):
         return _from_parse(docs, annotation, mentions, cue_lemmas)
-    return _from_surface(docs, annotation, mentions, lexicon)
+    return _from_surface(docs, annotation, mentions, lexicon, dictionary)
 
 
 def _from_parse(docs: pd.DataFrame, annotation, mentions: pd.DataFrame | None,
                 cue_lemmas: str | Path | None) -> pd.DataFrame:
-    from .attribution import attribute, load_cue_lemmas
-
     lex = cue_lemmas if isinstance(cue_lemmas, dict) else load_cue_lemmas(
         str(cue_lemmas) if cue_lemmas else None)
     rows = attribute(docs, annotation.words, annotation.sentences, annotation.entities,
@@ -1065,7 +953,7 @@ def _finish_table(table: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _from_surface(docs: pd.DataFrame, annotation, mentions: pd.DataFrame | None,
-                  lexicon: StatementLexicon | None) -> pd.DataFrame:
+                  lexicon: StatementLexicon | None, dictionary=None) -> pd.DataFrame:
     """The surface rules (module docstring): used where the parse is missing."""
     if not isinstance(docs, pd.DataFrame) or not {"doc_id", "text_clean"} <= set(docs.columns):
         raise KzError("extract_statements needs the cleaned documents (doc_id, text_clean); "
@@ -1074,8 +962,9 @@ def _from_surface(docs: pd.DataFrame, annotation, mentions: pd.DataFrame | None,
         need = {"doc_id", "actor_id", "group", "start_char", "end_char"}
         if not need <= set(mentions.columns):
             raise KzError(f"mentions lack columns {sorted(need - set(mentions.columns))}")
-    lex = lexicon or _default_lexicon()
-    persons = _person_ids(set(mentions["actor_id"].dropna().astype(str))) \
+    lex = lexicon or default_lexicon()
+    persons = _person_ids(set(mentions["actor_id"].dropna().astype(str)),
+                          dictionary if dictionary is not None else _package_dictionary()) \
         if mentions is not None and len(mentions) else frozenset()
     sents = getattr(annotation, "sentences", None)
     if annotation is not None and not (isinstance(sents, pd.DataFrame) and {
@@ -1146,20 +1035,12 @@ def evaluate_statements(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     for name, df in (("pred", pred), ("gold", gold)):
         if not isinstance(df, pd.DataFrame) or not need <= set(df.columns):
             raise KzError(f"evaluate_statements: {name} needs columns {sorted(need)}")
-    used: set[int] = set()
-    pairs = []
     p = pred.dropna(subset=["raw_start", "raw_end"]).reset_index(drop=True)
-    for g in gold.itertuples(index=False):
-        best, best_ov = None, 0
-        for i, r in enumerate(p.itertuples(index=False)):
-            if i in used or str(r.doc_id) != str(g.doc_id):
-                continue
-            ov = min(int(g.raw_end), int(r.raw_end)) - max(int(g.raw_start), int(r.raw_start))
-            if ov > best_ov:
-                best, best_ov = i, ov
-        if best is not None:
-            used.add(best)
-            pairs.append((g, p.iloc[best]))
+    golds = list(gold.itertuples(index=False))
+    paired = align_spans([(str(g.doc_id), int(g.raw_start), int(g.raw_end)) for g in golds],
+                         [(str(r.doc_id), int(r.raw_start), int(r.raw_end))
+                          for r in p.itertuples(index=False)])
+    pairs = [(golds[j], p.iloc[i]) for j, i in sorted(paired.items())]
 
     def same(col: str) -> float:
         if not pairs:
