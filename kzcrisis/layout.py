@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import grammar
-from .clean import normalize_for_matching
+from .normalize import normalize_for_matching
 
 #: a line that ends a sentence: final punctuation or a closing quote
 FINAL = re.compile(r"[.!?؟:…»”\"]\s*$")

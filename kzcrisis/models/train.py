@@ -66,7 +66,12 @@ FILES = {
     "pos": "ar_pos.pt",
     "lemma": "ar_lemma.pt",
     "depparse": "ar_depparse.pt",
+    "forward_charlm": "ar_forward_charlm.pt",
+    "backward_charlm": "ar_backward_charlm.pt",
 }
+#: character language model settings (Stanza's default width, 1024, is out of reach on CPU)
+CHARLM = {"char_hidden_dim": 256, "char_emb_dim": 100, "epochs": 1, "cutoff": 5,
+          "batch_size": 100, "bptt_size": 250}
 #: the word-frequency list from SaudiNewsNet that vetoes clitic splits of names
 FREQ_FILE = "ar_word_freq.tsv"
 
@@ -599,17 +604,65 @@ def surface_tokens(sent: str) -> list[str]:
     return toks
 
 
-def stage_ner(build: Path, log: Path, pretrain: Path, steps: int, finetune: bool) -> Path:
+def charlm_text(news_file: Path, out: Path, train_mb: int, dev_lines: int = 2000) -> None:
+    """The first ``train_mb`` MB of the news token file as charlm training text, and the
+    ``dev_lines`` lines after it as its dev file (the LM sees the tokenizer's clitic split)."""
+    (out / "train").mkdir(parents=True, exist_ok=True)
+    limit = train_mb * 1_000_000
+    size = 0
+    with news_file.open(encoding="utf-8") as src, \
+            (out / "train" / "news.txt").open("w", encoding="utf-8") as train, \
+            (out / "dev.txt").open("w", encoding="utf-8") as dev:
+        for line in src:
+            if size < limit:
+                train.write(line)
+                size += len(line.encode("utf-8"))
+            elif dev_lines > 0:
+                dev.write(line)
+                dev_lines -= 1
+            else:
+                break
+
+
+def stage_charlm(c: dict[str, Path], build: Path, log: Path, train_mb: int) -> dict[str, Path]:
+    """Forward and backward character LMs on SaudiNewsNet (one epoch over ``train_mb`` MB)."""
+    news_file = build / "saudinewsnet.tok.txt"
+    if not news_file.exists():
+        stage_news(c, build)
+    data = build / "charlm"
+    charlm_text(news_file, data, train_mb)
+    out = {}
+    for direction in ("forward", "backward"):
+        args = _stanza("stanza.models.charlm", "--train_dir", str(data / "train"),
+                       "--eval_file", str(data / "dev.txt"), "--direction", direction,
+                       "--shorthand", NER_SHORT, "--seed", str(SEED), "--report_steps", "100",
+                       "--save_dir", str(build / "saved_models/charlm"),
+                       "--save_name", f"{NER_SHORT}_{direction}_charlm.pt")
+        for key, value in CHARLM.items():
+            args += [f"--{key}", str(value)]
+        _run(args, _env(build), build, log)
+        out[direction] = build / "saved_models/charlm" / f"{NER_SHORT}_{direction}_charlm.pt"
+    return out
+
+
+def stage_ner(build: Path, log: Path, pretrain: Path, steps: int, finetune: bool,
+              charlm: Path | None = None, save_name: str = "ar_kz_nertagger.pt") -> Path:
+    """NER on AQMAR + ANERcorp train; with ``charlm`` (the folder of the installed character
+    LMs) their contextual character embeddings are added to the word vectors."""
     args = _stanza("stanza.utils.training.run_ner", NER_SHORT,
                    "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps),
                    "--seed", str(SEED), "--save_dir", str(build / "saved_models/ner"),
-                   "--save_name", "ar_kz_nertagger.pt", "--no_charlm", "--eval_interval", "250",
+                   "--save_name", save_name, "--no_charlm", "--eval_interval", "250",
                    "--force")
+    if charlm is not None:
+        args += ["--charlm", "--charlm_shorthand", NER_SHORT,
+                 "--charlm_forward_file", str(charlm / FILES["forward_charlm"]),
+                 "--charlm_backward_file", str(charlm / FILES["backward_charlm"])]
     # fine-tuning only the words of the pretrain keeps the delta embedding (saved in the
     # model file) to the pretrain's size: all training words would add ~15 MB
     args.append("--emb_finetune_known_only" if finetune else "--no_emb_finetune")
     _run(args, _env(build), build, log)
-    return build / "saved_models/ner" / "ar_kz_nertagger.pt"
+    return build / "saved_models/ner" / save_name
 
 
 def install(src: Path, kind: str, out: Path = MODELS_DIR) -> Path:
@@ -650,7 +703,7 @@ def compact(folder: Path) -> dict[str, tuple[int, int]]:
     return sizes
 
 
-STAGES = ["pud", "tok0", "mwt", "tok", "nerdata", "news", "vectors", "ud", "ner", "pos",
+STAGES = ["pud", "tok0", "mwt", "tok", "nerdata", "news", "vectors", "charlm", "ud", "ner", "pos",
           "lemma", "depparse", "compact", "checksums"]
 
 
@@ -671,6 +724,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--depparse-steps", type=int, default=2000)
     ap.add_argument("--vocab", type=int, nargs="+", default=[50000, 100000],
                     help="pretrain sizes to write; the first is shipped")
+    ap.add_argument("--charlm-mb", type=int, default=60,
+                    help="MB of SaudiNewsNet text for one epoch of each character LM")
+    ap.add_argument("--ner-charlm", action="store_true",
+                    help="train the NER with the installed character LMs")
     ap.add_argument("--emb-finetune", action="store_true",
                     help="fine-tune the NER word vectors (adds their size to ar_ner.pt)")
     a = ap.parse_args(argv)
@@ -705,11 +762,15 @@ def main(argv: list[str] | None = None) -> int:
         elif st == "vectors":
             pts = stage_vectors(c, build, a.vocab)
             install(pts[a.vocab[0]], "pretrain", a.out)
+        elif st == "charlm":
+            for direction, path in stage_charlm(c, build, build / "train_charlm.log",
+                                                a.charlm_mb).items():
+                install(path, f"{direction}_charlm", a.out)
         elif st == "ud":
             stage_ud(c, build)
         elif st == "ner":
             install(stage_ner(build, build / "train_ner.log", pretrain, a.ner_steps,
-                              a.emb_finetune), "ner", a.out)
+                              a.emb_finetune, a.out if a.ner_charlm else None), "ner", a.out)
         elif st == "pos":
             install(stage_pos(build, build / "train_pos.log", pretrain, a.pos_steps), "pos", a.out)
         elif st == "lemma":
