@@ -43,7 +43,7 @@ def test_line_breaks_are_decided_from_the_lines_around_them(spec, joined, broken
     assert (len(lay.joined), len(lay.breaks)) == (joined, broken)
     assert len(lay.text) == len(text)
     # joined breaks become spaces; nothing else changes
-    changed = [i for i, (a, b) in enumerate(zip(text, lay.text)) if a != b]
+    changed = [i for i, (a, b) in enumerate(zip(text, lay.text, strict=True)) if a != b]
     assert all(text[i] == "\n" and lay.text[i] == " " for i in changed)
     assert bool(changed) == bool(joined)
 
