@@ -43,6 +43,7 @@ import pandas as pd
 from . import grammar
 from .cue_lexicon import CUE_CLASSES, POLARITIES, load_cues  # one list for both lexicons
 from .errors import ResourceError
+from .layout import headline_like
 from .normalize import CONJUNCTIONS, normalize_for_matching, normalize_with_map
 from .paths import resource
 from .resource_files import check_choice, read_resource_csv
@@ -53,10 +54,8 @@ FRAMES = ("that", "quote", "ila", "min", "ala", "an", "obj", "li", "bi", "fi")
 _FRAME_PREPS = {"ila": "الي", "min": "من", "ala": "علي", "an": "عن", "li": "ل", "bi": "ب",
                 "fi": "في"}
 _QUOTES = {"“": "”", "«": "»", '"': '"', "‘": "’", "„": "“"}
-_FINAL = re.compile(r"[.!?؟:…»”\"]\s*$")
 _TRAIL = re.compile(r"[\s،,;؛.:!?؟\-–]+$")
 _LEAD = re.compile(r"^[\s،,;؛:\-–]+")
-HEADLINE_MAX_WORDS = 14
 #: a quotation of fewer words is a name or scare quotes, not a direct statement
 QUOTE_MIN_WORDS = 3
 
@@ -196,16 +195,15 @@ def word_offsets(tree: Tree, text: str) -> dict[int, tuple[int, int]]:
 
 
 def is_headline(text: str, start: int, end: int) -> bool:
-    """A sentence that is a whole line of at most ``HEADLINE_MAX_WORDS`` words, ends without
-    final punctuation and is followed by more text: ``موسكو ترسل قوات إلى كازاخستان``."""
+    """A sentence that is a whole headline-like line (:func:`kzcrisis.layout.headline_like`:
+    at most ``HEADLINE_MAX_WORDS`` words, no final punctuation) followed by more text:
+    ``موسكو ترسل قوات إلى كازاخستان``."""
     ls = text.rfind("\n", 0, start) + 1
     le = text.find("\n", end)
     le = len(text) if le < 0 else le
-    line = text[ls:le].strip()
     if text[ls:start].strip() or text[end:le].strip():
         return False
-    return (bool(line) and len(line.split()) <= HEADLINE_MAX_WORDS and not _FINAL.search(line)
-            and bool(text[le:].strip()))
+    return headline_like(text[ls:le]) and bool(text[le:].strip())
 
 
 # ------------------------------------------------------------------------ statements
