@@ -25,8 +25,8 @@ import pandas as pd
 from . import schemas
 from .errors import KzError, ResourceError
 from .paths import resource
-from .resource_files import read_resource_csv
 from .phrases import compile_phrases, select_longest
+from .resource_files import read_resource_csv
 from .stance import TARGETS
 
 NARRATOR = "NARRATOR"
