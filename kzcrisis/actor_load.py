@@ -254,6 +254,8 @@ def _composition_forms(where: str, rule: str, form: str) -> list[str]:
         raise ResourceError(f"{where}: unknown rule {rule!r}: use one of "
                             f"{', '.join(COMPOSITION_RULES)} (resources/README.md, "
                             "composition.csv)")
+    if not form:
+        raise ResourceError(f"{where}: {rule} needs an Arabic word or phrase in form")
     try:
         forms = [_fold(f) for f in expand(form)]
     except ValueError as err:
