@@ -42,10 +42,10 @@ def align_spans(gold: Sequence[Span], pred: Sequence[Span], order: str = "gold",
                 exact: bool = False) -> dict[int, int]:
     """``gold position -> predicted position`` of the paired spans (see the module docstring).
 
-    >>> align_spans([("d1", 0, 10)], [("d1", 0, 10), ("d1", 0, 12)], order="overlap")
+    >>> align_spans([("d1", 0, 10), ("d1", 20, 30)], [("d1", 22, 40), ("d1", 2, 12)])
+    {0: 1, 1: 0}
+    >>> align_spans([("d1", 0, 10)], [("d1", 0, 12), ("d1", 0, 10)], order="overlap", exact=True)
     {0: 1}
-    >>> align_spans([("d1", 0, 10)], [("d1", 0, 10), ("d1", 0, 12)], order="overlap", exact=True)
-    {0: 0}
     """
     if order not in ORDERS:
         raise KzError(f"align_spans: order must be one of {ORDERS}, not {order!r}")

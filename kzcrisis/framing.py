@@ -4,9 +4,9 @@
 militants, armed rioters, armed protesters, protesters; peacekeeping forces, CSTO forces,
 Russian-led forces, intervention ...) in each document, attributing every occurrence to the
 speaker group of the statement whose content contains it (the innermost one), or to
-``NARRATOR`` when it lies outside every statement. Matching uses the phrase syntax of the
-stance lexicon (clitics and pronoun suffixes allowed, ``*`` = up to two words) on the
-matching-normal form; overlapping terms: the longest wins.
+``NARRATOR`` when it lies outside every statement. Matching uses the phrase syntax of
+:mod:`kzcrisis.phrases` (alternation groups, clitics and pronoun suffixes allowed, ``*`` = up
+to two words) on the matching-normal form; overlapping terms: the longest wins.
 
 :func:`log_odds_dirichlet` compares two groups' term counts with the weighted log-odds ratio
 and informative Dirichlet prior of Monroe, Colaresi & Quinn (2008), "Fightin' Words",
@@ -24,9 +24,11 @@ import pandas as pd
 
 from . import schemas
 from .errors import KzError, ResourceError
+from .normalize import normalize_with_map
 from .paths import resource
+from .phrases import compile_phrases, select_longest
 from .resource_files import read_resource_csv
-from .stance import TARGETS, compile_phrases
+from .stance import TARGETS
 
 NARRATOR = "NARRATOR"
 UNRESOLVED = "UNRESOLVED"
@@ -77,21 +79,16 @@ def find_terms(text: str, lexicon: FramingLexicon | None = None) -> pd.DataFrame
     >>> find_terms("وصلت قوات حفظ السلام إلى ألماتي")[["term_id", "text"]].values.tolist()
     [['peacekeeping_forces', 'قوات حفظ السلام']]
     """
-    from .clean import normalize_with_map
-
     lex = lexicon or _default_lexicon()
     folded, imap = normalize_with_map(text)
     found = []
     for row, rx in zip(lex.table.to_dict("records"), lex.patterns, strict=True):
         for m in rx.finditer(folded):
             found.append((m.start(), m.end(), row))
-    found.sort(key=lambda f: (-(f[1] - f[0]), f[0], f[2]["term_id"]))
-    taken: list[tuple[int, int]] = []
     rows = []
-    for s, e, row in found:
-        if any(s < te and ts < e for ts, te in taken):
-            continue
-        taken.append((s, e))
+    # equal lengths: the earlier start, then the term id
+    for s, e, row in select_longest(found, span=lambda f: (f[0], f[1]),
+                                    tiebreak=lambda f: (f[0], f[2]["term_id"])):
         rows.append({"term_id": row["term_id"], "term_class": row["term_class"],
                      "target": row["target"], "start_char": imap[s], "end_char": imap[e],
                      "text": text[imap[s]:imap[e]]})

@@ -39,14 +39,13 @@ from .codebook import Codebook, load_codebook
 from .cue_lexicon import default_lexicon
 from .errors import KzError, ResourceError
 from .normalize import (
-    ATTACHED_PREPOSITIONS,
     CONJUNCTIONS,
-    FUTURE,
     in_class,
     normalize_for_matching,
     normalize_with_map,
 )
 from .paths import resource
+from .phrases import compile_phrases, select_longest
 from .resource_files import read_resource_csv
 
 TARGETS = ("intervention", "protesters")
@@ -64,13 +63,6 @@ NEGATION_FACTOR = _CB.negation_factor
 _INVERT = {"endorse": "withhold", "reject": "neutral", "deny": "neutral", "warn": "neutral",
            "neutral": "neutral", "withhold": "neutral"}
 
-# Phrase matching on the matching-normal form: each word may carry proclitics (و ف ب ك ل,
-# the article ال, or لل) and an attached pronoun; "*" stands for zero to two words.
-# (the future prefix س only before an imperfect verb's prefix: وسترسل، سيرسل)
-_PREFIX = (f"(?:[{CONJUNCTIONS}]?(?:{FUTURE}(?=[يتنا]))?"
-           f"(?:لل|[{ATTACHED_PREPOSITIONS}]?ال|[{ATTACHED_PREPOSITIONS}])?)")
-_SUFFIX = r"(?:ا|ها|هما|هم|هن|نا|كم|ه)?"  # tanwin alef or a pronoun
-_GAP = r"(?:\s+[^\s،,.:؛;!?؟\"«»“”()]+){0,2}"
 _WORD_RE = re.compile(r"\w+")
 _CLAUSE_RE = re.compile(r"[،,.:؛;!?؟]")
 _QUOTES_OPEN = '"«“'
@@ -85,36 +77,6 @@ _NEG_WINDOW = _CB.negation_window
 _SCOPE_WORDS = _CB.scope_words
 
 
-def phrase_pattern(phrase: str) -> str:
-    """Regex (on folded text) for a lexicon phrase: clitics and pronoun suffixes allowed on
-    each word, ``*`` = up to two intervening words."""
-    parts: list[str] = []
-    words = normalize_for_matching(phrase).split()
-    if not words or words[0] == "*" or words[-1] == "*":
-        raise ValueError(f"bad phrase {phrase!r}")
-    for w in words:
-        if w == "*":
-            parts.append(_GAP)
-            continue
-        if not _WORD_RE.fullmatch(w):
-            raise ValueError(f"bad word {w!r} in phrase {phrase!r}")
-        if parts:
-            parts.append(r"\s+")
-        parts.append(_PREFIX + re.escape(w) + _SUFFIX)
-    return r"(?<!\w)" + "".join(parts) + r"(?!\w)"
-
-
-def compile_phrases(forms: str, where: str) -> re.Pattern:
-    """One compiled regex for a ``|``-separated list of phrases (longest first)."""
-    phrases = [f.strip() for f in forms.split("|") if f.strip()]
-    if not phrases:
-        raise ResourceError(f"{where}: no forms")
-    try:
-        pats = [phrase_pattern(p) for p in phrases]
-    except ValueError as err:
-        raise ResourceError(f"{where}: {err}") from None
-    pats.sort(key=lambda p: -len(p))
-    return re.compile("|".join(pats))
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -200,29 +162,21 @@ class _Hit:
 def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
     """Stance cues in a text: longest non-overlapping evaluative matches (cues sharing a
     span all count) plus every target term; negation marked."""
-    from .clean import normalize_with_map
-
     lex = lexicon or _default_lexicon()
     folded, imap = normalize_with_map(text)
     found = []
     for row, rx in zip(lex.table.to_dict("records"), lex.patterns, strict=True):
         for m in rx.finditer(folded):
             found.append((row, m.start(), m.end()))
-    evaluative = sorted((f for f in found if f[0]["kind"] != "target"),
-                        key=lambda f: (-(f[2] - f[1]), f[1]))
-    taken: list[tuple[int, int]] = []
-    claimed: list[tuple[int, int, str]] = []
-    keep = []
-    for row, s, e in evaluative:
-        # a longer overlapping cue wins only over cues for the same target: "احترام حقوق
-        # الإنسان" is human rights for the intervention and for the protesters alike
-        t = row["target"]
-        if (s, e) in taken or not any(s < ce and cs < e and (t == ct or "any" in (t, ct))
-                                      for cs, ce, ct in claimed):
-            if (s, e) not in taken:
-                taken.append((s, e))
-            claimed.append((s, e, t))
-            keep.append((row, s, e))
+    # a longer overlapping cue wins only over cues for the same target: "احترام حقوق
+    # الإنسان" is human rights for the intervention and for the protesters alike; cues
+    # sharing a span all count; equal lengths: the earlier start, then lexicon order
+    keep = select_longest(
+        (f for f in found if f[0]["kind"] != "target"), span=lambda f: (f[1], f[2]),
+        tiebreak=lambda f: f[1], share_span=True,
+        conflicts=lambda f, k: f[0]["target"] == k[0]["target"]
+        or "any" in (f[0]["target"], k[0]["target"]))
+    taken = list(dict.fromkeys((s, e) for _row, s, e in keep))
     keep += [f for f in found if f[0]["kind"] == "target"]
     neg = _negators()
     hits = []
@@ -236,7 +190,7 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
         words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
         # "ليس إلا ذريعة", "ليست سوى غطاء": an exceptive (nothing but), not a negation
         negated = row["kind"] != "target" and not _EXCEPTIVES & set(words) and any(
-            w in neg or (w[:1] in "وف" and w[1:] in neg) for w in words)
+            w in neg or (w[:1] in CONJUNCTIONS and w[1:] in neg) for w in words)
         hits.append(_Hit(row["cue_id"], row["category"], row["target"], row["weight"],
                          row["fallback"], row["kind"], imap[s], imap[e],
                          text[imap[s]:imap[e]], negated))
