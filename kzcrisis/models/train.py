@@ -646,18 +646,15 @@ def stage_charlm(c: dict[str, Path], build: Path, log: Path, train_mb: int) -> d
 
 
 def stage_ner(build: Path, log: Path, pretrain: Path, steps: int, finetune: bool,
-              charlm: Path | None = None, save_name: str = "ar_kz_nertagger.pt") -> Path:
-    """NER on AQMAR + ANERcorp train; with ``charlm`` (the folder of the installed character
-    LMs) their contextual character embeddings are added to the word vectors."""
+              charlm: bool = False, save_name: str = "ar_kz_nertagger.pt") -> Path:
+    """NER on AQMAR + ANERcorp train; with ``charlm`` the character LMs of the charlm stage
+    (``saved_models/charlm/ar_kz_*_charlm.pt``, found there by Stanza's run_ner) add their
+    contextual character embeddings to the word vectors."""
     args = _stanza("stanza.utils.training.run_ner", NER_SHORT,
                    "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps),
                    "--seed", str(SEED), "--save_dir", str(build / "saved_models/ner"),
-                   "--save_name", save_name, "--no_charlm", "--eval_interval", "250",
-                   "--force")
-    if charlm is not None:
-        args += ["--charlm", "--charlm_shorthand", NER_SHORT,
-                 "--charlm_forward_file", str(charlm / FILES["forward_charlm"]),
-                 "--charlm_backward_file", str(charlm / FILES["backward_charlm"])]
+                   "--save_name", save_name, "--eval_interval", "250", "--force")
+    args += ["--charlm", NER_SHORT.split("_", 1)[1]] if charlm else ["--no_charlm"]
     # fine-tuning only the words of the pretrain keeps the delta embedding (saved in the
     # model file) to the pretrain's size: all training words would add ~15 MB
     args.append("--emb_finetune_known_only" if finetune else "--no_emb_finetune")
@@ -770,7 +767,7 @@ def main(argv: list[str] | None = None) -> int:
             stage_ud(c, build)
         elif st == "ner":
             install(stage_ner(build, build / "train_ner.log", pretrain, a.ner_steps,
-                              a.emb_finetune, a.out if a.ner_charlm else None), "ner", a.out)
+                              a.emb_finetune, a.ner_charlm), "ner", a.out)
         elif st == "pos":
             install(stage_pos(build, build / "train_pos.log", pretrain, a.pos_steps), "pos", a.out)
         elif st == "lemma":
