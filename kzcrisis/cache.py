@@ -38,8 +38,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from platformdirs import user_cache_dir
 
-from .manifest import environment, file_sha256
-from .paths import MODELS_DIR
+from .manifest import environment, file_sha256, model_folder, model_paths
 from .schemas import ANNOTATION, PER_DOC, column_type
 
 #: Bump when the annotation tables change shape or meaning: old entries then miss.
@@ -75,17 +74,10 @@ def default_cache_dir() -> Path:
 
 def model_identity(models: str | Path = "embedded") -> str:
     """A checksum naming the exact model files a pipeline is built from."""
-    if str(models) == "embedded":
-        folder = MODELS_DIR
-    elif str(models) == "official":
-        folder = Path(os.environ.get("STANZA_RESOURCES_DIR",
-                                     Path.home() / "stanza_resources")) / "ar"
-    else:
-        folder = Path(models)
+    folder = model_folder(models)
     h = hashlib.sha256(str(models if str(models) in ("embedded", "official") else "path")
                        .encode())
-    # model files only: editing the model card must not invalidate cached annotations
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".md"):
+    for path in model_paths(folder):  # the manifest's list: the model card is left out
         h.update(path.relative_to(folder).as_posix().encode())
         h.update(file_sha256(path).encode())
     return h.hexdigest()

@@ -52,16 +52,40 @@ def input_label(path: Any) -> str:
     return f"{type(path).__name__} ({len(path)} rows)"
 
 
+def model_folder(models: str | Path) -> Path:
+    """The folder a model set's files are in: the embedded models, Stanza's own download
+    (``official``, under ``$STANZA_RESOURCES_DIR``) or the folder given.
+
+    >>> model_folder("embedded").name
+    'ar'
+    """
+    if str(models) == "embedded":
+        return MODELS_DIR
+    if str(models) == "official":
+        return Path(os.environ.get("STANZA_RESOURCES_DIR",
+                                   Path.home() / "stanza_resources")) / "ar"
+    return Path(models)
+
+
+def model_paths(folder: Path) -> list[Path]:
+    """The files of a model folder that decide the results, sorted: every file but the
+    model card and other Markdown (editing the card changes no number, so it neither
+    invalidates the cache nor counts as another model). The one list of model files, read
+    by the manifest and by the cache's model identity.
+
+    >>> "MODEL_CARD.md" in {p.name for p in model_paths(model_folder("embedded"))}
+    False
+    """
+    return sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.suffix != ".md")
+
+
 def model_files(models: str) -> dict[str, str]:
-    """{file name: sha256} of the model files a run uses ({} where none are local)."""
-    if models == "embedded":
-        folder = MODELS_DIR
-    elif models == "official":
+    """{file name: sha256} of the model files a run uses ({} for ``official``: Stanza's
+    download is Stanza's to check)."""
+    if models == "official":
         return {}
-    else:
-        folder = Path(models)
-    return {p.relative_to(folder).as_posix(): file_sha256(p)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    folder = model_folder(models)
+    return {p.relative_to(folder).as_posix(): file_sha256(p) for p in model_paths(folder)}
 
 
 def model_stages(models: str) -> dict[str, str]:
