@@ -20,7 +20,11 @@ def human_labels(codes: pd.DataFrame) -> pd.DataFrame:
     to the first coder in alphabetical order. Columns: statement_id, doc_id, group, target,
     code, coders (``a, b``, or ``a: oppose, b: caution`` when they split), n_coders.
 
-    >>> human_labels(codes)[["statement_id", "target", "code", "coders"]]  # doctest: +SKIP
+    >>> codes = pd.DataFrame({"statement_id": ["a:s001"] * 2, "doc_id": ["a"] * 2,
+    ...     "group": ["RUS"] * 2, "target": ["intervention"] * 2, "coder": ["omar", "amal"],
+    ...     "code": ["caution", "support"], "auto_label": ["caution"] * 2})
+    >>> human_labels(codes)[["code", "coders"]].iloc[0].tolist()
+    ['caution', 'amal: support, omar: caution']
     """
     require_codes(codes)
     rows = []
@@ -42,6 +46,12 @@ def human_labels(codes: pd.DataFrame) -> pd.DataFrame:
 
 
 def require_codes(codes: Any) -> None:
+    """A one-line error unless ``codes`` is :func:`kzcrisis.coding.read_codes`'s table.
+
+    >>> require_codes(pd.DataFrame({"code": ["oppose"]}))
+    Traceback (most recent call last):
+    kzcrisis.errors.KzError: expected the codes table from kz.read_codes
+    """
     need = {"statement_id", "target", "coder", "code", "auto_label"}
     if not isinstance(codes, pd.DataFrame) or not need <= set(codes.columns):
         raise KzError("expected the codes table from kz.read_codes")
