@@ -194,7 +194,7 @@ def process_chunk(docs: pd.DataFrame, settings: Settings, need_docs: bool = True
     for i in hits:  # computed documents warned in _compute_chunk
         doc = tables["documents"].iloc[i]
         warn_flags(doc["doc_id"], [f for f in doc["quality_flags"].split(";") if f])
-    tables = {name: typed(t, PER_DOC[name]) for name, t in tables.items()}
+    tables = {name: typed(t, name) for name, t in tables.items()}
     docs_clean = None
     if need_docs:
         from .clean import clean_corpus
@@ -218,8 +218,8 @@ def _with_corpus_tables(tables: dict[str, pd.DataFrame], settings: Settings | No
     mentions = tables["mentions"]
     actors = _lexicon(settings, "actors") if settings is not None else _resource("actors")
     return {**tables,
-            "actors": typed(actor_table(mentions, actors), CORPUS["actors"]),
-            "cooccurrence": typed(cooccurrence(mentions), CORPUS["cooccurrence"])}
+            "actors": typed(actor_table(mentions, actors), "actors"),
+            "cooccurrence": typed(cooccurrence(mentions), "cooccurrence")}
 
 
 def _compute_chunk(docs: pd.DataFrame, settings: Settings
@@ -256,7 +256,7 @@ def _compute_chunk(docs: pd.DataFrame, settings: Settings
         "framing": framing,
     }
     order = {doc_id: i for i, doc_id in enumerate(docs_clean["doc_id"])}
-    return docs_clean, {name: _input_order(typed(t, PER_DOC[name]), order)
+    return docs_clean, {name: _input_order(typed(t, name), order)
                         for name, t in tables.items()}
 
 
