@@ -55,7 +55,7 @@ _EXPORTS: dict[str, str] = {
     "coding_sheet": "coding",
     "read_codes": "coding",
     "agreement": "coding",
-    "human_labels": "coding",
+    "human_labels": "human_codes",
     "neutralise_cell": "io_safety",
     "coding": "coding",
     "framing_terms": "framing",
@@ -81,7 +81,7 @@ _EXPORTS: dict[str, str] = {
     # whole pipeline
     "analyze": "pipeline",
     "run": "pipeline",
-    "Results": "pipeline",
+    "Results": "results",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -813,18 +815,41 @@ def _negator(c: Claim) -> str:
 # ------------------------------------------------------------------------ linking
 
 
+#: the actor dictionary of the run being attributed (``attribute(dictionary=)``: a user's
+#: actor base); unset, the package's own
+_RUN_DICTIONARY: ContextVar[Any] = ContextVar("kzcrisis_attribution_dictionary", default=None)
+
+
 @lru_cache(maxsize=1)
-def _dictionary():
+def _package_dictionary():
     """The package's actor dictionary, loaded once per process (0.5 s to build)."""
     from .actors import load_actors
 
     return load_actors()
 
 
-@lru_cache(maxsize=1)
+def _dictionary():
+    """The run's actor dictionary (see ``_RUN_DICTIONARY``)."""
+    d = _RUN_DICTIONARY.get()
+    return d if d is not None else _package_dictionary()
+
+
+#: ``id(dictionary) -> (dictionary, nisba groups)``: dictionaries are not hashable, and the
+#: entry holds the dictionary so its id is not reused while it is cached
+_NISBA_CACHE: dict[int, tuple[Any, dict[str, str]]] = {}
+
+
 def _nisba_groups() -> dict[str, str]:
     """``folded nisba word -> group`` of every state (``التركي``, ``الأرمينية`` ...)."""
     d = _dictionary()
+    if id(d) not in _NISBA_CACHE:
+        if len(_NISBA_CACHE) >= 4:
+            _NISBA_CACHE.pop(next(iter(_NISBA_CACHE)))
+        _NISBA_CACHE[id(d)] = (d, _nisba_groups_of(d))
+    return _NISBA_CACHE[id(d)][1]
+
+
+def _nisba_groups_of(d: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for row in d.aliases.to_dict("records"):
         if row["kind"] == "nisba" and " " not in row["alias"].strip():
@@ -1126,8 +1151,20 @@ def _row(doc_id: str, text: str, c: Claim, actor: str, group: str, link_rule: st
 
 def attribute(docs: pd.DataFrame, words: pd.DataFrame, sentences: pd.DataFrame | None,
               entities: pd.DataFrame | None, mentions: pd.DataFrame | None,
-              lexicon: dict[str, list[Cue]] | None = None) -> list[dict]:
-    """Statement rows of every document from the parse (see the module docstring)."""
+              lexicon: dict[str, list[Cue]] | None = None, dictionary: Any = None) -> list[dict]:
+    """Statement rows of every document from the parse (see the module docstring);
+    ``dictionary``: the run's actor dictionary (``kz.load_actors(user=...)``) that links
+    speaker phrases with no mention inside (default: the package's)."""
+    token = _RUN_DICTIONARY.set(dictionary)
+    try:
+        return _attribute(docs, words, sentences, entities, mentions, lexicon)
+    finally:
+        _RUN_DICTIONARY.reset(token)
+
+
+def _attribute(docs: pd.DataFrame, words: pd.DataFrame, sentences: pd.DataFrame | None,
+               entities: pd.DataFrame | None, mentions: pd.DataFrame | None,
+               lexicon: dict[str, list[Cue]] | None) -> list[dict]:
     lexicon = lexicon if lexicon is not None else load_cue_lemmas()
     trees = sentence_trees(words)
     by_doc: dict[str, list[Tree]] = {}

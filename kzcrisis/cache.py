@@ -38,30 +38,16 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from platformdirs import user_cache_dir
 
-from .manifest import file_sha256
-from .paths import MODELS_DIR
-from .schemas import (
-    CANDIDATES,
-    CLEANING_LOG,
-    DOCUMENTS_TABLE,
-    ENTITIES,
-    FLOAT_COLUMNS,
-    FRAMING,
-    INT_COLUMNS,
-    MENTIONS,
-    SENTENCES,
-    STANCE,
-    STATEMENTS,
-    TOKENS,
-    WORDS,
-)
+from .manifest import environment, file_sha256, model_folder, model_paths
+from .schemas import ANNOTATION, PER_DOC, column_type
 
 #: Bump when the annotation tables change shape or meaning: old entries then miss.
-SCHEMA_VERSION = "5"
-_TABLES = {"sentences": SENTENCES, "tokens": TOKENS, "words": WORDS, "entities": ENTITIES}
-_LONG = ["table", "sent_id", "token_id", "ent_id", "word_id", "text", "type", "start_char",
-         "end_char", "words", "lemma", "upos", "feats", "head", "deprel"]
-_INT = ["sent_id", "token_id", "ent_id", "word_id", "head", "start_char", "end_char"]
+SCHEMA_VERSION = "6"
+#: the annotation layer's tables (the registry's NLP-stage tables) and its long table: one
+#: column per distinct column name of those tables, in registry order
+_TABLES = ANNOTATION
+_LONG = ["table", *dict.fromkeys(c for cols in _TABLES.values() for c in cols if c != "doc_id")]
+_INT = [c for c in _LONG if column_type(c) == "integer"]
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.parquet")
 _KEY, _DOC_ID = b"kzcrisis.key", b"kzcrisis.doc_id"
 #: cache folders found unwritable in this process (warned about once, then left alone)
@@ -88,17 +74,10 @@ def default_cache_dir() -> Path:
 
 def model_identity(models: str | Path = "embedded") -> str:
     """A checksum naming the exact model files a pipeline is built from."""
-    if str(models) == "embedded":
-        folder = MODELS_DIR
-    elif str(models) == "official":
-        folder = Path(os.environ.get("STANZA_RESOURCES_DIR",
-                                     Path.home() / "stanza_resources")) / "ar"
-    else:
-        folder = Path(models)
+    folder = model_folder(models)
     h = hashlib.sha256(str(models if str(models) in ("embedded", "official") else "path")
                        .encode())
-    # model files only: editing the model card must not invalidate cached annotations
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".md"):
+    for path in model_paths(folder):  # the manifest's list: the model card is left out
         h.update(path.relative_to(folder).as_posix().encode())
         h.update(file_sha256(path).encode())
     return h.hexdigest()
@@ -284,10 +263,8 @@ RESULTS_VERSION = "1"
 #: folder keeps its cache).
 RECORD_FIELDS = ("doc_id", "title", "outlet", "date", "url", "language", "encoding",
                  "text_raw")
-RESULT_TABLES = {"documents": DOCUMENTS_TABLE, "cleaning_log": CLEANING_LOG,
-                 "sentences": SENTENCES, "tokens": TOKENS, "words": WORDS, "entities": ENTITIES,
-                 "mentions": MENTIONS, "candidates": CANDIDATES, "statements": STATEMENTS,
-                 "stance": STANCE, "framing": FRAMING}
+#: every per-document table of the registry
+RESULT_TABLES = PER_DOC
 
 
 def _slots(columns: list[str]) -> dict[str, str]:
@@ -296,7 +273,7 @@ def _slots(columns: list[str]) -> dict[str, str]:
     long table reads several times faster than one with a column per distinct name."""
     slots, used = {}, {"s": 0, "i": 0, "f": 0}
     for col in columns:
-        kind = "i" if col in INT_COLUMNS else "f" if col in FLOAT_COLUMNS else "s"
+        kind = {"integer": "i", "number": "f"}.get(column_type(col), "s")
         slots[col] = f"{kind}{used[kind]}"
         used[kind] += 1
     return slots
@@ -323,7 +300,6 @@ def analysis_identity(models: str | Path = "embedded", model_id: str | None = No
     import unicodedata
 
     from .paths import PACKAGE_DIR
-    from .pipeline import environment
 
     h = hashlib.sha256()
     versions = sorted(environment().items())

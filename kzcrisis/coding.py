@@ -45,6 +45,7 @@ import pandas as pd
 
 from . import schemas
 from .errors import KzError
+from .human_codes import human_labels, require_codes  # noqa: F401 (kz.human_labels)
 from .io_safety import FORMULA_START, neutralise_cell  # noqa: F401 (kz.neutralise_cell)
 from .stance import LABELS, TARGETS, cohen_kappa
 
@@ -390,39 +391,6 @@ def read_codes(paths: str | Path | Iterable[str | Path], results: Any = None,
 # --------------------------------------------------------------------------- agreement
 
 
-def human_labels(codes: pd.DataFrame) -> pd.DataFrame:
-    """One human label per coded item (statement, target): the majority of its coders; a
-    tie goes to the label that agrees with the automatic one if it is among the tied, else
-    to the first coder in alphabetical order. Columns: statement_id, doc_id, group, target,
-    code, coders (``a, b``, or ``a: oppose, b: caution`` when they split), n_coders.
-
-    >>> human_labels(codes)[["statement_id", "target", "code", "coders"]]  # doctest: +SKIP
-    """
-    _require_codes(codes)
-    rows = []
-    for (sid, t), g in codes.groupby(["statement_id", "target"], sort=True):
-        g = g.sort_values("coder", kind="stable")
-        counts = Counter(g["code"])
-        best = max(counts.values())
-        tied = [c for c in g["code"] if counts[c] == best]
-        auto = str(g["auto_label"].iloc[0])
-        code = auto if auto in tied else tied[0]
-        # a split is shown with each coder's code: "amal: oppose, omar: caution"
-        who = ", ".join(g["coder"]) if len(counts) == 1 else ", ".join(
-            f"{c}: {x}" for c, x in zip(g["coder"], g["code"], strict=True))
-        rows.append({"statement_id": sid, "doc_id": g["doc_id"].iloc[0],
-                     "group": g["group"].iloc[0], "target": t, "code": code,
-                     "coders": who, "n_coders": len(g)})
-    return pd.DataFrame(rows, columns=["statement_id", "doc_id", "group", "target", "code",
-                                       "coders", "n_coders"])
-
-
-def _require_codes(codes: Any) -> None:
-    need = {"statement_id", "target", "coder", "code", "auto_label"}
-    if not isinstance(codes, pd.DataFrame) or not need <= set(codes.columns):
-        raise KzError("expected the codes table from kz.read_codes")
-
-
 @dataclass
 class Agreement:
     """Agreement between coders and with the automatic codes.
@@ -472,7 +440,7 @@ def agreement(codes: pd.DataFrame, auto: bool = True) -> Agreement:
 
     >>> kz.agreement(codes).summary  # doctest: +SKIP
     """
-    _require_codes(codes)
+    require_codes(codes)
     if not len(codes):
         raise KzError("agreement: no coded rows (fill the code column of the sheets)")
     wide = codes.pivot_table(index=["statement_id", "target"], columns="coder", values="code",
@@ -530,7 +498,7 @@ def run_code_command(args: Any) -> list[str]:
                 + ", ".join(map(str, written)),
                 "kzcrisis: fill the code column (" + ", ".join(CODES) + "; empty = not "
                 "checked) and the coder column, then run `kzcrisis code import`"]
-    from .pipeline import writable_dir, write_csv
+    from .io import writable_dir, write_csv
     from .stance import compare_stance
 
     results = load_results(args.results)

@@ -3,11 +3,13 @@
 Each worker loads the Stanza model once (a worker plugin) with one torch thread, and
 annotates whole chunks; results come back and are written in input order, with at most a
 few chunks in flight per worker, so memory stays bounded and output matches a serial run.
+The chunk function is passed in (``pipeline.process_chunk``): this backend knows nothing of
+the stages, so it imports nothing that imports it.
 """
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -44,10 +46,12 @@ def _plugin_class():
     return LoadModels
 
 
-def _process(chunk: pd.DataFrame, settings, need_docs: bool
-             ) -> tuple[pd.DataFrame | None, dict]:
-    from .pipeline import process_chunk
+#: the chunk function's signature: (chunk, settings, need_docs) -> (cleaned docs, tables)
+ChunkFunction = Callable[[pd.DataFrame, object, bool], tuple[pd.DataFrame | None, dict]]
 
+
+def _process(process_chunk: ChunkFunction, chunk: pd.DataFrame, settings, need_docs: bool
+             ) -> tuple[pd.DataFrame | None, dict]:
     docs, tables = process_chunk(chunk, settings, need_docs)
     # the Cleaned provenance objects stay on the worker; the client needs only the tables
     if docs is not None:
@@ -55,9 +59,16 @@ def _process(chunk: pd.DataFrame, settings, need_docs: bool
     return docs, tables
 
 
-def run_on_dask(chunks: Iterable[pd.DataFrame], settings, need_docs: bool = True
-                ) -> Iterator[tuple[pd.DataFrame | None, dict]]:
-    """Process chunks on a Dask cluster, yielding results in input order."""
+def run_on_dask(chunks: Iterable[pd.DataFrame], settings, need_docs: bool = True, *,
+                process_chunk: ChunkFunction) -> Iterator[tuple[pd.DataFrame | None, dict]]:
+    """Run ``process_chunk`` on each chunk on a Dask cluster, yielding results in input
+    order. ``process_chunk`` must be importable by name on the workers (a module-level
+    function: Dask sends it by reference).
+
+    >>> from kzcrisis.pipeline import process_chunk
+    >>> parts = run_on_dask(chunks, Settings(workers=2),                 # doctest: +SKIP
+    ...                     process_chunk=process_chunk)
+    """
     Client, LocalCluster, _ = _require_dask()
     cluster = None
     if settings.scheduler:
@@ -76,7 +87,7 @@ def run_on_dask(chunks: Iterable[pd.DataFrame], settings, need_docs: bool = True
         window = 2 * n_workers
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(client.submit(_process, chunk, settings, need_docs,
+            pending.append(client.submit(_process, process_chunk, chunk, settings, need_docs,
                                          pure=False))
             if len(pending) >= window:
                 yield pending.popleft().result()

@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from . import __version__
+from .corpus import LOAD_REPORT
+from .io import dumps
+from .models import sha256
 from .paths import MODELS_DIR
 
 MANIFEST_VERSION = 1
@@ -14,9 +19,25 @@ MANIFEST_VERSION = 1
 
 def file_sha256(path: Path) -> str:
     """Checksum of a file's bytes, read in blocks (the one hasher, :func:`models.sha256`)."""
-    from .models import sha256
-
     return sha256(path)
+
+
+def environment() -> dict[str, str]:
+    """Versions that decide the numbers (recorded in the manifest, and part of the results
+    cache's key).
+
+    >>> sorted(environment())[:3]
+    ['kzcrisis', 'numpy', 'pandas']
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {"kzcrisis": __version__, "python": platform.python_version()}
+    for dist in ("stanza", "torch", "pandas", "numpy", "pyahocorasick"):
+        try:
+            versions[dist] = version(dist)
+        except PackageNotFoundError:
+            versions[dist] = ""
+    return versions
 
 
 def input_label(path: Any) -> str:
@@ -31,16 +52,40 @@ def input_label(path: Any) -> str:
     return f"{type(path).__name__} ({len(path)} rows)"
 
 
+def model_folder(models: str | Path) -> Path:
+    """The folder a model set's files are in: the embedded models, Stanza's own download
+    (``official``, under ``$STANZA_RESOURCES_DIR``) or the folder given.
+
+    >>> model_folder("embedded").name
+    'ar'
+    """
+    if str(models) == "embedded":
+        return MODELS_DIR
+    if str(models) == "official":
+        return Path(os.environ.get("STANZA_RESOURCES_DIR",
+                                   Path.home() / "stanza_resources")) / "ar"
+    return Path(models)
+
+
+def model_paths(folder: Path) -> list[Path]:
+    """The files of a model folder that decide the results, sorted: every file but the
+    model card and other Markdown (editing the card changes no number, so it neither
+    invalidates the cache nor counts as another model). The one list of model files, read
+    by the manifest and by the cache's model identity.
+
+    >>> "MODEL_CARD.md" in {p.name for p in model_paths(model_folder("embedded"))}
+    False
+    """
+    return sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.suffix != ".md")
+
+
 def model_files(models: str) -> dict[str, str]:
-    """{file name: sha256} of the model files a run uses ({} where none are local)."""
-    if models == "embedded":
-        folder = MODELS_DIR
-    elif models == "official":
+    """{file name: sha256} of the model files a run uses ({} for ``official``: Stanza's
+    download is Stanza's to check)."""
+    if models == "official":
         return {}
-    else:
-        folder = Path(models)
-    return {p.relative_to(folder).as_posix(): file_sha256(p)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    folder = model_folder(models)
+    return {p.relative_to(folder).as_posix(): file_sha256(p) for p in model_paths(folder)}
 
 
 def model_stages(models: str) -> dict[str, str]:
@@ -70,9 +115,6 @@ def build_manifest(path: str | Path, report: list[tuple], counts: dict[str, int]
     The ``documents`` entry is a generator, so that ``write_manifest`` streams it and a
     corpus of millions of documents never has its manifest in memory twice.
     """
-    from .corpus import LOAD_REPORT
-    from .pipeline import environment
-
     col = {name: i for i, name in enumerate(LOAD_REPORT)}
     loaded = skipped = 0
     for row in report:
@@ -103,8 +145,6 @@ def write_manifest(manifest: dict, path: Path) -> None:
 
     The bytes are those of ``json.dumps(manifest, indent=2, sort_keys=True)``.
     """
-    from .pipeline import dumps
-
     rest = {k: v for k, v in manifest.items() if k != "documents"}
     head = dumps(rest)  # "{\n  ...\n}\n"; "documents" sorts before every other key
     tmp = path.with_name(f".{path.name}.tmp")

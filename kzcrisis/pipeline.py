@@ -7,93 +7,39 @@ with the corpus; the corpus-level tables (actors, co-occurrence, stance comparis
 aggregated from small per-chunk summaries at the end. The same chunk function runs serially,
 or on Dask workers (``workers=N`` for a local cluster, ``scheduler=ADDRESS`` for an existing
 one); chunks are written in input order, so the output is identical either way.
+
+This module is the orchestration only: the tables it writes are declared in
+:mod:`kzcrisis.schemas` (the registry), written by :mod:`kzcrisis.io`, reduced by
+:mod:`kzcrisis.aggregate`, held by :mod:`kzcrisis.results` and drawn by
+:mod:`kzcrisis.figures`; the run's options are :class:`kzcrisis.settings.Settings`.
 """
 from __future__ import annotations
 
 import errno
 import functools
 import itertools
-import json
 import os
-import platform
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import __version__, schemas
+from . import schemas
+from .aggregate import aggregate_actors, aggregate_cooccurrence, stance_comparison
 from .corpus import LOAD_REPORT, iter_corpus
 from .errors import KzError
-from .io_safety import ascii_stem, file_stem, neutralise_formulas
+from .figures import draw_figures, output_names
+from .io import writable_dir, write_csv, write_datapackage, write_parquet_part
 from .quality import document_flags, warn_flags
+from .results import Results, _unresolved, unresolved_note
+from .schemas import CORPUS, PER_DOC, TABLE_ORDER, typed
+from .settings import Settings
 
-#: Per-document tables, in the order they are written.
-PER_DOC = {
-    "documents": schemas.DOCUMENTS_TABLE,
-    "cleaning_log": schemas.CLEANING_LOG,
-    "sentences": schemas.SENTENCES,
-    "tokens": schemas.TOKENS,
-    "words": schemas.WORDS,
-    "entities": schemas.ENTITIES,
-    "mentions": schemas.MENTIONS,
-    "candidates": schemas.CANDIDATES,
-    "statements": schemas.STATEMENTS,
-    "stance": schemas.STANCE,
-    "framing": schemas.FRAMING,
-}
-#: Corpus-level tables, aggregated at the end.
-CORPUS = {
-    "actors": schemas.ACTORS,
-    "cooccurrence": schemas.COOCCURRENCE,
-    "stance_comparison": schemas.STANCE_COMPARISON,
-}
-TABLE_ORDER = ["documents", "cleaning_log", "sentences", "tokens", "words", "entities", "mentions",
-               "actors", "cooccurrence", "candidates", "statements", "stance",
-               "stance_comparison", "framing"]
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How a run is made; every field is recorded in the manifest."""
-
-    models: str = "embedded"
-    cache: str | None = None  # folder; None = default user cache; "off" = no cache
-    chunk_size: int | None = None  # None: 128 serial, 16 on Dask (spreads the load)
-    batch_size: int = 32
-    workers: int = 1
-    scheduler: str | None = None
-    progress: bool = False  # one bar over the run's documents, on stderr
-    max_chars: int = 1_000_000  # longer documents are skipped with their reason
-    trust_models: bool = False  # skip the sha256 checks of models.trust (--trust-models)
-    # a researcher's own resource files, merged over the package's (user_resources.py)
-    actors: str | None = None
-    cues: str | None = None
-    stance_lexicon: str | None = None
-    framing_terms: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.chunk_size is None:
-            distributed = self.workers > 1 or bool(self.scheduler)
-            object.__setattr__(self, "chunk_size", 16 if distributed else 128)
-
-
-
-def typed(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Conform a table to its schema with stable dtypes (so CSVs are byte-identical)."""
-    table = schemas.conform(table, columns) if len(table.columns) else schemas.empty(columns)
-    for col in columns:
-        values = table[col]
-        if col in schemas.INT_COLUMNS:
-            if values.dtype != "Int64":
-                table[col] = pd.array(pd.to_numeric(values), dtype="Int64")
-        elif values.dtype != float:
-            if values.dtype != object:
-                values = values.astype(object)
-            table[col] = values.where(values.notna(), "") if values.hasnans else values
-    return table
+__all__ = ["CORPUS", "PER_DOC", "TABLE_ORDER", "Results", "Settings", "analyze",
+           "draw_figures", "output_names", "process_chunk", "run", "typed",
+           "user_resource_notes", "write_csv", "write_figures", "writable_dir"]
 
 
 # --- one chunk -------------------------------------------------------------------------
@@ -248,7 +194,7 @@ def process_chunk(docs: pd.DataFrame, settings: Settings, need_docs: bool = True
     for i in hits:  # computed documents warned in _compute_chunk
         doc = tables["documents"].iloc[i]
         warn_flags(doc["doc_id"], [f for f in doc["quality_flags"].split(";") if f])
-    tables = {name: typed(t, PER_DOC[name]) for name, t in tables.items()}
+    tables = {name: typed(t, name) for name, t in tables.items()}
     docs_clean = None
     if need_docs:
         from .clean import clean_corpus
@@ -272,8 +218,8 @@ def _with_corpus_tables(tables: dict[str, pd.DataFrame], settings: Settings | No
     mentions = tables["mentions"]
     actors = _lexicon(settings, "actors") if settings is not None else _resource("actors")
     return {**tables,
-            "actors": typed(actor_table(mentions, actors), CORPUS["actors"]),
-            "cooccurrence": typed(cooccurrence(mentions), CORPUS["cooccurrence"])}
+            "actors": typed(actor_table(mentions, actors), "actors"),
+            "cooccurrence": typed(cooccurrence(mentions), "cooccurrence")}
 
 
 def _compute_chunk(docs: pd.DataFrame, settings: Settings
@@ -287,9 +233,10 @@ def _compute_chunk(docs: pd.DataFrame, settings: Settings
 
     docs_clean, log = clean_corpus(docs)
     annotation = _annotate(docs_clean, settings)
-    actor_tables = extract_actors(docs_clean, annotation, _lexicon(settings, "actors"))
+    dictionary = _lexicon(settings, "actors")
+    actor_tables = extract_actors(docs_clean, annotation, dictionary)
     statements = extract_statements(docs_clean, annotation, actor_tables.mentions,
-                                    lexicon=_lexicon(settings, "cues"))
+                                    lexicon=_lexicon(settings, "cues"), dictionary=dictionary)
     # narrated acts by a group (طلبت الحكومة، فرضت واشنطن عقوبات) are claims too (issue 16)
     statements = add_narrated_acts(statements, docs_clean, actor_tables.mentions)
     stance = code_stance(statements, lexicon=_lexicon(settings, "stance_lexicon"))
@@ -310,7 +257,7 @@ def _compute_chunk(docs: pd.DataFrame, settings: Settings
         "framing": framing,
     }
     order = {doc_id: i for i, doc_id in enumerate(docs_clean["doc_id"])}
-    return docs_clean, {name: _input_order(typed(t, PER_DOC[name]), order)
+    return docs_clean, {name: _input_order(typed(t, name), order)
                         for name, t in tables.items()}
 
 
@@ -322,204 +269,6 @@ def _input_order(table: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     if pos.is_monotonic_increasing:
         return table
     return table.iloc[pos.argsort(kind="stable")].reset_index(drop=True)
-
-
-# --- corpus-level aggregation ----------------------------------------------------------
-
-def aggregate_actors(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Sum per-chunk actor tables: n_mentions added, first_sent the earliest in input order."""
-    if not parts:
-        return typed(schemas.empty(schemas.ACTORS), schemas.ACTORS)
-    allp = pd.concat(parts, ignore_index=True)
-    allp = allp[allp["n_mentions"].fillna(0) > 0] if len(allp) else allp
-    agg = allp.groupby("actor_id", sort=False).agg(
-        name_en=("name_en", "first"), name_ar=("name_ar", "first"), group=("group", "first"),
-        wikidata=("wikidata", "first"), n_mentions=("n_mentions", "sum"),
-        first_sent=("first_sent", "first")).reset_index()
-    agg = agg.sort_values(["n_mentions", "actor_id"], ascending=[False, True], kind="stable")
-    return typed(agg, schemas.ACTORS)
-
-
-def aggregate_cooccurrence(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Sum per-chunk co-occurrence weights."""
-    if not parts:
-        return typed(schemas.empty(schemas.COOCCURRENCE), schemas.COOCCURRENCE)
-    allp = pd.concat(parts, ignore_index=True)
-    agg = allp.groupby(["actor_a", "actor_b"], sort=True)["weight"].sum().reset_index()
-    agg = agg.sort_values(["weight", "actor_a", "actor_b"], ascending=[False, True, True],
-                          kind="stable")
-    return typed(agg, schemas.COOCCURRENCE)
-
-
-def stance_comparison(stance: pd.DataFrame) -> pd.DataFrame:
-    """Per-document and corpus (``ALL``) comparison over every group present."""
-    from .stance import compare_stance
-
-    return typed(compare_stance(stance, groups=None), schemas.STANCE_COMPARISON)
-
-
-# --- results ---------------------------------------------------------------------------
-
-@dataclass
-class Results:
-    """Every table of one analysis run, in memory (for notebooks and small corpora).
-
-    ``results.NAME`` is a table (``results.statements``); ``print(results)`` and Jupyter
-    show a summary (:meth:`summary`).
-
-    >>> results = kz.analyze("data/raw")                         # doctest: +SKIP
-    >>> results                                                  # doctest: +SKIP
-    kzcrisis Results: 1 documents (0 skipped), 98 actor mentions of 31 actors, 19 statements
-    """
-
-    docs: pd.DataFrame
-    load_report: pd.DataFrame
-    tables_: dict[str, pd.DataFrame] = field(default_factory=dict)
-    settings: Settings = field(default_factory=Settings)
-
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables_", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
-
-    @property
-    def annotation(self):
-        from .nlp import Annotation
-
-        return Annotation(sentences=self.sentences, tokens=self.tokens, words=self.words,
-                          entities=self.entities)
-
-    def summary(self, top: int = 8) -> dict[str, Any]:
-        """The figures ``repr`` and ``_repr_html_`` show: documents, mentions, statements,
-        groups and the top of the corpus comparison.
-
-        >>> results = kz.analyze("data/raw")                   # doctest: +SKIP
-        >>> results.summary()["n_statements"]                  # doctest: +SKIP
-        19
-        """
-        report = self.load_report
-        statements = self.tables_.get("statements", schemas.empty(schemas.STATEMENTS))
-        mentions = self.tables_.get("mentions", schemas.empty(schemas.MENTIONS))
-        groups = statements["group"].fillna("").replace("", "(unresolved)").value_counts()
-        cmp = self.tables_.get("stance_comparison",
-                               schemas.empty(schemas.STANCE_COMPARISON))
-        corpus = cmp[cmp["doc_id"] == "ALL"]
-        corpus = corpus.assign(_n=corpus["n_statements"].astype(float)).sort_values(
-            ["_n", "group", "target"], ascending=[False, True, True], kind="stable")
-        return {
-            "n_documents": len(self.tables_.get("documents", self.docs)),
-            "n_skipped": int((report["status"] == "skipped").sum()) if len(report) else 0,
-            "n_mentions": len(mentions),
-            "n_actors": int(mentions["actor_id"].nunique()) if len(mentions) else 0,
-            "n_statements": len(statements),
-            "n_unresolved": _unresolved(statements),
-            "groups": {str(k): int(v) for k, v in groups.sort_index().items()},
-            "comparison": corpus[["group", "target", "label", "score", "n_statements"]]
-            .head(top).reset_index(drop=True),
-            "n_comparison": len(corpus),
-        }
-
-    def __repr__(self) -> str:
-        s = self.summary()
-        lines = [f"kzcrisis Results: {s['n_documents']} documents ({s['n_skipped']} skipped), "
-                 f"{s['n_mentions']} actor mentions of {s['n_actors']} actors, "
-                 f"{s['n_statements']} statements"]
-        if s["n_unresolved"]:
-            lines.append(f"  {unresolved_note(s['n_unresolved'])}")
-        if s["groups"]:
-            lines.append("  statements by speaker group: " + ", ".join(
-                f"{g} {n}" for g, n in s["groups"].items()))
-        if len(s["comparison"]):
-            lines.append(f"  stance comparison, whole corpus (top {len(s['comparison'])} of "
-                         f"{s['n_comparison']} rows by statements):")
-            for r in s["comparison"].itertuples(index=False):
-                lines.append(f"    {r.group:<12} {r.target:<14} {r.label:<8} "
-                             f"{float(r.score):+.2f}  n={r.n_statements}")
-        lines.append("  tables: " + ", ".join(n for n in TABLE_ORDER if n in self.tables_)
-                     + " (results.NAME; results.write(DIR) writes the CSVs and datapackage.json)")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        import html
-
-        s = self.summary()
-        esc = html.escape
-        head = (f"<p dir=\"ltr\"><b>kzcrisis Results</b>: {s['n_documents']} documents "
-                f"({s['n_skipped']} skipped), {s['n_mentions']} actor mentions of "
-                f"{s['n_actors']} actors, {s['n_statements']} statements")
-        if s["n_unresolved"]:
-            head += f"; {esc(unresolved_note(s['n_unresolved']))}"
-        head += "</p>"
-        groups = ", ".join(f"<bdi>{esc(g)}</bdi> {n}" for g, n in s["groups"].items())
-        rows = "".join(
-            "<tr>" + "".join(f'<td dir="auto">{esc(str(v))}</td>' for v in (
-                r.group, r.target, r.label, f"{float(r.score):+.2f}", r.n_statements))
-            + "</tr>" for r in s["comparison"].itertuples(index=False))
-        table = ("<table><thead><tr><th>group</th><th>target</th><th>label</th><th>score</th>"
-                 f"<th>n_statements</th></tr></thead><tbody>{rows}</tbody></table>"
-                 if rows else "")
-        return (f'<div class="kz-results" dir="ltr">{head}'
-                + (f"<p>statements by speaker group: {groups}</p>" if groups else "")
-                + (f"<p>stance comparison, whole corpus (top {len(s['comparison'])} of "
-                   f"{s['n_comparison']} rows):</p>{table}" if table else "")
-                + "<p>tables: " + ", ".join(f"<code>{n}</code>" for n in TABLE_ORDER
-                                            if n in self.tables_) + "</p></div>")
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Tables in the order they are written, as ``{name: DataFrame}``."""
-        return {name: self.tables_[name] for name in TABLE_ORDER}
-
-    def write(self, out: str | Path) -> list[Path]:
-        """Write ``out/tables/NAME.csv`` for every table and their data dictionary
-        ``out/datapackage.json``; returns the paths written.
-
-        >>> kz.analyze("data/raw").write("results/")[-1]            # doctest: +SKIP
-        PosixPath('results/datapackage.json')
-        """
-        tables_dir = writable_dir(Path(out) / "tables")
-        written = []
-        for name, table in self.tables().items():
-            path = tables_dir / f"{name}.csv"
-            write_csv(table, path)
-            written.append(path)
-        documents = self.tables_["documents"]
-        extra = [c for c in documents.columns if c not in PER_DOC["documents"]]
-        written.append(write_datapackage(Path(out) / "datapackage.json", {"documents": extra}))
-        return written
-
-
-def write_csv(table: pd.DataFrame, path: Path, header: bool = True, append: bool = False
-              ) -> None:
-    """Write a table deterministically (UTF-8, LF line ends, no index).
-
-    The CSV tables are the ones people open in a spreadsheet, so text cells a spreadsheet
-    would run as a formula get a leading ``'`` (:func:`io_safety.neutralise_formulas`); the
-    Parquet tables keep the exact text.
-    """
-    table = neutralise_formulas(table)
-    if append:
-        table.to_csv(path, mode="a", header=header, index=False, lineterminator="\n",
-                     encoding="utf-8")
-        return
-    tmp = path.with_name(f".{path.name}.tmp")
-    table.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
-    tmp.replace(path)
-
-
-def writable_dir(path: Path) -> Path:
-    """Create ``path`` if needed and check it can be written; one-line error otherwise."""
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise KzError(f"{path}: cannot create output folder ({err.strerror})") from None
-    probe = path / ".write-test"
-    try:
-        probe.write_text("")
-        probe.unlink()
-    except OSError as err:
-        raise KzError(f"{path}: output folder is not writable ({err.strerror})") from None
-    return path
 
 
 # --- running ---------------------------------------------------------------------------
@@ -568,22 +317,6 @@ class _Extras:
             docs = docs.assign(**{c: docs["doc_id"].map(dict(zip(ids, v, strict=True)))
                                   for c, v in extra.items()})
         return docs, tables
-
-
-def _unresolved(statements: pd.DataFrame) -> int:
-    """Statements whose speaker has no group (unknown to the actor dictionary)."""
-    return int((statements["group"].fillna("") == "").sum()) if len(statements) else 0
-
-
-def unresolved_note(n: int) -> str:
-    """The run summary's line about unresolved speakers ("" when there are none).
-
-    >>> unresolved_note(3)
-    '3 statements had an unknown speaker; see candidates.csv'
-    """
-    if not n:
-        return ""
-    return f"{n} statement{'s' if n != 1 else ''} had an unknown speaker; see candidates.csv"
 
 
 class _Progress:
@@ -664,7 +397,7 @@ def _run_chunks(chunks: Iterable[pd.DataFrame], settings: Settings, need_docs: b
         return
     from .distributed import run_on_dask
 
-    yield from run_on_dask(chunks, settings, need_docs)
+    yield from run_on_dask(chunks, settings, need_docs, process_chunk=process_chunk)
 
 
 class _Collector:
@@ -816,7 +549,7 @@ def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings,
         for name in PER_DOC:
             table = tables[name]
             write_csv(table, csv_paths[name], header=index == 0, append=True)
-            _write_partition(table, parquet_dir / name, index)
+            write_parquet_part(table, parquet_dir / name, index)
             counts[name] += len(table)
         n_unresolved += _unresolved(tables["statements"])
         extra_cols = [c for c in tables["documents"].columns if c not in PER_DOC["documents"]]
@@ -836,7 +569,7 @@ def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings,
               "stance_comparison": stance_comparison(stance)}
     for name, table in corpus.items():
         write_csv(table, tables_dir / f"{name}.csv")
-        _write_partition(table, parquet_dir / name, 0)
+        write_parquet_part(table, parquet_dir / name, 0)
         counts[name] = len(table)
     file_names = None
     if collector is not None:  # figures first: the manifest is the last file of a run
@@ -855,16 +588,6 @@ def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings,
     return manifest
 
 
-def output_names(doc_ids: Iterable[str]) -> dict[str, dict[str, str]]:
-    """doc_id -> the files :func:`draw_figures` names after it (recorded in the manifest).
-
-    >>> output_names(["مقال"])
-    {'مقال': {'article': 'articles/مقال.html', 'figure': 'figures/statements_doc-8102193b05'}}
-    """
-    return {str(d): {"article": f"articles/{file_stem(str(d))}.html",
-                     "figure": f"figures/statements_{ascii_stem(str(d))}"} for d in doc_ids}
-
-
 def _listed(metadata_columns: Any) -> list[str] | None:
     if metadata_columns is None:
         return None
@@ -873,89 +596,9 @@ def _listed(metadata_columns: Any) -> list[str] | None:
     return [str(m) for m in metadata_columns]
 
 
-def write_datapackage(path: Path, extra: dict[str, list[str]] | None = None) -> Path:
-    """Write the data dictionary of the tables (a Frictionless Data Package) beside them.
-
-    >>> write_datapackage(Path("results/datapackage.json"))          # doctest: +SKIP
-    PosixPath('results/datapackage.json')
-    """
-    package = schemas.data_package({name: {**PER_DOC, **CORPUS}[name] for name in TABLE_ORDER},
-                                   extra)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(dumps(package), encoding="utf-8")
-    tmp.replace(path)
-    return path
-
-
 def write_figures(path: str | Path, out: str | Path, **settings: Any) -> list[Path]:
     """Analyse the corpus at ``path`` in memory and draw its figures and articles
     (:func:`draw_figures`); ``run(path, out, figures=True)`` does both in one pass."""
     return draw_figures(analyze(path, **settings), out)
 
 
-def draw_figures(results: Results, out: str | Path) -> list[Path]:
-    """Draw the five figures (``out/figures``, PNG/SVG/PDF) and annotated articles
-    (``out/articles``) of one analysis; returns the paths written."""
-    from . import plots, report
-
-    fig_dir = writable_dir(Path(out) / "figures")
-    written: list[Path] = []
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    with plots.use_style():
-        drawings = {
-            "stance_comparison": lambda ax: plots.plot_stance_comparison(
-                results.stance_comparison, ax=ax),
-            "mentions": lambda ax: plots.plot_mentions(results.actors, ax=ax),
-            "cooccurrence": lambda ax: plots.plot_cooccurrence(
-                results.cooccurrence, results.actors, ax=ax),
-            "framing": lambda ax: plots.plot_framing(results.framing, ax=ax),
-        }
-        for doc_id in results.docs["doc_id"]:
-            drawings[f"statements_{ascii_stem(doc_id)}"] = (
-                lambda ax, d=doc_id: plots.plot_statement_sequence(
-                    results.statements, results.stance, d, ax=ax, docs=results.docs,
-                    actors=results.actors))
-        for stem, draw in drawings.items():
-            fig, ax = plt.subplots(figsize=(9, 6))
-            draw(ax)
-            written += plots.save_figure(fig, stem, fig_dir)
-            plt.close(fig)
-    written += report.write_articles(results, writable_dir(Path(out) / "articles"))
-    return written
-
-
-def _write_partition(table: pd.DataFrame, folder: Path, index: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    if index == 0:
-        for old in folder.glob("part-*.parquet"):
-            old.unlink()
-    table.to_parquet(folder / f"part-{index:05d}.parquet", index=False)
-
-
-def environment() -> dict[str, str]:
-    """Versions that decide the numbers (recorded in the manifest)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    versions = {"kzcrisis": __version__, "python": platform.python_version()}
-    for dist in ("stanza", "torch", "pandas", "numpy", "pyahocorasick"):
-        try:
-            versions[dist] = version(dist)
-        except PackageNotFoundError:
-            versions[dist] = ""
-    return versions
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    raise TypeError(type(value).__name__)
-
-
-def dumps(obj: Any) -> str:
-    """Deterministic JSON (sorted keys, UTF-8 kept)."""
-    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True,
-                      default=_json_default) + "\n"

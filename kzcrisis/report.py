@@ -101,7 +101,7 @@ def _table(source: Any, name: str) -> pd.DataFrame | None:
     else:
         value = getattr(source, name, None)
         extra = getattr(source, "extra", None)
-        if value is None and isinstance(extra, Mapping):  # pipeline.Results keeps later tables
+        if value is None and isinstance(extra, Mapping):  # results.Results keeps later tables
             value = extra.get(name)
     if value is not None and not isinstance(value, pd.DataFrame):
         raise KzError(f"{name}: expected a pandas DataFrame, got {type(value).__name__}")
@@ -318,7 +318,7 @@ def show_article(results: Any = None, doc_id: str | None = None, *,
                  stance: pd.DataFrame | None = None) -> ArticleHTML:
     """The article ``doc_id`` as annotated right-to-left HTML (shows inline in Jupyter).
 
-    ``results`` is anything with the tables as attributes (``pipeline.Results``) or a mapping
+    ``results`` is anything with the tables as attributes (``results.Results``) or a mapping
     of them; tables given as keywords take precedence. Only ``docs`` (with ``text_clean``) is
     required; ``doc_id`` may be omitted when there is one document.
 

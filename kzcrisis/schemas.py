@@ -1,6 +1,8 @@
 """Declared column schemas of every table kzcrisis writes (docs/ARCHITECTURE.md)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 DOCUMENTS = ["doc_id", "title", "outlet", "date", "url", "language", "source_path",
@@ -180,24 +182,73 @@ COLUMN_UNITS: dict[str, str] = {
     "n_mentions": "mentions", "weight": "sentences", "n_statements": "statements",
     "n": "occurrences", "score": "stance score, -1 to +1 (dimensionless)",
 }
+@dataclass(frozen=True)
+class Table:
+    """One written table: its columns in order, whether it is computed per document (and
+    streamed chunk by chunk, and cached per document) or reduced over the whole corpus, and
+    what one row holds. Column types follow the column names (:func:`column_type`).
+
+    >>> TABLES["cooccurrence"].scope, TABLES["cooccurrence"].dtypes["weight"]
+    ('corpus', 'integer')
+    """
+
+    name: str
+    columns: list[str]
+    scope: str  # "document" or "corpus"
+    description: str
+    #: an NLP-stage table, cached per cleaned text in the annotation layer (cache.py)
+    annotation: bool = False
+
+    @property
+    def dtypes(self) -> dict[str, str]:
+        """Column -> Table Schema type (integer, number, string)."""
+        return {c: column_type(c) for c in self.columns}
+
+
+#: THE table registry, in the order tables are written (tables/NAME.csv, parquet/NAME/, the
+#: manifest's counts, datapackage.json). Pipeline, cache, writers and the data dictionary
+#: all read it: a new table is one row here (its columns' descriptions go in
+#: COLUMN_DESCRIPTIONS), plus the stage that computes it.
+TABLES: dict[str, Table] = {t.name: t for t in (
+    Table("documents", DOCUMENTS_TABLE, "document",
+          "One row per analysed document: metadata, checksum, lengths, quality flags; "
+          "extra metadata columns of the input follow the declared ones"),
+    Table("cleaning_log", CLEANING_LOG, "document",
+          "One row per change cleaning made to a raw text, with its raw offsets"),
+    Table("sentences", SENTENCES, "document", "One row per sentence (Stanza)",
+          annotation=True),
+    Table("tokens", TOKENS, "document",
+          "One row per token, with its syntactic words after clitic splitting",
+          annotation=True),
+    Table("words", WORDS, "document",
+          "One row per syntactic word: lemma, UPOS, features, head and relation",
+          annotation=True),
+    Table("entities", ENTITIES, "document", "One row per named entity (Stanza NER)",
+          annotation=True),
+    Table("mentions", MENTIONS, "document",
+          "One row per actor mention, with the rule that found it"),
+    Table("actors", ACTORS, "corpus", "One row per actor mentioned in the corpus"),
+    Table("cooccurrence", COOCCURRENCE, "corpus",
+          "One row per pair of actors named in the same sentence"),
+    Table("candidates", CANDIDATES, "document",
+          "Named entities that matched no actor: candidates for the dictionary"),
+    Table("statements", STATEMENTS, "document",
+          "One row per attributed statement: speaker, cue, content"),
+    Table("stance", STANCE, "document",
+          "One row per statement and target: coded stance with its evidence"),
+    Table("stance_comparison", STANCE_COMPARISON, "corpus",
+          "Mean stance per document (and ALL) per speaker group and target"),
+    Table("framing", FRAMING, "document",
+          "Framing-term counts per document, speaker group and term"),
+)}
+#: The registry's views, by name: the order tables are written in, the per-document tables
+#: (computed chunk by chunk) and the corpus-level ones (reduced at the end), each -> columns.
+TABLE_ORDER: list[str] = list(TABLES)
+PER_DOC: dict[str, list[str]] = {n: t.columns for n, t in TABLES.items() if t.scope == "document"}
+CORPUS: dict[str, list[str]] = {n: t.columns for n, t in TABLES.items() if t.scope == "corpus"}
+ANNOTATION: dict[str, list[str]] = {n: t.columns for n, t in TABLES.items() if t.annotation}
 #: What each written table holds, one row per ...
-TABLE_DESCRIPTIONS: dict[str, str] = {
-    "documents": "One row per analysed document: metadata, checksum, lengths, quality flags; "
-                 "extra metadata columns of the input follow the declared ones",
-    "cleaning_log": "One row per change cleaning made to a raw text, with its raw offsets",
-    "sentences": "One row per sentence (Stanza)",
-    "tokens": "One row per token, with its syntactic words after clitic splitting",
-    "words": "One row per syntactic word: lemma, UPOS, features, head and relation",
-    "entities": "One row per named entity (Stanza NER)",
-    "mentions": "One row per actor mention, with the rule that found it",
-    "actors": "One row per actor mentioned in the corpus",
-    "cooccurrence": "One row per pair of actors named in the same sentence",
-    "candidates": "Named entities that matched no actor: candidates for the dictionary",
-    "statements": "One row per attributed statement: speaker, cue, content",
-    "stance": "One row per statement and target: coded stance with its evidence",
-    "stance_comparison": "Mean stance per document (and ALL) per speaker group and target",
-    "framing": "Framing-term counts per document, speaker group and term",
-}
+TABLE_DESCRIPTIONS: dict[str, str] = {n: t.description for n, t in TABLES.items()}
 
 
 def describe(column: str, table: str | None = None) -> str:
@@ -229,15 +280,16 @@ def declared_tables() -> dict[str, list[str]]:
     ['actor_a', 'actor_b', 'weight']
     """
     return {name: value for name, value in globals().items()
-            if name.isupper() and isinstance(value, list)
+            if name.isupper() and name != "TABLE_ORDER" and isinstance(value, list)
             and all(isinstance(c, str) for c in value)}
 
 
-def data_package(tables: dict[str, list[str]], extra: dict[str, list[str]] | None = None
-                 ) -> dict:
+def data_package(tables: dict[str, list[str]] | None = None,
+                 extra: dict[str, list[str]] | None = None) -> dict:
     """A Frictionless Data Package describing ``tables/NAME.csv`` for each table.
 
-    ``tables`` maps a table name to its declared columns; ``extra`` the input's extra
+    ``tables`` maps a table name to its declared columns (every registered table, in
+    :data:`TABLES` order, by default); ``extra`` the input's extra
     metadata columns a table carries after them (documents). Every field has its type,
     description and, where it has one, unit. Written as ``OUT/datapackage.json``.
 
@@ -246,6 +298,8 @@ def data_package(tables: dict[str, list[str]], extra: dict[str, list[str]] | Non
     {'name': 'weight', 'type': 'integer', 'description': 'Sentences naming both actors', 'unit': 'sentences'}
     """
     resources = []
+    if tables is None:
+        tables = {name: t.columns for name, t in TABLES.items()}
     for name, columns in tables.items():
         fields = []
         for col in columns:
@@ -274,7 +328,11 @@ def data_package(tables: dict[str, list[str]], extra: dict[str, list[str]] | Non
 
 
 def empty(columns: list[str]) -> pd.DataFrame:
-    """An empty table with the declared columns."""
+    """An empty table with the declared columns.
+
+    >>> list(empty(COOCCURRENCE).columns)
+    ['actor_a', 'actor_b', 'weight']
+    """
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
@@ -284,3 +342,30 @@ def conform(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     if missing:
         raise ValueError(f"table lacks declared columns {missing}")
     return df.loc[:, columns].reset_index(drop=True)
+
+
+def typed(table: pd.DataFrame, columns: list[str] | str) -> pd.DataFrame:
+    """``table`` conformed to its schema with stable dtypes: exactly the declared columns in
+    order (:func:`conform`), integer columns as nullable ``Int64``, float columns as they
+    are, text columns as objects with "" for a missing value, so that CSVs and Parquet files
+    are byte-identical however the table was built. ``columns`` is a column list or the name
+    of a registered table. The one place column types are enforced.
+
+    >>> t = typed(pd.DataFrame({"actor_a": ["RUS"], "actor_b": [None], "weight": [2.0]}),
+    ...           "cooccurrence")
+    >>> t.dtypes.astype(str).tolist(), t.loc[0, "actor_b"]
+    (['object', 'object', 'Int64'], '')
+    """
+    if isinstance(columns, str):
+        columns = TABLES[columns].columns
+    table = conform(table, columns) if len(table.columns) else empty(columns)
+    for col in columns:
+        values = table[col]
+        if col in INT_COLUMNS:
+            if values.dtype != "Int64":
+                table[col] = pd.array(pd.to_numeric(values), dtype="Int64")
+        elif values.dtype != float:
+            if values.dtype != object:
+                values = values.astype(object)
+            table[col] = values.where(values.notna(), "") if values.hasnans else values
+    return table

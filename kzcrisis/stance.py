@@ -619,7 +619,7 @@ def apply_codes(stance: pd.DataFrame, codes: pd.DataFrame,
 
     >>> apply_codes(results.stance, kz.read_codes("codes/amal.xlsx", results))  # doctest: +SKIP
     """
-    from .coding import human_labels
+    from .human_codes import human_labels
 
     cb = codebook or _CB
     human = human_labels(codes)

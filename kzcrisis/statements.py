@@ -921,16 +921,16 @@ def extract_statements(docs: pd.DataFrame, annotation=None, mentions: pd.DataFra
         cue_lemmas, lexicon = lexicon, None
     if has_parse(annotation) and isinstance(docs, pd.DataFrame) \
             and {"doc_id", "text_clean"} <= set(docs.columns):
-        return _from_parse(docs, annotation, mentions, cue_lemmas)
+        return _from_parse(docs, annotation, mentions, cue_lemmas, dictionary)
     return _from_surface(docs, annotation, mentions, lexicon, dictionary)
 
 
 def _from_parse(docs: pd.DataFrame, annotation, mentions: pd.DataFrame | None,
-                cue_lemmas: str | Path | None) -> pd.DataFrame:
+                cue_lemmas: str | Path | None, dictionary=None) -> pd.DataFrame:
     lex = cue_lemmas if isinstance(cue_lemmas, dict) else load_cue_lemmas(
         str(cue_lemmas) if cue_lemmas else None)
     rows = attribute(docs, annotation.words, annotation.sentences, annotation.entities,
-                     mentions, lex)
+                     mentions, lex, dictionary=dictionary)
     n: dict[str, int] = {}
     for r in rows:
         n[r["doc_id"]] = n.get(r["doc_id"], 0) + 1

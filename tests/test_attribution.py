@@ -128,3 +128,24 @@ def test_dependency_table_shows_heads(parsed):
     table = dependency_table(ann.words, "vso_named", 0)
     assert (table.head_text[table["head"] == 0] == "(root)").all()
     assert len(sentence_trees(ann.words)) == ann.sentences.shape[0]
+
+
+def test_speaker_phrases_link_through_the_runs_actor_base(pipeline, tmp_path):
+    """A researcher's own actor base reaches the phrase linker of the parse rules: with no
+    mentions given, ``قال زيد الفلاني`` links only through the dictionary passed in."""
+    from kzcrisis.actors import load_actors
+
+    user = tmp_path / "mine.csv"
+    user.write_text("actor_id,name_en,name_ar,type,group,gender,aliases\n"
+                    "ZAID_FULANI,Zaid al-Fulani,زيد الفلاني,person,KAZ,m,الفلاني\n",
+                    encoding="utf-8")
+    docs = pd.DataFrame({"doc_id": ["d1"], "text_clean": ["قال زيد الفلاني إن الحوار هو الحل."]})
+    ann = annotate(docs, pipeline=pipeline)
+
+    def groups(dictionary):
+        rows = attribution.attribute(docs, ann.words, ann.sentences, ann.entities, None,
+                                     dictionary=dictionary)
+        return [(r["speaker_text"], r["group"]) for r in rows]
+
+    assert groups(load_actors(user=user)) == [("زيد الفلاني", "KAZ")]
+    assert groups(None) == [("زيد الفلاني", "")]

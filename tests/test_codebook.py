@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import kzcrisis as kz
-from kzcrisis import codebook as cbmod
+from kzcrisis.codebook import docs as cbmod
 from kzcrisis.errors import ResourceError
 from kzcrisis.paths import resource
 from kzcrisis.stance import bootstrap_interval, certainty, code_statement, find_act

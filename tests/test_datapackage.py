@@ -11,7 +11,8 @@ import pytest
 
 from kzcrisis import schemas
 from kzcrisis.paths import DATA_RAW
-from kzcrisis.pipeline import CORPUS, PER_DOC, TABLE_ORDER, run
+from kzcrisis.pipeline import run
+from kzcrisis.schemas import CORPUS, PER_DOC, TABLE_ORDER
 
 
 @pytest.mark.parametrize("name, columns", sorted(schemas.declared_tables().items()))

@@ -28,7 +28,7 @@ import pytest
 from kzcrisis.corpus import text_sha256
 from kzcrisis.errors import KzError
 from kzcrisis.paths import DATA_RAW, MODELS_DIR
-from kzcrisis.pipeline import CORPUS, PER_DOC
+from kzcrisis.schemas import CORPUS, PER_DOC
 
 TABLES = {**PER_DOC, **CORPUS}
 

@@ -92,7 +92,8 @@ def test_manifest_lists_inputs_documents_versions_models(corpus, streamed):
                                                             "empty"}
     assert all(v for k, v in manifest["versions"].items() if k in ("kzcrisis", "stanza",
                                                                     "torch"))
-    model_files = {p.name for p in MODELS_DIR.iterdir() if p.is_file()}
+    # every model file but the card (the cache's model identity reads the same list)
+    model_files = {p.name for p in MODELS_DIR.iterdir() if p.is_file() and p.suffix != ".md"}
     assert set(manifest["models"]["files"]) == model_files
     counts = manifest["tables"]
     for name in TABLE_ORDER:
@@ -201,8 +202,8 @@ def test_dask_workers_give_identical_tables(corpus, cache_dir, streamed, tmp_pat
 @pytest.mark.parametrize("documents", [[], [{"doc_id": "a", "reason": "ع"}],
                                        [{"doc_id": "a", "x": [1, 2]}, {"doc_id": "b"}]])
 def test_streamed_manifest_equals_json_dumps(tmp_path, documents):
+    from kzcrisis.io import dumps
     from kzcrisis.manifest import write_manifest
-    from kzcrisis.pipeline import dumps
 
     manifest = {"input": "x", "tables": {"a": 1}, "documents": documents}
     write_manifest({**manifest, "documents": iter(documents)}, tmp_path / "m.json")
@@ -223,7 +224,7 @@ def test_default_chunk_size(given, expected):
 
 
 def test_analysis_identity_follows_code_resources_and_versions(tmp_path, monkeypatch):
-    from kzcrisis import cache, paths, pipeline
+    from kzcrisis import cache, manifest, paths
 
     copy = tmp_path / "kzcrisis"
     shutil.copytree(paths.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("models"))
@@ -236,8 +237,8 @@ def test_analysis_identity_follows_code_resources_and_versions(tmp_path, monkeyp
     assert edited != base
     (copy / "stance.py").write_text("# edited\n", encoding="utf-8")
     recoded = cache.analysis_identity()
-    versions = {**pipeline.environment(), "pandas": "0.0"}
-    monkeypatch.setattr(pipeline, "environment", lambda: versions)
+    versions = {**manifest.environment(), "pandas": "0.0"}
+    monkeypatch.setattr(cache, "environment", lambda: versions)
     assert len({base, edited, recoded, cache.analysis_identity()}) == 4
 
 

@@ -92,7 +92,19 @@ def write_checksums(folder: Path = MODELS_DIR) -> dict[str, str]:
             card.write_text(head + _CARD_BEGIN + "\n" + "\n".join(rows) + "\n" + _CARD_END + tail,
                             encoding="utf-8")
     if folder.resolve() == MODELS_DIR.resolve():
-        from kzcrisis.models.trust import render_release  # noqa: PLC0415
-
         (Path(__file__).parent / "release.py").write_text(render_release(sums), encoding="utf-8")
     return sums
+
+
+def render_release(sums: dict[str, str]) -> str:
+    """The source of :mod:`kzcrisis.models.release` for ``sums`` (byte-identical reruns)."""
+    lines = ['"""sha256 of the embedded models at release; written by',
+             "kzcrisis.models.write_checksums (do not edit by hand).",
+             "",
+             "A model file that differs from these is refused unless --trust-models:",
+             "checksums.sha256 beside the models proves integrity, this module authenticity.",
+             '"""',
+             "SHA256: dict[str, str] = {"]
+    lines += [f'    "{name}": "{digest}",' for name, digest in sorted(sums.items())]
+    lines += ["}", ""]
+    return "\n".join(lines)

@@ -49,6 +49,7 @@ from collections import Counter
 from pathlib import Path
 
 from kzcrisis.errors import KzError
+from kzcrisis.models.ud import read_conllu
 from kzcrisis.paths import CORPORA, MODELS_DIR, ROOT
 
 SEED = 1234
@@ -80,17 +81,6 @@ _ATTACH_LEFT = set(".,،؛;:!?؟)]}»”%…")
 _ATTACH_RIGHT = set("([{«“")
 
 # ------------------------------------------------------------------------- PUD -> PADT style
-
-
-def read_conllu(path: Path) -> list[tuple[list[str], list[list[str]]]]:
-    """Sentences of a CoNLL-U file as (comment lines, token rows)."""
-    out = []
-    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
-        lines = block.split("\n")
-        comments = [ln for ln in lines if ln.startswith("#")]
-        rows = [ln.split("\t") for ln in lines if ln and not ln.startswith("#")]
-        out.append((comments, rows))
-    return out
 
 
 def _space_after_no(misc: str) -> bool:

@@ -87,17 +87,3 @@ def check_models(models: str, trust: bool = False) -> None:
         verify_embedded()
     else:
         verify_folder(Path(models))
-
-
-def render_release(sums: dict[str, str]) -> str:
-    """The source of :mod:`kzcrisis.models.release` for ``sums`` (byte-identical reruns)."""
-    lines = ['"""sha256 of the embedded models at release; written by',
-             "kzcrisis.models.write_checksums (do not edit by hand).",
-             "",
-             "A model file that differs from these is refused unless --trust-models:",
-             "checksums.sha256 beside the models proves integrity, this module authenticity.",
-             '"""',
-             "SHA256: dict[str, str] = {"]
-    lines += [f'    "{name}": "{digest}",' for name, digest in sorted(sums.items())]
-    lines += ["}", ""]
-    return "\n".join(lines)

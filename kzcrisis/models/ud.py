@@ -84,10 +84,19 @@ def nmod_to_obl(rows: list[list[str]]) -> list[list[str]]:
     return rows
 
 
+def read_conllu(path: Path) -> list[tuple[list[str], list[list[str]]]]:
+    """Sentences of a CoNLL-U file as (comment lines, token rows)."""
+    out = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        lines = block.split("\n")
+        comments = [ln for ln in lines if ln.startswith("#")]
+        rows = [ln.split("\t") for ln in lines if ln and not ln.startswith("#")]
+        out.append((comments, rows))
+    return out
+
+
 def padt_sentences(path: Path) -> list[str]:
     """A PADT v1 file as UD v2 CoNLL-U sentences (with ``# text`` built from the forms)."""
-    from kzcrisis.models.train import read_conllu  # noqa: PLC0415 (train imports this module)
-
     out = []
     for comments, rows in read_conllu(path):
         new = nmod_to_obl(promote_conjunction_root(
