@@ -104,7 +104,7 @@ class Resolver:
                     return self.info[actor_id]
         raise KzError(f"unknown actor id {actor_id!r}")
 
-    def resolve(self, folded: str, chosen: list[Cand], period: Period,
+    def resolve(self, folded: str, chosen: list[Cand], period: Period,  # noqa: C901 (a listed exception)
                  sent_ends: list[int]) -> list[Resolved]:
         """(candidate, actor, method) for each chosen candidate in text order that resolves:
         "وزير الخارجية الفرنسي" on 2022-01-07 -> JEAN_YVES_LE_DRIAN by ``role``; a partial

@@ -340,7 +340,7 @@ def load_boilerplate(path: str | Path | None = None) -> tuple[BoilerplateRule, .
 
 
 @lru_cache(maxsize=16)
-def _load_boilerplate(path: str) -> tuple[BoilerplateRule, ...]:
+def _load_boilerplate(path: str) -> tuple[BoilerplateRule, ...]:  # noqa: C901 (a listed exception)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:

@@ -299,7 +299,7 @@ def _read_sheet(path: Path) -> list[dict[str, str]]:
     return [{k: "" if v is None else v for k, v in r.items()} for r in rows]
 
 
-def read_codes(paths: str | Path | Iterable[str | Path], results: Any = None,
+def read_codes(paths: str | Path | Iterable[str | Path], results: Any = None,  # noqa: C901 (a listed exception)
                coder: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Filled coding sheets read back and checked (``schemas.CODES``): one row per coded
     item and coder; rows with an empty ``code`` (not checked) are left out.

@@ -616,7 +616,7 @@ def _repel_labels(ax: Axes, texts: list, points: np.ndarray) -> None:
 
 # --------------------------------------------------------------------------- 4. sequence
 
-def plot_statement_sequence(statements: pd.DataFrame, stance: pd.DataFrame | None = None,
+def plot_statement_sequence(statements: pd.DataFrame, stance: pd.DataFrame | None = None,  # noqa: C901 (a listed exception)
                             doc_id: str | None = None, ax: Axes | None = None, *,
                             docs: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
                             targets: Sequence[str] = TARGETS) -> Axes:

@@ -312,7 +312,7 @@ def _css(groups: dict[str, str]) -> str:
 
 # --------------------------------------------------------------------------- public API
 
-def show_article(results: Any = None, doc_id: str | None = None, *,
+def show_article(results: Any = None, doc_id: str | None = None, *,  # noqa: C901 (a listed exception)
                  docs: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None,
                  actors: pd.DataFrame | None = None, statements: pd.DataFrame | None = None,
                  stance: pd.DataFrame | None = None) -> ArticleHTML:

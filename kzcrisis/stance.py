@@ -277,7 +277,7 @@ def _no_break(text: str) -> bool:
     return not _CLAUSE_RE.search(text)
 
 
-def code_statement(content: str, cue: str = "", cue_lemma: str = "",
+def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C901 (a listed exception)
                    lexicon: StanceLexicon | None = None, kind: str = "",
                    codebook: Codebook | None = None) -> list[dict]:
     """Stance rows (target, label, score, evidence) for one statement's content.
