@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -276,32 +277,44 @@ def _unique_ids(rows: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
     return rows
 
 
-def _check_facts(rows: list, state_ids: set[str]) -> dict[str, dict]:
+def _state_rows(rows: list, state_ids: set[str], check: Callable[[str, dict], None]
+                ) -> dict[str, dict]:
+    """``actor_id -> row`` of a file keyed by states (state_facts.csv, nisba_exceptions.csv):
+    each actor_id must be a state of states.csv, and ``check(where, row)`` raises on a bad
+    field."""
     out = {}
     for where, r in rows:
         if r["actor_id"] not in state_ids:
             raise ResourceError(f"{where}: actor_id {r['actor_id']!r} is not in states.csv")
-        if r["metonym"] not in ("yes", "no"):
-            raise ResourceError(f"{where}: metonym must be yes or no, not {r['metonym']!r}")
-        if r["wikidata"] and not _QID_RE.match(r["wikidata"]):
-            raise ResourceError(f"{where}: bad Wikidata QID {r['wikidata']!r}")
+        check(where, r)
         out[r["actor_id"]] = r
     return out
+
+
+def _fact_fields(where: str, r: dict) -> None:
+    """``metonym`` yes/no and a well-formed Wikidata QID (Q159), or none."""
+    if r["metonym"] not in ("yes", "no"):
+        raise ResourceError(f"{where}: metonym must be yes or no, not {r['metonym']!r}")
+    if r["wikidata"] and not _QID_RE.match(r["wikidata"]):
+        raise ResourceError(f"{where}: bad Wikidata QID {r['wikidata']!r}")
+
+
+def _nisba_fields(where: str, r: dict) -> None:
+    """``mode`` add/replace/none and nisbas written masculine definite (الروسي)."""
+    if r["mode"] not in ("add", "replace", "none"):
+        raise ResourceError(f"{where}: mode must be add, replace or none")
+    for form in filter(None, r["nisba"].split("|")):
+        if not all(w.startswith("ال") and w.endswith("ي") for w in form.split()):
+            raise ResourceError(f"{where}: nisba {form!r} must be masculine definite "
+                                "(ال…ي)")
+
+
+def _check_facts(rows: list, state_ids: set[str]) -> dict[str, dict]:
+    return _state_rows(rows, state_ids, _fact_fields)
 
 
 def _check_nisba_exceptions(rows: list, state_ids: set[str]) -> dict[str, dict]:
-    out = {}
-    for where, r in rows:
-        if r["actor_id"] not in state_ids:
-            raise ResourceError(f"{where}: actor_id {r['actor_id']!r} is not in states.csv")
-        if r["mode"] not in ("add", "replace", "none"):
-            raise ResourceError(f"{where}: mode must be add, replace or none")
-        for form in filter(None, r["nisba"].split("|")):
-            if not all(w.startswith("ال") and w.endswith("ي") for w in form.split()):
-                raise ResourceError(f"{where}: nisba {form!r} must be masculine definite "
-                                    "(ال…ي)")
-        out[r["actor_id"]] = r
-    return out
+    return _state_rows(rows, state_ids, _nisba_fields)
 
 
 #: columns a user actors file may leave out (resources/README.md, "Your own actors")

@@ -607,34 +607,26 @@ _STEP_NOTES = {
 }
 
 
-def fold_presentation_forms(text: str) -> str:
-    """Step ``presentation_forms`` as a plain function."""
-    return _apply_to_str(text, STEPS["presentation_forms"])
+def step_function(step: str, name: str) -> Callable[[str], str]:
+    """Cleaning step ``step`` as a plain ``str -> str`` function called ``name``.
+
+    >>> step_function("tatweel", "remove_tatweel")("قـــال")
+    'قال'
+    """
+    def run(text: str) -> str:
+        return _apply_to_str(text, STEPS[step])
+
+    run.__name__ = run.__qualname__ = name
+    run.__doc__ = f"Step ``{step}`` as a plain function: {_STEP_NOTES[step]}."
+    return run
 
 
-def remove_controls(text: str) -> str:
-    """Step ``controls`` as a plain function."""
-    return _apply_to_str(text, STEPS["controls"])
-
-
-def remove_tatweel(text: str) -> str:
-    """Step ``tatweel`` as a plain function."""
-    return _apply_to_str(text, STEPS["tatweel"])
-
-
-def ascii_digits(text: str) -> str:
-    """Step ``digits`` as a plain function."""
-    return _apply_to_str(text, STEPS["digits"])
-
-
-def split_glued_digits(text: str) -> str:
-    """Step ``glued_digits`` as a plain function."""
-    return _apply_to_str(text, STEPS["glued_digits"])
-
-
-def normalize_whitespace(text: str) -> str:
-    """Step ``whitespace`` as a plain function."""
-    return _apply_to_str(text, STEPS["whitespace"])
+fold_presentation_forms = step_function("presentation_forms", "fold_presentation_forms")
+remove_controls = step_function("controls", "remove_controls")
+remove_tatweel = step_function("tatweel", "remove_tatweel")
+ascii_digits = step_function("digits", "ascii_digits")
+split_glued_digits = step_function("glued_digits", "split_glued_digits")
+normalize_whitespace = step_function("whitespace", "normalize_whitespace")
 
 
 def remove_boilerplate(text: str, rules: Sequence[BoilerplateRule] | None = None) -> str:

@@ -12,6 +12,30 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import KzError
 
+#: ``kzcrisis analyze``'s arguments: (flag, argparse keywords), one row per option
+_ANALYZE_OPTIONS: list[tuple[str, dict]] = [  # one line an option (long lines: E501 is off)
+    ("path", {"help": "a .txt/.html/.jsonl/.csv file or a folder of .txt files"}),
+    ("--out", {"required": True, "help": "output folder"}),
+    ("--models", {"default": os.environ.get("KZCRISIS_MODELS", "embedded"), "help": "'embedded' (default, offline), 'official' (downloads Stanza's models) or a folder of Stanza models with a checksums.sha256"}),
+    ("--trust-models", {"action": "store_true", "help": "load model files even if their sha256 differs from the release record (embedded) or the folder's checksums.sha256 is missing"}),
+    ("--cache", {"default": None, "help": "cache folder for annotations and per-document results (default: $KZCRISIS_CACHE or the user cache dir); 'off' disables it"}),
+    ("--workers", {"type": int, "default": 1, "help": "Dask local cluster with N single-threaded workers"}),
+    ("--scheduler", {"default": None, "help": "address of an existing Dask scheduler (tcp://host:8786)"}),
+    ("--chunk-size", {"type": int, "default": None, "help": "documents per chunk (default 128; 16 with --workers/--scheduler, so the load spreads); tables do not depend on it"}),
+    ("--max-chars", {"type": int, "default": 1_000_000, "help": "skip (and report) documents longer than this"}),
+    ("--figures", {"action": "store_true", "help": "also draw the figures (OUT/figures) and annotated articles (OUT/articles)"}),
+    ("--actors", {"default": None, "metavar": "PATH", "help": "your own actors (a CSV in the actors.csv format, or a folder of actors.csv/actor_aliases.csv/actor_roles.csv), merged over the package's"}),
+    ("--cues", {"default": None, "metavar": "PATH", "help": "your own reporting cues (cues_lemma.csv format), merged over the package's"}),
+    ("--lexicon", {"default": None, "metavar": "PATH", "help": "your own stance cues (stance_lexicon.csv format)"}),
+    ("--framing", {"default": None, "metavar": "PATH", "help": "your own framing terms (framing_terms.csv format)"}),
+    ("--text-column", {"default": "text", "help": "column (or JSON key) holding the article text in a .csv, .jsonl, .parquet or .xlsx input (default: text)"}),
+    ("--id-column", {"default": "doc_id", "help": "column holding the document ids (default: doc_id; else FILE-ROW)"}),
+    ("--metadata-columns", {"default": None, "help": "comma-separated extra columns to carry to documents.csv (default: every other column of a .csv/.parquet/.xlsx; '' for none)"}),
+    ("--progress", {"action": "store_true", "help": "show the progress bar even when stderr is not a terminal"}),
+    ("--quiet", {"action": "store_true", "help": "no progress bar and no summary line (errors are still printed)"}),
+    ("--debug", {"action": "store_true", "help": "show tracebacks on errors"}),
+]
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -22,52 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     an = sub.add_parser("analyze", help="analyse a corpus and write tables under --out",
                         description="Writes OUT/tables/NAME.csv, OUT/parquet/NAME/ and "
                         "OUT/manifest.json.")
-    an.add_argument("path", help="a .txt/.html/.jsonl/.csv file or a folder of .txt files")
-    an.add_argument("--out", required=True, help="output folder")
-    an.add_argument("--models", default=os.environ.get("KZCRISIS_MODELS", "embedded"),
-                    help="'embedded' (default, offline), 'official' (downloads Stanza's "
-                    "models) or a folder of Stanza models with a checksums.sha256")
-    an.add_argument("--trust-models", action="store_true",
-                    help="load model files even if their sha256 differs from the release "
-                    "record (embedded) or the folder's checksums.sha256 is missing")
-    an.add_argument("--cache", default=None,
-                    help="cache folder for annotations and per-document results (default: "
-                    "$KZCRISIS_CACHE or the user cache dir); 'off' disables it")
-    an.add_argument("--workers", type=int, default=1,
-                    help="Dask local cluster with N single-threaded workers")
-    an.add_argument("--scheduler", default=None,
-                    help="address of an existing Dask scheduler (tcp://host:8786)")
-    an.add_argument("--chunk-size", type=int, default=None,
-                    help="documents per chunk (default 128; 16 with --workers/--scheduler, "
-                    "so the load spreads); tables do not depend on it")
-    an.add_argument("--max-chars", type=int, default=1_000_000,
-                    help="skip (and report) documents longer than this")
-    an.add_argument("--figures", action="store_true",
-                    help="also draw the figures (OUT/figures) and annotated articles "
-                    "(OUT/articles)")
-    an.add_argument("--actors", default=None, metavar="PATH",
-                    help="your own actors (a CSV in the actors.csv format, or a folder of "
-                    "actors.csv/actor_aliases.csv/actor_roles.csv), merged over the package's")
-    an.add_argument("--cues", default=None, metavar="PATH",
-                    help="your own reporting cues (cues_lemma.csv format), merged over the package's")
-    an.add_argument("--lexicon", default=None, metavar="PATH",
-                    help="your own stance cues (stance_lexicon.csv format)")
-    an.add_argument("--framing", default=None, metavar="PATH",
-                    help="your own framing terms (framing_terms.csv format)")
-    an.add_argument("--text-column", default="text",
-                    help="column (or JSON key) holding the article text in a .csv, .jsonl, "
-                    ".parquet or .xlsx input (default: text)")
-    an.add_argument("--id-column", default="doc_id",
-                    help="column holding the document ids (default: doc_id; else "
-                    "FILE-ROW)")
-    an.add_argument("--metadata-columns", default=None,
-                    help="comma-separated extra columns to carry to documents.csv (default: "
-                    "every other column of a .csv/.parquet/.xlsx; '' for none)")
-    an.add_argument("--progress", action="store_true",
-                    help="show the progress bar even when stderr is not a terminal")
-    an.add_argument("--quiet", action="store_true",
-                    help="no progress bar and no summary line (errors are still printed)")
-    an.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    for flag, kwargs in _ANALYZE_OPTIONS:
+        an.add_argument(flag, **kwargs)
     nb = sub.add_parser("notebooks", help="execute the numbered notebooks (on another "
                         "corpus with --corpus)",
                         description="Executes every notebooks/NN_*.ipynb with papermill and "

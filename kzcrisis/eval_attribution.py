@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import KzError
+from .errors import KzError, one_line_errors
 from .normalize import normalize_for_matching
 from .paths import CORPORA, DATA_GOLD
 
@@ -177,21 +177,18 @@ def score_anercorp(corpora: Path = CORPORA, limit: int = 200, models: str = "emb
             "speaker span is a gold PER/ORG (of those with a speaker)": hit / found if found else float("nan")}
 
 
+@one_line_errors
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m kzcrisis.eval_attribution")
     ap.add_argument("--gold", default=None)
     ap.add_argument("--corpora", type=Path, default=CORPORA)
     ap.add_argument("--anercorp", type=int, default=200, help="sentences (0 to skip)")
     a = ap.parse_args(argv)
-    try:
-        for k, v in score_styles(a.gold).items():
-            print(f"styles gold   {k:44} {v:8.3f}")
-        if a.anercorp and (a.corpora / "anercorp").exists():
-            for k, v in score_anercorp(a.corpora, a.anercorp).items():
-                print(f"ANERcorp train {k:56} {v:8.3f}")
-    except KzError as err:
-        print(f"kzcrisis: error: {err}", file=sys.stderr)
-        return 2
+    for k, v in score_styles(a.gold).items():
+        print(f"styles gold   {k:44} {v:8.3f}")
+    if a.anercorp and (a.corpora / "anercorp").exists():
+        for k, v in score_anercorp(a.corpora, a.anercorp).items():
+            print(f"ANERcorp train {k:56} {v:8.3f}")
     return 0
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .align import align_spans
-from .errors import KzError
+from .errors import KzError, one_line_errors
 from .paths import DATA_GOLD
 
 __all__ = ["GOLD_CLAIM_COLUMNS", "GOLD_MENTION_COLUMNS", "StanceScores", "evaluate_mentions",
@@ -260,17 +260,14 @@ def evaluate_stance_claims(gold: pd.DataFrame | None = None, **settings) -> Stan
     return StanceScores(per, macro, conf, items)
 
 
+@one_line_errors
 def main(argv: list[str] | None = None) -> int:
     """``python -m kzcrisis.evaluate [--out CSV]``: stance scores on the gold claims."""
     parser = argparse.ArgumentParser(prog="python -m kzcrisis.evaluate")
     parser.add_argument("--out", help="also write the per-item comparison to this CSV")
     parser.add_argument("--cache", default="off")
     args = parser.parse_args(argv)
-    try:
-        scores = evaluate_stance_claims(cache=args.cache)
-    except KzError as err:
-        print(f"kzcrisis: error: {err}", file=sys.stderr)
-        return 2
+    scores = evaluate_stance_claims(cache=args.cache)
     print(f"Stance on {DATA_GOLD / GOLD_CLAIMS_FILE}:")
     print(scores)
     by = scores.items.assign(ok=scores.items["label"] == scores.items["auto"]).groupby(

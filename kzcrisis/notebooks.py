@@ -14,7 +14,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .errors import KzError
+from .errors import KzError, one_line_errors
 from .paths import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -88,6 +88,7 @@ def run_notebooks(out: str | Path, folder: Path = NOTEBOOKS, timeout: int = 1200
     return written
 
 
+@one_line_errors
 def main(argv: list[str] | None = None) -> int:
     """``python -m kzcrisis.notebooks [--corpus PATH] [--out DIR]``; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m kzcrisis.notebooks")
@@ -96,11 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="corpus the notebooks analyse instead of data/raw")
     parser.add_argument("--folder", default=str(NOTEBOOKS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    try:
-        run_notebooks(args.out, folder=Path(args.folder), corpus=args.corpus)
-    except KzError as err:
-        print(f"kzcrisis: error: {err}", file=sys.stderr)
-        return 2
+    run_notebooks(args.out, folder=Path(args.folder), corpus=args.corpus)
     return 0
 
 

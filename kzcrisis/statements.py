@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -406,18 +407,27 @@ def _sv_subject(doc: _Doc, cue_s: int, sent_start: int) -> tuple[list[_Mention],
     return chain, head
 
 
-def _np_after(doc: _Doc, pos: int, limit: int) -> tuple[int, int] | None:
-    """An unresolved noun phrase after a cue: words up to a stop word or punctuation."""
+def _word_run(doc: _Doc, pos: int, limit: int,
+              stop: Callable[[int, int, str], bool]) -> tuple[int, int] | None:
+    """The span of the words from ``pos`` up to (not including) the first token that is not
+    a word, is a complementizer or preposition, lies past ``limit`` or meets ``stop(n, start,
+    token)``; at most ``_MAX_NP_WORDS`` words. None when the first token stops it."""
     closed = _closed()
     s0 = e0 = -1
     for n, (s, e, t) in enumerate(doc.iter_tokens(pos)):
         if n >= _MAX_NP_WORDS or s >= limit or not _WORD_RE.fullmatch(t) \
-                or t in closed["comp"] or t in closed["prep"] \
-                or doc.marker_at(s, ("channel", "addressee", "source")):
+                or t in closed["comp"] or t in closed["prep"] or stop(n, s, t):
             break
         s0 = s if s0 < 0 else s0
         e0 = e
     return (s0, e0) if s0 >= 0 else None
+
+
+def _np_after(doc: _Doc, pos: int, limit: int) -> tuple[int, int] | None:
+    """An unresolved noun phrase after a cue: words up to a stop word, punctuation or a
+    channel/addressee/source marker (قال مسؤول كبير في بيان -> مسؤول كبير)."""
+    return _word_run(doc, pos, limit,
+                     lambda n, s, t: doc.marker_at(s, ("channel", "addressee", "source")))
 
 
 def _np_before(doc: _Doc, cue_s: int, sent_start: int
@@ -507,17 +517,10 @@ def _parse_object(doc: _Doc, pos: int, after_l: bool) -> tuple[str, int]:
 
 
 def _addressee_words(doc: _Doc, pos: int, limit: int) -> tuple[int, int] | None:
-    closed = _closed()
-    s0 = e0 = -1
-    for n, (s, e, t) in enumerate(doc.iter_tokens(pos)):
-        # a ب-masdar (بإطلاق، بضرورة) starts the content after the addressee
-        if n >= _MAX_NP_WORDS or s >= limit or not _WORD_RE.fullmatch(t) \
-                or t in closed["prep"] or t in closed["comp"] \
-                or (n > 0 and t.startswith("ب") and len(t) > 4 and t[1] == "ا"):
-            break
-        s0 = s if s0 < 0 else s0
-        e0 = e
-    return (s0, e0) if s0 >= 0 else None
+    """The addressee after a channel marker; a ب-masdar (بإطلاق، بضرورة) starts the content
+    after it (طالب الحكومة بإطلاق -> الحكومة)."""
+    return _word_run(doc, pos, limit,
+                     lambda n, s, t: n > 0 and t.startswith("ب") and len(t) > 4 and t[1] == "ا")
 
 
 def _header(doc: _Doc, c: _Cand, limit: int) -> None:  # noqa: C901 (a listed exception)

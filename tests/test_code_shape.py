@@ -25,7 +25,6 @@ LONG = {
     "models.train:main": 78,
     "stance:narrated_acts": 75,
     "statements:_from_surface": 67,
-    "cli:_parser": 67,
     "stance:compare_stance": 66,
     "plots:plot_framing": 63,
     "pipeline:_run_into": 63,
