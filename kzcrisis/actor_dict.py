@@ -14,7 +14,6 @@ Loading and checking the files is :mod:`kzcrisis.actor_load`. Spans exclude proc
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,12 +25,13 @@ from .actor_load import DEFAULT_COUNTRY, Composition, load_composition, read_act
 from .actor_match import build_automaton, find_hits
 from .actor_resolve import Resolver, period_of
 from .errors import KzError
+from .layout import SENTENCE_END
 from .normalize import normalize_with_map
 from .phrases import select_longest
 
 # sentence ends used by .match() for "same sentence" constraints (extract_actors uses the
 # annotation's sentences for sent_id)
-SENT_END_RE = re.compile(r"[.!?؟\n]+")
+SENT_END_RE = SENTENCE_END  # the one sentence-end rule (kzcrisis.layout)
 
 
 class Match(NamedTuple):

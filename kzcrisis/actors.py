@@ -26,7 +26,6 @@ from typing import Any
 import pandas as pd
 
 from . import schemas
-from .actor_dict import SENT_END_RE as _SENT_END_RE
 from .actor_dict import ActorDictionary, Match, load_actors
 from .actor_load import (
     ACTOR_COLUMNS,
@@ -47,6 +46,7 @@ from .actor_load import (
 )
 from .actor_match import fold as _fold
 from .errors import KzError
+from .layout import fallback_sentences
 
 __all__ = ["ACTOR_COLUMNS", "ACTOR_TYPES", "ACTORS_FILE", "ALIAS_COLUMNS", "ALIAS_KINDS",
            "ALIASES_FILE", "COMPOSITION_FILE", "DEFAULT_COUNTRY", "IGO_TYPES", "METHODS",
@@ -92,7 +92,7 @@ def _sentence_index(sents: pd.DataFrame | None, text: str) -> tuple[list[int], l
     if sents is not None and len(sents):
         d = sents.sort_values("start_char")
         return [int(x) for x in d["start_char"]], [int(x) for x in d["sent_id"]]
-    starts = [0] + [m.end() for m in _SENT_END_RE.finditer(text) if m.end() < len(text)]
+    starts = [s for s, _ in fallback_sentences(text)] or [0]
     return starts, list(range(len(starts)))
 
 

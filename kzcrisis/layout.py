@@ -26,6 +26,7 @@ table shows the original line breaks inside a joined sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import grammar
@@ -152,4 +153,29 @@ def layout(text: str) -> Layout:
     out.segments.append((cut, len(text)))
     out.segments = [(s, e) for s, e in out.segments if text[s:e].strip()]
     out.text = "".join(chars)
+    return out
+
+
+#: a sentence end where no tokenizer ran: final punctuation before a space, or line breaks
+#: (``3.5 مليون`` and ``U.S.`` inside a sentence are no ends)
+SENTENCE_END = re.compile(r"[.!?؟]+(?=\s)|\n+")
+
+
+def fallback_sentences(text: str, skip: Callable[[int], object] | None = None
+                       ) -> list[tuple[int, int]]:
+    """Sentence spans by punctuation, for text the tokenizer did not split (the one fallback
+    of every stage); an end where ``skip(position)`` is true (inside a quotation) is passed.
+
+    >>> fallback_sentences("قال الوزير إن النمو بلغ 3.5 بالمئة. وأضاف أن الوضع مستقر.")
+    [(0, 35), (35, 57)]
+    """
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        if skip is not None and skip(m.start()):
+            continue
+        if text[start:m.end()].strip():
+            out.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        out.append((start, len(text)))
     return out

@@ -126,7 +126,18 @@ def _local_kwargs(folder: Path, processors: str) -> dict[str, Any]:
         kw[f"{proc}_model_path"] = str(folder / MODEL_FILES[proc])
         if proc in _PRETRAINED:
             kw[f"{proc}_pretrain_path"] = str(folder / MODEL_FILES["pretrain"])
+    if "ner" in processors.split(","):
+        kw |= _charlm_kwargs(folder)
     return kw | _veto_kwargs(folder, processors)
+
+
+def _charlm_kwargs(folder: Path) -> dict[str, str]:
+    """The character LMs of the folder for an NER trained with them (both files, or none:
+    an NER trained without them needs none)."""
+    paths = {d: Path(folder) / MODEL_FILES[f"{d}_charlm"] for d in ("forward", "backward")}
+    if not all(p.exists() for p in paths.values()):
+        return {}
+    return {f"ner_{d}_charlm_path": str(p) for d, p in paths.items()}
 
 
 def _veto_kwargs(folder: Path, processors: str) -> dict[str, Any]:
@@ -138,10 +149,13 @@ def _veto_kwargs(folder: Path, processors: str) -> dict[str, Any]:
     return {}
 
 
-def _needed_files(processors: str) -> list[str]:
+def _needed_files(processors: str, folder: Path = MODELS_DIR) -> list[str]:
     files = [MODEL_FILES[p] for p in processors.split(",")]
     if any(p in processors.split(",") for p in _PRETRAINED):
         files.append(MODEL_FILES["pretrain"])
+    if "ner" in processors.split(","):
+        files += [f for f in (MODEL_FILES["forward_charlm"], MODEL_FILES["backward_charlm"])
+                  if (Path(folder) / f).exists()]
     return files
 
 
@@ -328,7 +342,7 @@ def _load(models: str | os.PathLike, procs: str, use_gpu: bool | None) -> Any:
     if not folder.is_dir():
         raise KzError(f"models={str(models)!r} is neither 'embedded', 'official' nor a folder")
     if (folder / MODEL_FILES["tokenize"]).exists():
-        missing = [f for f in _needed_files(procs) if not (folder / f).exists()]
+        missing = [f for f in _needed_files(procs, folder) if not (folder / f).exists()]
         if missing:
             raise KzError(f"model folder {folder} lacks {', '.join(missing)}")
         if not (folder / "resources.json").exists():

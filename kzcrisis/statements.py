@@ -54,6 +54,7 @@ from .cue_lexicon import (  # noqa: F401 (the lexicon's API, also read from here
     load_statement_lexicon,
 )
 from .errors import KzError
+from .layout import fallback_sentences
 from .normalize import in_class, normalize_for_matching, normalize_with_map
 
 _QUOTE_PAIRS = {"“": "”", "«": "»", "‘": "’", "„": "“"}
@@ -66,7 +67,6 @@ _SPACE_RE = re.compile(r"\s*")
 _PUNCT_BOUNDARY = frozenset("،,;؛.:!?؟\n")
 _TRAIL_RE = re.compile(r"[\s،,;؛.:!?؟\-–]+$")
 _LEAD_RE = re.compile(r"^[\s،,;؛:\-–]+")
-_SENT_SPLIT_RE = re.compile(r"[.!?؟]+(?=\s)|\n+")
 _SPACES_RE = re.compile(r"\s+")
 _QUOTE_CHARS_RE = re.compile("[\"'“”«»„‘’]")
 _LL_RE = re.compile(r"^ل(?=ل)")
@@ -203,17 +203,8 @@ class _Doc:
                 out.append((int(r.sent_id), self.to_f(int(r.start_char)),
                             self.to_f(int(r.end_char))))
             return out
-        start, n = 0, 0
-        for m in _SENT_SPLIT_RE.finditer(self.F):
-            if self.quote_at(m.start()):
-                continue
-            if self.F[start:m.end()].strip():
-                out.append((n, start, m.end()))
-                n += 1
-            start = m.end()
-        if self.F[start:].strip():
-            out.append((n, start, len(self.F)))
-        return out
+        # no tokenizer ran: the one punctuation fallback, passing ends inside a quotation
+        return [(n, s, e) for n, (s, e) in enumerate(fallback_sentences(self.F, self.quote_at))]
 
     def sentence(self, pos: int) -> tuple[int, int, int]:
         for sid, s, e in self.sents:

@@ -24,6 +24,9 @@ MODEL_FILES: dict[str, str] = {
     "pretrain": "ar_pretrain.pt",
     #: word frequencies of 10 M words of news: the clitic-split veto (not a Stanza model)
     "freq": "ar_word_freq.tsv",
+    #: character language models (SaudiNewsNet), read by an NER trained with them
+    "forward_charlm": "ar_forward_charlm.pt",
+    "backward_charlm": "ar_backward_charlm.pt",
 }
 CHECKSUMS = "checksums.sha256"
 _CARD = "MODEL_CARD.md"

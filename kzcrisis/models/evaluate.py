@@ -174,6 +174,10 @@ def score_ner(eval_json: Path, models: Path) -> dict[str, float]:
             "--save_name", MODEL_FILES["ner"],
             "--wordvec_pretrain_file", str(models / MODEL_FILES["pretrain"]),
             "--shorthand", tr.NER_SHORT]
+    charlm = [models / MODEL_FILES[f"{d}_charlm"] for d in ("forward", "backward")]
+    if all(p.exists() for p in charlm):
+        args += ["--charlm", "--charlm_shorthand", tr.NER_SHORT,
+                 "--charlm_forward_file", str(charlm[0]), "--charlm_backward_file", str(charlm[1])]
     proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
     log = proc.stdout + proc.stderr
     m = _NER_SCORE.search(log)
