@@ -28,6 +28,8 @@ MODEL_FILES: dict[str, str] = {
     "forward_charlm": "ar_forward_charlm.pt",
     "backward_charlm": "ar_backward_charlm.pt",
 }
+#: files a model set may lack (the character LMs: only an NER trained with them reads them)
+OPTIONAL_FILES = frozenset({"forward_charlm", "backward_charlm"})
 CHECKSUMS = "checksums.sha256"
 _CARD = "MODEL_CARD.md"
 _CARD_BEGIN = "<!-- checksums:begin -->"
