@@ -504,3 +504,29 @@ def test_folder_without_parser_gives_words_without_tree(tmp_path, monkeypatch):
     assert not nlp.has_parse(pipe)
     w = nlp.annotate("قالت الوزارة إن الوضع هادئ.", pipeline=pipe).words
     assert len(w) >= 5 and (w["head"] == -1).all() and (w.lemma == "").all()
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ((), {}),
+    (("ar_forward_charlm.pt",), {}),  # one direction alone is no charlm
+    (("ar_forward_charlm.pt", "ar_backward_charlm.pt"),
+     {"ner_forward_charlm_path", "ner_backward_charlm_path"}),
+])
+def test_charlm_files_reach_the_ner_only_in_pairs(tmp_path, files, expected):
+    for f in files:
+        (tmp_path / f).write_bytes(b"x")
+    kw = nlp._local_kwargs(tmp_path, "tokenize,mwt,ner")
+    assert {k for k in kw if "charlm" in k} == set(expected)
+    assert all(kw[k].startswith(str(tmp_path)) for k in expected)
+    assert not any("charlm" in k for k in nlp._local_kwargs(tmp_path, "tokenize,mwt"))
+
+
+def test_charlm_text_splits_train_and_dev(tmp_path):
+    news = tmp_path / "news.txt"
+    news.write_text("".join(f"قال الوزير إن الجملة رقم {i} وصلت .\n" for i in range(50)),
+                    encoding="utf-8")
+    train.charlm_text(news, tmp_path / "lm", train_mb=0, dev_lines=5)
+    assert (tmp_path / "lm" / "train" / "news.txt").read_text(encoding="utf-8") == ""
+    train.charlm_text(news, tmp_path / "lm2", train_mb=1, dev_lines=5)
+    lines = (tmp_path / "lm2" / "train" / "news.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 50 and (tmp_path / "lm2" / "dev.txt").read_text() == ""
