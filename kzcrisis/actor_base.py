@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .errors import ResourceError
-from .normalize import normalize_key
+from .normalize import ARTICLE, normalize_key
 
 STATES_FILE = "states.csv"
 FACTS_FILE = "state_facts.csv"
@@ -31,7 +31,6 @@ FACT_COLUMNS = ["actor_id", "capital_en", "capital_ar", "metonym", "wikidata", "
 NISBA_COLUMNS = ["actor_id", "mode", "nisba", "irregular", "note"]
 NISBA_MODES = ("add", "replace", "none")
 
-_AL = "ال"
 _LONG_VOWELS = "اوي"
 _PAREN_RE = re.compile(r"\s*\(([^)]*)\)")
 
@@ -66,7 +65,7 @@ def rule_nisba(name_ar: str) -> str:
     if not names or " " in names[0]:
         return ""
     w = names[0]
-    if w.startswith(_AL) and len(w) > 3:
+    if w.startswith(ARTICLE) and len(w) > 3:
         w = w[2:]
     if w.endswith("يا") and len(w) > 4:      # روسيا → روسي، ألمانيا → ألماني
         stem = w[:-2]
@@ -78,7 +77,7 @@ def rule_nisba(name_ar: str) -> str:
         return ""
     else:                                    # قطر → قطري، باكستان → باكستاني
         stem = w
-    return _AL + stem + "ي"
+    return ARTICLE + stem + "ي"
 
 
 def nisba_forms(masc: str) -> list[str]:
@@ -189,7 +188,7 @@ def _is_consonant(ch: str) -> bool:
 
 def _word_variants(word: str) -> list[tuple[str, str]]:  # noqa: C901 (a listed exception)
     w = word
-    if w.startswith(_AL) or not all(ch.isalpha() for ch in w) or not re.match(r"[\u0600-\u06ff]", w):
+    if w.startswith(ARTICLE) or not all(ch.isalpha() for ch in w) or not re.match(r"[\u0600-\u06ff]", w):
         return []
     out: list[tuple[str, str]] = []
     n = len(w)
@@ -256,7 +255,7 @@ def partial_rows(aliases: list[dict], persons: set[str]) -> list[dict]:
             continue
         for w in dict.fromkeys((words[0], words[-1])):
             key = (a["target"], normalize_key(w))
-            if key in seen or len(normalize_key(w)) < 4 or normalize_key(w).startswith(_AL):
+            if key in seen or len(normalize_key(w)) < 4 or normalize_key(w).startswith(ARTICLE):
                 continue
             seen.add(key)
             out.append(_alias("partial", a["target"], w, "partial"))

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .actor_load import OWNER_TYPES, Composition
-from .actor_match import _AL, Hit
-from .normalize import CONJUNCTIONS
+from .actor_match import Hit
+from .normalize import ARTICLE, CONJUNCTIONS
 
 #: hits by the offset where their word (with proclitics) starts
 HitIndex = dict[int, list[Hit]]
@@ -203,7 +203,7 @@ class Composer:
         pos = h.end
         if pos < len(folded) and folded[pos] == " ":
             nxt = folded[pos + 1:pos + 40].split(" ", 1)[0]
-            if nxt in ("باسم", "بأسم") or (nxt.startswith(_AL) and len(nxt) > 3
+            if nxt in ("باسم", "بأسم") or (nxt.startswith(ARTICLE) and len(nxt) > 3
                                           and not by_word_start.get(pos + 1)):
                 return False
         before = folded[:h.word_start].rstrip()
@@ -220,4 +220,4 @@ def modifies_previous_noun(folded: str, h: Hit) -> bool:
         return False
     prev = folded[:h.start - 1].rsplit(None, 1)[-1] if folded[:h.start - 1].strip() else ""
     prev = prev.lstrip(CONJUNCTIONS)
-    return len(prev) > 3 and prev.startswith(_AL) and prev[-1].isalpha()
+    return len(prev) > 3 and prev.startswith(ARTICLE) and prev[-1].isalpha()

@@ -15,12 +15,11 @@ from typing import Any
 import ahocorasick
 import pandas as pd
 
-from .normalize import ATTACHED_PREPOSITIONS, CONJUNCTIONS, normalize_key
+from .normalize import ARTICLE, ATTACHED_PREPOSITIONS, CONJUNCTIONS, normalize_key
 
 _CLITIC_LETTERS = frozenset(CONJUNCTIONS + ATTACHED_PREPOSITIONS)
 _CONJ = frozenset(CONJUNCTIONS)
 _PREP = frozenset(ATTACHED_PREPOSITIONS)
-_AL = "ال"
 
 
 #: the actor stages' matching form, spaces collapsed ("وزارةُ  الدفاع" -> "وزاره الدفاع"):
@@ -56,7 +55,7 @@ class Hit:
 def _indefinite(folded: str, min_len: int = 0) -> str:
     """The words without their article ("القوات الروسيه" -> "قوات روسيه"); ``min_len`` keeps
     short words such as "الى" (bodies use min_len=3)."""
-    return " ".join(w[2:] if w.startswith(_AL) and len(w) > min_len else w
+    return " ".join(w[2:] if w.startswith(ARTICLE) and len(w) > min_len else w
                     for w in folded.split())
 
 
@@ -79,7 +78,7 @@ def _add_head(table: _Table, kind: str, row: dict, folded: str, office_words: se
     table.add(folded, Entry(kind, target, "def", row["default"], priority=1,
                              gender=_noun_gender(folded),
                              plural=_is_plural(folded.split()[0], office_words)))
-    construct = _construct_form(folded)
+    construct = construct_form(folded)
     if construct:
         table.add(construct, Entry(kind, target, "construct", priority=2))
     indef = _indefinite(folded, 3)
@@ -106,7 +105,7 @@ def alias_entries(aliases: pd.DataFrame) -> dict[str, Entry]:
             continue
         elif kind == "nisba":
             table.add(folded, Entry("nisba", target, "def", priority=3))
-            if folded.startswith(_AL):
+            if folded.startswith(ARTICLE):
                 table.add(_indefinite(folded), Entry("nisba", target, "indef", priority=3))
         elif kind == "office_noun":
             table.add(folded, Entry(kind, target, "def", gender=_noun_gender(folded),
@@ -127,7 +126,7 @@ def build_automaton(aliases: pd.DataFrame) -> Any:
     auto = ahocorasick.Automaton()
     for key, entry in alias_entries(aliases).items():
         auto.add_word(key, (key, entry, False))
-        if key.startswith(_AL) and len(key) > 3:
+        if key.startswith(ARTICLE) and len(key) > 3:
             # "للرئاسة" = ل + الرئاسة: the article's alef is not written
             auto.add_word("لل" + key[2:], (key, entry, True))
     auto.make_automaton()
@@ -194,16 +193,16 @@ def _is_plural(first: str, office_words: set[str]) -> bool:
 
 
 
-def _construct_form(folded: str) -> str:
+def construct_form(folded: str) -> str:
     """Head noun in construct state ("الرئيس" -> "رئيس", "وزير الخارجيه" -> "وزير خارجيه")."""
     words = folded.split()
     if len(words) == 1:
         w = words[0]
-        return w[2:] if w.startswith(_AL) and len(w) > 3 else ""
-    if words[0].startswith(_AL):
+        return w[2:] if w.startswith(ARTICLE) and len(w) > 3 else ""
+    if words[0].startswith(ARTICLE):
         return ""  # noun + adjective: no construct form
     last = words[-1]
-    if last.startswith(_AL) and len(last) > 3:
+    if last.startswith(ARTICLE) and len(last) > 3:
         return " ".join(words[:-1] + [last[2:]])
     return ""
 

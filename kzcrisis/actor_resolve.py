@@ -18,7 +18,7 @@ import pandas as pd
 
 from .actor_compose import Cand
 from .actor_load import IGO_TYPES, OWNER_TYPES
-from .actor_match import _construct_form, fold
+from .actor_match import construct_form, fold
 from .errors import KzError
 
 _PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -294,7 +294,7 @@ def _derived_name_ar(body_ar: str, owner_ar: str) -> str:
     body has no construct form ("الإدارة الرئاسية (إيران)")."""
     if not body_ar:
         return owner_ar
-    construct = _construct_form(body_ar)
+    construct = construct_form(body_ar)
     return f"{construct} {owner_ar}" if construct else f"{body_ar} ({owner_ar})"
 
 

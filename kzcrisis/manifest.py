@@ -92,9 +92,9 @@ def model_stages(models: str) -> dict[str, str]:
     """Which processors a model set runs and, following from it, how statements are found:
     ``parse`` (speakers from the dependency tree) or ``surface`` (the regex rules, for a model
     set without a tagger and parser)."""
-    from .nlp import _default_processors
+    from .nlp import default_processors
 
-    procs = _default_processors(models)
+    procs = default_processors(models)
     parse = all(p in procs.split(",") for p in ("pos", "lemma", "depparse"))
     return {"processors": procs,
             "attribution": "parse" if parse else

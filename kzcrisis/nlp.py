@@ -247,7 +247,7 @@ class CliticVeto:
                  for w in sent] for sent in sentences]
 
 
-def _default_processors(models: str | os.PathLike) -> str:
+def default_processors(models: str | os.PathLike) -> str:
     """Every processor the model set has: all for the embedded and official models, what
     the files provide for a folder (a folder without a parser gives tokenize,mwt,ner)."""
     if str(models) in ("embedded", "official"):
@@ -280,7 +280,7 @@ def load_pipeline(models: str | os.PathLike | None = None,
     if models is None:
         models = os.environ.get(_ENV, "").strip() or "embedded"
     if processors is None:
-        processors = _default_processors(models)
+        processors = default_processors(models)
     procs = _processors(processors)
     key = (str(models), procs, use_gpu)
     if key not in _CACHE:

@@ -36,7 +36,7 @@ from .errors import KzError, ResourceError
 from .paths import resource
 
 __all__ = [
-    "ARABIC_INDIC_DIGITS", "ATTACHED_PREPOSITIONS", "CHARMAP_FILE", "CONJUNCTIONS", "CONTROLS",
+    "ARABIC_INDIC_DIGITS", "ARTICLE", "ATTACHED_PREPOSITIONS", "CHARMAP_FILE", "CONJUNCTIONS", "CONTROLS",
     "DIACRITICS", "FOLD_TABLE", "FUTURE", "OTHER_SPACES", "PRESENTATION_MAP", "PROCLITICS",
     "PROCLITICS_RE", "TATWEEL", "Charmap", "fold_table", "in_class", "load_charmap", "normalize_for_matching",
     "normalize_key", "normalize_with_map", "strip_conjunction",
@@ -52,6 +52,8 @@ CONJUNCTIONS = "وف"
 ATTACHED_PREPOSITIONS = "بلك"
 #: the future prefix (سيقول، ستنسحب)
 FUTURE = "س"
+#: the definite article, written attached (الروسي)
+ARTICLE = "ال"
 #: every proclitic letter
 PROCLITICS = frozenset(CONJUNCTIONS + ATTACHED_PREPOSITIONS + FUTURE)
 #: a run of proclitics before a word: a conjunction, then a preposition (وب، فل، ك)

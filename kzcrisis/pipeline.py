@@ -33,7 +33,7 @@ from .errors import KzError
 from .figures import draw_figures, output_names
 from .io import writable_dir, write_csv, write_datapackage, write_parquet_part
 from .quality import document_flags, warn_flags
-from .results import Results, _unresolved, unresolved_note
+from .results import Results, unresolved_count, unresolved_note
 from .schemas import CORPUS, PER_DOC, TABLE_ORDER, typed
 from .settings import Settings
 
@@ -551,7 +551,7 @@ def _run_into(path: str | Path, out: Path, figures: bool, opts: Settings,
             write_csv(table, csv_paths[name], header=index == 0, append=True)
             write_parquet_part(table, parquet_dir / name, index)
             counts[name] += len(table)
-        n_unresolved += _unresolved(tables["statements"])
+        n_unresolved += unresolved_count(tables["statements"])
         extra_cols = [c for c in tables["documents"].columns if c not in PER_DOC["documents"]]
         # corpus-level tables are reduced as chunks arrive, so they never grow with the corpus
         actors = aggregate_actors([t for t in (actors, tables["actors"]) if t is not None])

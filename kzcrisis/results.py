@@ -66,7 +66,7 @@ class Results:
             "n_mentions": len(mentions),
             "n_actors": int(mentions["actor_id"].nunique()) if len(mentions) else 0,
             "n_statements": len(statements),
-            "n_unresolved": _unresolved(statements),
+            "n_unresolved": unresolved_count(statements),
             "groups": {str(k): int(v) for k, v in groups.sort_index().items()},
             "comparison": corpus[["group", "target", "label", "score", "n_statements"]]
             .head(top).reset_index(drop=True),
@@ -143,7 +143,7 @@ class Results:
 
 
 
-def _unresolved(statements: pd.DataFrame) -> int:
+def unresolved_count(statements: pd.DataFrame) -> int:
     """Statements whose speaker has no group (unknown to the actor dictionary)."""
     return int((statements["group"].fillna("") == "").sum()) if len(statements) else 0
 

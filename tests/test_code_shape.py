@@ -22,7 +22,6 @@ LONG = {
     "statements:_header": 85,
     "plots:plot_statement_sequence": 83,
     "plots:plot_stance_comparison": 79,
-    "models.train:main": 78,
     "stance:narrated_acts": 75,
     "statements:_from_surface": 67,
     "stance:compare_stance": 66,

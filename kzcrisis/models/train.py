@@ -543,15 +543,19 @@ PARSER_SIZE = ["--batch_size", "1000", "--hidden_dim", "200", "--char_hidden_dim
                "--deep_biaff_hidden_dim", "200", "--num_layers", "2"]
 
 
-def stage_pos(build: Path, log: Path, pretrain: Path, steps: int) -> Path:
+def stage_pos(build: Path, log: Path, pretrain: Path, steps: int, charlm: bool = False) -> Path:
+    """Tagger and features on PUD train + converted PADT; with ``charlm`` the character LMs
+    of the charlm stage as well (saved under another name, for the comparison)."""
     env = _env(build)
     _run(_stanza("stanza.utils.datasets.prepare_pos_treebank", "UD_Arabic-KZUD"), env, build, log)
-    _run(_stanza("stanza.utils.training.run_pos", "UD_Arabic-KZUD", "--no_charlm",
+    name = "ar_kz_charlm_tagger.pt" if charlm else "ar_kz_tagger.pt"
+    _run(_stanza("stanza.utils.training.run_pos", "UD_Arabic-KZUD",
+                 *(["--charlm", NER_SHORT.split("_", 1)[1]] if charlm else ["--no_charlm"]),
                  "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps),
                  "--eval_interval", "100", "--seed", str(SEED), *POS_SIZE,
-                 "--save_dir", str(build / "saved_models/pos"), "--save_name", "ar_kz_tagger.pt"),
+                 "--save_dir", str(build / "saved_models/pos"), "--save_name", name),
          env, build, log)
-    return build / "saved_models/pos" / "ar_kz_tagger.pt"
+    return build / "saved_models/pos" / name
 
 
 def stage_lemma(build: Path, log: Path, epochs: int) -> Path:
@@ -694,8 +698,8 @@ STAGES = ["pud", "tok0", "mwt", "tok", "nerdata", "news", "vectors", "charlm", "
           "lemma", "depparse", "compact", "checksums"]
 
 
-def main(argv: list[str] | None = None) -> int:  # noqa: C901 (a listed exception)
-    global THREADS
+def _arguments() -> argparse.ArgumentParser:
+    """The command line of ``python -m kzcrisis.models.train``."""
     ap = argparse.ArgumentParser(prog="python -m kzcrisis.models.train", description=__doc__.split("\n")[0])
     ap.add_argument("--corpora", type=Path, default=CORPORA)
     ap.add_argument("--build", type=Path, default=ROOT / "build" / "models")
@@ -714,10 +718,17 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (a listed exceptio
     ap.add_argument("--charlm-mb", type=int, default=60,
                     help="MB of SaudiNewsNet text for one epoch of each character LM")
     ap.add_argument("--ner-charlm", action="store_true",
-                    help="train the NER with the installed character LMs")
+                    help="train the NER with the character LMs of the charlm stage")
+    ap.add_argument("--pos-charlm", action="store_true",
+                    help="train the tagger with the character LMs of the charlm stage")
     ap.add_argument("--emb-finetune", action="store_true",
                     help="fine-tune the NER word vectors (adds their size to ar_ner.pt)")
-    a = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:  # noqa: C901 (a listed exception)
+    global THREADS
+    a = _arguments().parse_args(argv)
     THREADS = a.threads
     a.out = a.out.resolve()
     c = _check_corpora(a.corpora.resolve())
@@ -759,7 +770,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (a listed exceptio
             install(stage_ner(build, build / "train_ner.log", pretrain, a.ner_steps,
                               a.emb_finetune, a.ner_charlm), "ner", a.out)
         elif st == "pos":
-            install(stage_pos(build, build / "train_pos.log", pretrain, a.pos_steps), "pos", a.out)
+            install(stage_pos(build, build / "train_pos.log", pretrain, a.pos_steps,
+                              a.pos_charlm), "pos", a.out)
         elif st == "lemma":
             install(stage_lemma(build, build / "train_lemma.log", a.lemma_epochs), "lemma", a.out)
         elif st == "depparse":
