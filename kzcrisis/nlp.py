@@ -126,18 +126,22 @@ def _local_kwargs(folder: Path, processors: str) -> dict[str, Any]:
         kw[f"{proc}_model_path"] = str(folder / MODEL_FILES[proc])
         if proc in _PRETRAINED:
             kw[f"{proc}_pretrain_path"] = str(folder / MODEL_FILES["pretrain"])
-    if "ner" in processors.split(","):
-        kw |= _charlm_kwargs(folder)
+    for proc in set(processors.split(",")) & set(CHARLM_READERS):
+        kw |= _charlm_kwargs(folder, proc)
     return kw | _veto_kwargs(folder, processors)
 
 
-def _charlm_kwargs(folder: Path) -> dict[str, str]:
-    """The character LMs of the folder for an NER trained with them (both files, or none:
-    an NER trained without them needs none)."""
+#: processors that read the character LMs when the model set has them (those trained with
+#: them: see MODEL_CARD.md); a model trained without them ignores them
+CHARLM_READERS = ("pos", "ner")
+
+
+def _charlm_kwargs(folder: Path, proc: str) -> dict[str, str]:
+    """The character LMs of the folder for one processor (both files, or none)."""
     paths = {d: Path(folder) / MODEL_FILES[f"{d}_charlm"] for d in ("forward", "backward")}
     if not all(p.exists() for p in paths.values()):
         return {}
-    return {f"ner_{d}_charlm_path": str(p) for d, p in paths.items()}
+    return {f"{proc}_{d}_charlm_path": str(p) for d, p in paths.items()}
 
 
 def _veto_kwargs(folder: Path, processors: str) -> dict[str, Any]:
@@ -153,7 +157,7 @@ def _needed_files(processors: str, folder: Path = MODELS_DIR) -> list[str]:
     files = [MODEL_FILES[p] for p in processors.split(",")]
     if any(p in processors.split(",") for p in _PRETRAINED):
         files.append(MODEL_FILES["pretrain"])
-    if "ner" in processors.split(","):
+    if set(processors.split(",")) & set(CHARLM_READERS):
         files += [f for f in (MODEL_FILES["forward_charlm"], MODEL_FILES["backward_charlm"])
                   if (Path(folder) / f).exists()]
     return files

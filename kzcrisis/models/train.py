@@ -553,7 +553,7 @@ def stage_pos(build: Path, log: Path, pretrain: Path, steps: int, charlm: bool =
                  *(["--charlm", NER_SHORT.split("_", 1)[1]] if charlm else ["--no_charlm"]),
                  "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps),
                  "--eval_interval", "100", "--seed", str(SEED), *POS_SIZE,
-                 "--save_dir", str(build / "saved_models/pos"), "--save_name", name),
+                 "--save_dir", str(build / "saved_models/pos"), "--save_name", name, "--force"),
          env, build, log)
     return build / "saved_models/pos" / name
 
