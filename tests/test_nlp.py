@@ -510,12 +510,13 @@ def test_folder_without_parser_gives_words_without_tree(tmp_path, monkeypatch):
     ((), {}),
     (("ar_forward_charlm.pt",), {}),  # one direction alone is no charlm
     (("ar_forward_charlm.pt", "ar_backward_charlm.pt"),
-     {"ner_forward_charlm_path", "ner_backward_charlm_path"}),
+     {"ner_forward_charlm_path", "ner_backward_charlm_path",
+      "pos_forward_charlm_path", "pos_backward_charlm_path"}),
 ])
-def test_charlm_files_reach_the_ner_only_in_pairs(tmp_path, files, expected):
+def test_charlm_files_reach_tagger_and_ner_only_in_pairs(tmp_path, files, expected):
     for f in files:
         (tmp_path / f).write_bytes(b"x")
-    kw = nlp._local_kwargs(tmp_path, "tokenize,mwt,ner")
+    kw = nlp._local_kwargs(tmp_path, "tokenize,mwt,pos,ner")
     assert {k for k in kw if "charlm" in k} == set(expected)
     assert all(kw[k].startswith(str(tmp_path)) for k in expected)
     assert not any("charlm" in k for k in nlp._local_kwargs(tmp_path, "tokenize,mwt"))
