@@ -115,18 +115,6 @@ def _decide(before: str, after: str, block_start: bool) -> str:
     return ""
 
 
-def _block_start(text: str, line_start: int) -> bool:
-    """Whether the line at ``line_start`` opens a block of lines."""
-    if not text[:line_start].strip():
-        return True
-    prev = text[:line_start].rstrip(" \t")
-    if prev.endswith("\n\n") or re.search(r"\n[^\S\n]*\n$", prev):
-        return True
-    prev_line = prev[:-1] if prev.endswith("\n") else prev
-    prev_line = prev_line[prev_line.rfind("\n") + 1:]
-    return bool(FINAL.search(prev_line))
-
-
 def layout(text: str) -> Layout:
     """Decide every line break of ``text`` (see the module docstring).
 
@@ -136,13 +124,15 @@ def layout(text: str) -> Layout:
     """
     chars = list(text)
     out = Layout(text=text)
-    cut = 0
+    cut = line_start = 0
+    # the line before each break opens its block when it is the text's first line, follows a
+    # blank line or follows a sentence end (kept as state: no rescan of the text before it)
+    block_start, seen_text = True, False
     for m in _BREAK.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
         before = text[line_start:m.start()]
         after = text[m.end():len(text) if line_end < 0 else line_end]
-        decision = _decide(before, after, _block_start(text, line_start))
+        decision = _decide(before, after, block_start)
         if decision == "join":
             chars[m.start():m.end()] = " " * (m.end() - m.start())
             out.joined.append(m.start())
@@ -150,6 +140,10 @@ def layout(text: str) -> Layout:
             out.breaks.append(m.start())
             out.segments.append((cut, m.start()))
             cut = m.end()
+        seen_text = seen_text or bool(before.strip())
+        block_start = (not seen_text or m.group().count("\n") > 1
+                       or bool(FINAL.search(before)))
+        line_start = m.end()
     out.segments.append((cut, len(text)))
     out.segments = [(s, e) for s, e in out.segments if text[s:e].strip()]
     out.text = "".join(chars)
