@@ -136,12 +136,15 @@ def _local_kwargs(folder: Path, processors: str) -> dict[str, Any]:
 CHARLM_READERS = ("pos", "ner")
 
 
+def _charlm_paths(folder: Path) -> dict[str, Path]:
+    """``direction -> file`` of the folder's character LMs: both files, or none."""
+    paths = {d: Path(folder) / MODEL_FILES[f"{d}_charlm"] for d in ("forward", "backward")}
+    return paths if all(p.exists() for p in paths.values()) else {}
+
+
 def _charlm_kwargs(folder: Path, proc: str) -> dict[str, str]:
     """The character LMs of the folder for one processor (both files, or none)."""
-    paths = {d: Path(folder) / MODEL_FILES[f"{d}_charlm"] for d in ("forward", "backward")}
-    if not all(p.exists() for p in paths.values()):
-        return {}
-    return {f"{proc}_{d}_charlm_path": str(p) for d, p in paths.items()}
+    return {f"{proc}_{d}_charlm_path": str(p) for d, p in _charlm_paths(folder).items()}
 
 
 def _veto_kwargs(folder: Path, processors: str) -> dict[str, Any]:
@@ -158,8 +161,7 @@ def _needed_files(processors: str, folder: Path = MODELS_DIR) -> list[str]:
     if any(p in processors.split(",") for p in _PRETRAINED):
         files.append(MODEL_FILES["pretrain"])
     if set(processors.split(",")) & set(CHARLM_READERS):
-        files += [f for f in (MODEL_FILES["forward_charlm"], MODEL_FILES["backward_charlm"])
-                  if (Path(folder) / f).exists()]
+        files += [p.name for p in _charlm_paths(folder).values()]
     return files
 
 
