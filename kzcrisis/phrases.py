@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from .errors import ResourceError
 from .normalize import ATTACHED_PREPOSITIONS, CONJUNCTIONS, FUTURE, normalize_for_matching
 
-__all__ = ["compile_phrases", "expand", "phrase_pattern", "select_longest", "split_forms"]
+__all__ = ["compile_phrases", "expand", "inflected", "phrase_pattern", "select_longest", "split_forms"]
 
 T = TypeVar("T")
 
@@ -36,6 +36,12 @@ _PREFIX = (f"(?:[{CONJUNCTIONS}]?(?:{FUTURE}(?=[يتنا]))?"
            f"(?:لل|[{ATTACHED_PREPOSITIONS}]?ال|[{ATTACHED_PREPOSITIONS}])?)")
 _SUFFIX = r"(?:ا|ها|هما|هم|هن|نا|كم|ه)?"  # tanwin alef or a pronoun
 _GAP = r"(?:\s+[^\s،,.:؛;!?؟\"«»“”()]+){0,2}"
+# A lemma row's word on text with no parse (folded: ة is ه, أ is ا): an imperfect prefix
+# (يرسل for أرسل, تدعم for دعم) and an inflection ending (إرهابي: إرهابيين؛ أرسل: أرسلت؛
+# مشاركة: مشاركات) are allowed; broken plurals and weak verbs are written as alternatives.
+_IMPERFECT = "[يتنا]"
+_ENDING = r"(?:ت|تا|تم|وا|ا|ن|نا|ون|ين|ان|ات|ه|يه|يين|يون)?"
+_FEM_ENDING = r"(?:ه|ات|تين|تان|تي|ت)"
 _WORD_RE = re.compile(r"\w+")
 _GROUP_RE = re.compile(r"\(([^()]*)\)")
 
@@ -84,11 +90,31 @@ def expand(phrase: str) -> list[str]:
     return out
 
 
-def phrase_pattern(phrase: str) -> str:
+def inflected(word: str) -> str:
+    """Regex for a folded lemma with its inflections (no parse to give the lemma).
+
+    >>> [bool(re.fullmatch(inflected("ارسل"), w)) for w in ("ارسلت", "يرسلون", "ارسال")]
+    [True, True, False]
+    >>> bool(re.fullmatch(inflected("مشاركه"), "مشاركات"))
+    True
+    """
+    if word.startswith("ا") and len(word) > 2:
+        head = f"(?:ا|{_IMPERFECT}){re.escape(word[1:])}"
+    else:
+        head = f"{_IMPERFECT}?{re.escape(word)}"
+    if word.endswith("ه") and len(word) > 2:
+        return head[:-1] + _FEM_ENDING
+    return head + _ENDING
+
+
+def phrase_pattern(phrase: str, inflect: bool = False) -> str:
     """Regex (on folded text) for one literal phrase: clitics and pronoun suffixes allowed on
-    each word, ``*`` = up to two intervening words; ValueError on a bad phrase.
+    each word, ``*`` = up to two intervening words; with ``inflect`` each word is a lemma
+    that may also inflect (:func:`inflected`). ValueError on a bad phrase.
 
     >>> bool(re.search(phrase_pattern("إرسال * قوات"), "وبارسال مزيد من القوات"))
+    True
+    >>> bool(re.search(phrase_pattern("إرهابي", inflect=True), "وصف المحتجين بالارهابيين"))
     True
     """
     parts: list[str] = []
@@ -103,11 +129,11 @@ def phrase_pattern(phrase: str) -> str:
             raise ValueError(f"bad word {w!r} in phrase {phrase!r}")
         if parts:
             parts.append(r"\s+")
-        parts.append(_PREFIX + re.escape(w) + _SUFFIX)
+        parts.append(_PREFIX + (inflected(w) if inflect else re.escape(w)) + _SUFFIX)
     return r"(?<!\w)" + "".join(parts) + r"(?!\w)"
 
 
-def compile_phrases(forms: str, where: str) -> re.Pattern:
+def compile_phrases(forms: str, where: str, inflect: bool = False) -> re.Pattern:
     """One compiled regex for a lexicon cell (``|``-separated phrases, alternation groups
     expanded; the longest pattern first). A bad phrase raises ResourceError at ``where``.
 
@@ -119,7 +145,7 @@ def compile_phrases(forms: str, where: str) -> re.Pattern:
         phrases = [p for form in split_forms(forms) for p in expand(form)]
         if not phrases:
             raise ResourceError(f"{where}: no forms")
-        pats = [phrase_pattern(p) for p in phrases]
+        pats = [phrase_pattern(p, inflect) for p in phrases]
     except ValueError as err:
         raise ResourceError(f"{where}: {err}") from None
     pats.sort(key=lambda p: -len(p))

@@ -239,7 +239,8 @@ def _compute_chunk(docs: pd.DataFrame, settings: Settings
                                     lexicon=_lexicon(settings, "cues"), dictionary=dictionary)
     # narrated acts by a group (طلبت الحكومة، فرضت واشنطن عقوبات) are claims too (issue 16)
     statements = add_narrated_acts(statements, docs_clean, actor_tables.mentions)
-    stance = code_stance(statements, lexicon=_lexicon(settings, "stance_lexicon"))
+    stance = code_stance(statements, lexicon=_lexicon(settings, "stance_lexicon"),
+                         words=annotation.words)
     framing = framing_terms(docs_clean, statements, actor_tables.mentions,
                             lexicon=_lexicon(settings, "framing_terms"))
     flags = [document_flags(t) for t in docs_clean["text_raw"]]

@@ -7,15 +7,20 @@ restoring order, calls for restraint, questioning legitimacy, blaming outside fo
 "terrorism" labels ...) and target terms. The score of a (statement, target) pair is the sum
 of the weights of the distinct cues matched, with
 
-* negation: a negator (لا، لم، لن، ليس، غير، عدم، دون) up to two words before a cue flips it
-  and halves it (not sending troops is reserve, not opposition);
+* lemmas: a ``match = lemma`` row is matched on the lemmas of the content's words from the
+  parse and on the surface with its inflections (:func:`kzcrisis.phrases.inflected`);
+* negation: a negator (لا، لم، لن، ليس، غير، عدم، دون) flips a cue and halves it (not sending
+  troops is reserve, not opposition): on the parse, one attached to the cue's head or to the
+  predicate it is an argument of (:mod:`kzcrisis.stance_tree`); without it, one up to two
+  words before the cue;
 * the cue verb: ``reject`` verbs (ندد، انتقد، رفض) flip *act* cues (what is done or proposed:
   انتقد إرسال قوات), not *label* cues that already judge (ندد بالقمع); ``deny`` verbs (نفى) flip
   both; ``endorse``/``reject``/``warn`` verbs give +0.5/-0.6/-0.4 to a target that the content
   names without any weighted cue; a negated verb withholds (لم يرحب: act cues flipped and
   halved) or takes no position (لم يندد، لم ينف);
-* scope: an act cue up to two words after a negative judgement is its object and does not
-  count on its own (تساؤلات حول شرعية نشر القوات: the deployment is what is questioned);
+* scope: an act cue governed by a negative judgement in the tree (without the parse: up to
+  two words after it) is its object and does not count on its own (تساؤلات حول شرعية نشر
+  القوات: the deployment is what is questioned);
 
 clipped to [-1, 1]. Labels: ``support`` (score >= 0.2), ``oppose`` (score <= -0.5),
 ``caution`` (in between, with a negative score or a restraint/concern cue), else ``neutral``.
@@ -47,6 +52,7 @@ from .normalize import (
 from .paths import resource
 from .phrases import compile_phrases, select_longest
 from .resource_files import read_resource_csv
+from .stance_tree import ContentParse, content_parse, governed_by, tree_negated
 
 TARGETS = ("intervention", "protesters")
 LABELS = ("support", "caution", "oppose", "neutral")
@@ -84,46 +90,64 @@ _SCOPE_WORDS = _CB.scope_words
 
 @dataclass
 class StanceLexicon:
-    """The stance cue table plus one compiled regex per cue row."""
+    """The stance cue table plus, per cue row, one compiled regex on the folded surface and,
+    for a ``match == "lemma"`` row, one on the lemma string of the parse (else None)."""
 
     table: pd.DataFrame
     patterns: list[re.Pattern]
+    lemma_patterns: list[re.Pattern | None]
+
+
+MATCH_MODES = ("lemma", "surface")
 
 
 def load_stance_lexicon(path: str | Path | None = None) -> StanceLexicon:
     """Load ``stance_lexicon.csv`` (columns cue_id, category, target, weight, fallback, kind,
-    forms); a malformed row raises ResourceError naming file and line.
+    match, forms); a malformed row raises ResourceError naming file and line.
+
+    ``match`` is ``lemma`` (the forms are lemmas, matched on the parse's lemmas and, on the
+    surface, with their inflections: ``إرهابي`` matches بالإرهابيين) or ``surface`` (the
+    forms are matched as written, with clitics); a file without the column is all surface.
 
     >>> lexicon = load_stance_lexicon()
-    >>> {"cue_id", "target", "weight"} <= set(lexicon.table.columns)
+    >>> {"cue_id", "target", "weight", "match"} <= set(lexicon.table.columns)
     True
     """
     path = Path(path) if path is not None else resource("stance_lexicon.csv")
     need = ["cue_id", "category", "target", "weight", "fallback", "kind", "forms"]
-    rows, pats = [], []
+    rows, pats, lemma_pats = [], [], []
     for line, row in read_resource_csv(path, need):
         where = f"{path}: line {line}"
-        if not row["cue_id"]:
-            raise ResourceError(f"{where}: empty cue_id")
-        if row["target"] not in (*TARGETS, "any"):
-            raise ResourceError(f"{where}: target {row['target']!r} not in "
-                                f"{(*TARGETS, 'any')}")
-        if row["kind"] not in ("act", "label", "target", "operator"):
-            raise ResourceError(f"{where}: kind must be act, label, target or operator")
-        try:
-            weight = float(row["weight"])
-        except ValueError:
-            raise ResourceError(f"{where}: weight {row['weight']!r} is not a number") \
-                from None
-        if not -1 <= weight <= 1:
-            raise ResourceError(f"{where}: weight {weight} outside [-1, 1]")
-        if row["target"] == "any" and row["fallback"] not in (*TARGETS, "both"):
-            raise ResourceError(f"{where}: a target 'any' cue needs fallback "
-                                f"intervention, protesters or both")
-        pats.append(compile_phrases(row["forms"], where))
+        row = {**row, "match": row.get("match") or "surface"}
+        _check_lexicon_row(row, where)
+        weight = float(row["weight"])
+        by_lemma = row["match"] == "lemma"
+        pats.append(compile_phrases(row["forms"], where, inflect=by_lemma))
+        lemma_pats.append(compile_phrases(row["forms"], where) if by_lemma else None)
         rows.append({**row, "weight": weight})
-    table = pd.DataFrame(rows, columns=need)
-    return StanceLexicon(table, pats)
+    table = pd.DataFrame(rows, columns=[*need[:-1], "match", "forms"])
+    return StanceLexicon(table, pats, lemma_pats)
+
+
+def _check_lexicon_row(row: dict[str, str], where: str) -> None:
+    """One-line errors for a bad lexicon row: ``line 7: kind must be act, label, ...``."""
+    if not row["cue_id"]:
+        raise ResourceError(f"{where}: empty cue_id")
+    if row["target"] not in (*TARGETS, "any"):
+        raise ResourceError(f"{where}: target {row['target']!r} not in {(*TARGETS, 'any')}")
+    if row["kind"] not in ("act", "label", "target", "operator"):
+        raise ResourceError(f"{where}: kind must be act, label, target or operator")
+    if row["match"] not in MATCH_MODES:
+        raise ResourceError(f"{where}: match must be lemma or surface, not {row['match']!r}")
+    try:
+        weight = float(row["weight"])
+    except ValueError:
+        raise ResourceError(f"{where}: weight {row['weight']!r} is not a number") from None
+    if not -1 <= weight <= 1:
+        raise ResourceError(f"{where}: weight {weight} outside [-1, 1]")
+    if row["target"] == "any" and row["fallback"] not in (*TARGETS, "both"):
+        raise ResourceError(f"{where}: a target 'any' cue needs fallback "
+                            f"intervention, protesters or both")
 
 
 @lru_cache(maxsize=2)
@@ -159,15 +183,56 @@ class _Hit:
     negated: bool
 
 
-def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
-    """Stance cues in a text: longest non-overlapping evaluative matches (cues sharing a
-    span all count) plus every target term; negation marked."""
-    lex = lexicon or _default_lexicon()
+def _found(text: str, lex: StanceLexicon, parse: ContentParse | None
+           ) -> list[tuple[dict, int, int]]:
+    """Every match of every row as (row, start, end) on ``text``: surface matches, and
+    for lemma rows the matches on the parse's lemmas (ترسل جنودا: lemmas أرسل جندي)."""
     folded, imap = normalize_with_map(text)
-    found = []
-    for row, rx in zip(lex.table.to_dict("records"), lex.patterns, strict=True):
+    found = {}
+    for k, (row, rx) in enumerate(zip(lex.table.to_dict("records"), lex.patterns,
+                                      strict=True)):
         for m in rx.finditer(folded):
-            found.append((row, m.start(), m.end()))
+            found.setdefault((k, imap[m.start()], imap[m.end()]), row)
+        lrx = lex.lemma_patterns[k]
+        if parse is not None and lrx is not None:
+            for m in lrx.finditer(parse.lemma_text):
+                s, e = parse.span_of_lemmas(m.start(), m.end())
+                found.setdefault((k, s, e), row)
+    return [(row, s, e) for (_k, s, e), row in found.items()]
+
+
+def _window_negated(text: str, s: int, taken: list[tuple[int, int]]) -> bool:
+    """The surface rule: a negator up to ``negation_window`` words before the cue, in its
+    clause, and not one that belongs to an earlier cue (لن نسمح بـ ...) or an exceptive
+    (ليس إلا ذريعة)."""
+    lo = max(0, s - 40)
+    for _ts, te in taken:
+        if lo < te <= s:
+            lo = max(lo, te)
+    clause = _CLAUSE_RE.split(normalize_for_matching(text[lo:s]))[-1]
+    words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
+    neg = _negators()
+    return not _EXCEPTIVES & set(words) and any(
+        w in neg or (w[:1] in CONJUNCTIONS and w[1:] in neg) for w in words)
+
+
+def _exceptive_before(text: str, s: int) -> bool:
+    """An exceptive (إلا، سوى) right before a cue: «ليست سوى غطاء» is no negation."""
+    clause = _CLAUSE_RE.split(normalize_for_matching(text[max(0, s - 40):s]))[-1]
+    return bool(_EXCEPTIVES & set(_WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]))
+
+
+def match_cues(text: str, lexicon: StanceLexicon | None = None,
+               parse: ContentParse | None = None) -> list[_Hit]:
+    """Stance cues in a text: longest non-overlapping evaluative matches (cues sharing a
+    span all count) plus every target term; negation marked, by the tree when ``parse`` is
+    given (:func:`kzcrisis.stance_tree.tree_negated`), else by the word window.
+
+    >>> [(h.cue_id, h.negated) for h in match_cues("إنها لن ترسل قوات") if h.kind != "target"]
+    [('deployment', True)]
+    """
+    lex = lexicon or _default_lexicon()
+    found = _found(text, lex, parse)
     # a longer overlapping cue wins only over cues for the same target: "احترام حقوق
     # الإنسان" is human rights for the intervention and for the protesters alike; cues
     # sharing a span all count; equal lengths: the earlier start, then lexicon order
@@ -177,23 +242,19 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None) -> list[_Hit]:
         conflicts=lambda f, k: f[0]["target"] == k[0]["target"]
         or "any" in (f[0]["target"], k[0]["target"]))
     taken = list(dict.fromkeys((s, e) for _row, s, e in keep))
-    keep += [f for f in found if f[0]["kind"] == "target"]
-    neg = _negators()
+    keep += select_longest((f for f in found if f[0]["kind"] == "target"),
+                           span=lambda f: (f[1], f[2]), tiebreak=lambda f: f[1],
+                           share_span=True,
+                           conflicts=lambda f, k: f[0]["target"] == k[0]["target"])
     hits = []
     for row, s, e in sorted(keep, key=lambda f: (f[1], f[0]["cue_id"])):
-        lo = max(0, s - 40)
-        # a negator that belongs to another cue (لن نسمح بـ ...) does not negate this one
-        for _ts, te in taken:
-            if lo < te <= s:
-                lo = max(lo, te)
-        clause = _CLAUSE_RE.split(folded[lo:s])[-1]
-        words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
-        # "ليس إلا ذريعة", "ليست سوى غطاء": an exceptive (nothing but), not a negation
-        negated = row["kind"] != "target" and not _EXCEPTIVES & set(words) and any(
-            w in neg or (w[:1] in CONJUNCTIONS and w[1:] in neg) for w in words)
+        negated = False
+        if row["kind"] != "target":
+            negated = (tree_negated(parse, s, e, taken) and not _exceptive_before(text, s)) \
+                if parse is not None and parse.words_in(s, e) \
+                else _window_negated(text, s, taken)
         hits.append(_Hit(row["cue_id"], row["category"], row["target"], row["weight"],
-                         row["fallback"], row["kind"], imap[s], imap[e],
-                         text[imap[s]:imap[e]], negated))
+                         row["fallback"], row["kind"], s, e, text[s:e], negated))
     return hits
 
 
@@ -279,15 +340,18 @@ def _no_break(text: str) -> bool:
 
 def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C901 (a listed exception)
                    lexicon: StanceLexicon | None = None, kind: str = "",
-                   codebook: Codebook | None = None) -> list[dict]:
-    """Stance rows (target, label, score, evidence) for one statement's content.
+                   codebook: Codebook | None = None,
+                   parse: ContentParse | None = None) -> list[dict]:
+    """Stance rows (target, label, score, evidence) for one statement's content; with the
+    content's ``parse`` (:func:`kzcrisis.stance_tree.content_parse`) cues are also matched on
+    lemmas and negation and scope follow the tree.
 
     ``kind="action"`` codes a narrated act (the codebook's ``acts``): ``code_statement(
     "طلبت المساعدة من المنظمة", "طلبت", "طلب", kind="action")`` gives intervention
     support, evidence ``act_request +0.50 «طلبت»``.
     """
     cb = codebook or _CB
-    hits = match_cues(content or "", lexicon)
+    hits = match_cues(content or "", lexicon, parse)
     folded = normalize_for_matching(content or "")
     polarity = _cue_verb_polarity().get(cue_lemma, "neutral")
     first = _WORD_RE.findall(normalize_for_matching(cue or ""))[:1]
@@ -312,12 +376,12 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
     # target named right after it (رفض وجود القوات); a judgement after it keeps its own sign
     flipped: dict[int, _Hit] = {}
     for op in (h for h in hits if h.kind == "operator" and not h.negated):
-        near = [h for h in hits if h is not op and h.kind != "operator" and h.start >= op.end
-                and len(_WORD_RE.findall(content[op.end:h.start])) <= _SCOPE_WORDS]
+        near = _objects_of(op, hits, content, parse)
         obj = next((h for h in near if h.kind != "target"), None) or next(iter(near), None)
-        if obj is None or obj.kind == "label":
+        if obj is None or (obj.kind == "label"
+                           and obj.category not in cb.rejected_judgements):
             continue
-        if obj.kind == "act":
+        if obj.kind in ("act", "label"):
             flipped[id(obj)] = op
         else:
             spoken.add(obj.target)
@@ -333,13 +397,7 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
             continue
         # an act right after a negative judgement is its object (شرعية نشر القوات), and so
         # is an act right before one in the same clause (إرسال قوات يثير تساؤلات)
-        owner = next((j for j in judged if 0 <= h.start - j.end
-                      and len(_WORD_RE.findall(content[j.end:h.start])) <= _SCOPE_WORDS), None)
-        owner = owner or next((j for j in judged if j.target != "protesters"
-                               and 0 <= j.start - h.end
-                               and _no_break(content[h.end:j.start])
-                               and len(_WORD_RE.findall(content[h.end:j.start]))
-                               <= cb.subject_scope_words), None)
+        owner = _judge_of(h, judged, content, parse, cb)
         if h.kind == "act" and owner is not None:
             scoped.append((h.target, f"{h.cue_id} «{h.text}» in the scope of {owner.cue_id}"))
             continue
@@ -410,6 +468,33 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
         rows.append({"target": t, "label": label_for(score, caution, cb), "score": score,
                      "evidence": "; ".join(ev)})
     return rows
+
+
+def _objects_of(op: _Hit, hits: list[_Hit], content: str, parse: ContentParse | None
+                ) -> list[_Hit]:
+    """The cues a rejection governs: its subtree (رفض إرسال قوات؛ لن نسمح بأي تدخل أجنبي),
+    or without a parse the cues up to ``scope_words`` words after it."""
+    rest = [h for h in hits if h is not op and h.kind != "operator" and h.start >= op.end]
+    if parse is not None and parse.words_in(op.start, op.end):
+        return [h for h in rest if governed_by(parse, (h.start, h.end), (op.start, op.end))]
+    return [h for h in rest
+            if len(_WORD_RE.findall(content[op.end:h.start])) <= _SCOPE_WORDS]
+
+
+def _judge_of(h: _Hit, judged: list[_Hit], content: str, parse: ContentParse | None,
+              cb: Codebook) -> _Hit | None:
+    """The negative judgement whose object an act cue is: the judgement governs it in the
+    tree (تساؤلات حول شرعية نشر القوات؛ إرسال قوات يثير تساؤلات, the subject of يثير), or
+    without a parse the act follows it closely or is the subject right before it."""
+    if parse is not None and parse.words_in(h.start, h.end):
+        return next((j for j in judged
+                     if governed_by(parse, (h.start, h.end), (j.start, j.end))), None)
+    owner = next((j for j in judged if 0 <= h.start - j.end
+                  and len(_WORD_RE.findall(content[j.end:h.start])) <= _SCOPE_WORDS), None)
+    return owner or next((j for j in judged if j.target != "protesters"
+                          and 0 <= j.start - h.end and _no_break(content[h.end:j.start])
+                          and len(_WORD_RE.findall(content[h.end:j.start]))
+                          <= cb.subject_scope_words), None)
 
 
 def _folded_span(content: str, h: _Hit) -> tuple[int, int]:
@@ -558,8 +643,13 @@ def add_narrated_acts(statements: pd.DataFrame, docs: pd.DataFrame, mentions: pd
 
 
 def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | None = None,
-                codebook: Codebook | str | Path | None = None) -> pd.DataFrame:
+                codebook: Codebook | str | Path | None = None,
+                words: pd.DataFrame | None = None) -> pd.DataFrame:
     """Stance of every statement toward each target it speaks to (``schemas.STANCE``).
+
+    ``words`` is the parse (the ``words`` table of ``kz.annotate`` / ``results.words``):
+    with it, cues are matched on the lemmas of each statement's content and negation and
+    scope follow the tree (:mod:`kzcrisis.stance_tree`); without it, the surface rules.
 
     ``lexicon`` and ``codebook`` take a file to try a variant (``kz.code_stance(statements,
     codebook="my_codebook.yaml")``); the packaged ones by default.
@@ -579,21 +669,45 @@ def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | 
         raise KzError(f"statements lack columns {sorted(need - set(statements.columns))}")
     lex = lexicon if isinstance(lexicon, StanceLexicon) or lexicon is None \
         else load_stance_lexicon(lexicon)
+    by_doc = _words_by_doc(words)
     out = []
     for r in statements.to_dict("records"):
         group = r.get("group")
         group = "" if group is None or (isinstance(group, float) and np.isnan(group)) \
             else str(group)
         content = str(r.get("content") or "")
+        parse = _statement_parse(r, content, by_doc)
         if r.get("kind") == "action":
             # the act is the claim: "أرسلت روسيا قوات" is coded on "أرسلت ... قوات"
             content = f"{r.get('cue') or ''} {content}"
         for row in code_statement(content, str(r.get("cue") or ""),
                                   str(r.get("cue_lemma") or ""), lex,
-                                  kind=str(r.get("kind") or ""), codebook=cb):
+                                  kind=str(r.get("kind") or ""), codebook=cb, parse=parse):
             out.append({"statement_id": r["statement_id"], "doc_id": r["doc_id"],
                         "group": group, **row})
     return pd.DataFrame(out, columns=schemas.STANCE)
+
+
+def _words_by_doc(words: pd.DataFrame | None) -> dict[str, list[dict]]:
+    """The parsed words per document (only rows with a lemma and a tree)."""
+    if words is None or not len(words) or "lemma" not in words.columns:
+        return {}
+    w = words[pd.to_numeric(words["head"], errors="coerce").fillna(-1) >= 0]
+    return {str(k): g.to_dict("records") for k, g in w.groupby(w["doc_id"].astype(str))}
+
+
+def _statement_parse(r: dict, content: str, by_doc: dict[str, list[dict]]
+                     ) -> ContentParse | None:
+    """The parse of a statement's content span, when its offsets hold the content
+    (``text[start_char:end_char] == content``); an action row's content is coded after its
+    cue and a space, so its offsets shift by that much."""
+    rows = by_doc.get(str(r.get("doc_id")))
+    start, end = pd.to_numeric(pd.Series([r.get("start_char"), r.get("end_char")]),
+                               errors="coerce")
+    if not rows or pd.isna(start) or pd.isna(end) or int(end) - int(start) != len(content):
+        return None
+    shift = len(str(r.get("cue") or "")) + 1 if r.get("kind") == "action" else 0
+    return content_parse(rows, int(start), int(end), shift)
 
 
 def _stance_table(stance: Any) -> pd.DataFrame:

@@ -33,6 +33,10 @@ KINDS = ("actors", *LEXICONS)
 _WHERE_RE = re.compile(r"^(?P<path>.+?): line (?P<line>\d+)(?P<rest>:.*)?$", re.S)
 
 
+#: columns a user's file may leave out (older files): the loader gives their default
+OPTIONAL = {"stance_lexicon": ("match",)}
+
+
 def digest(path: str | Path) -> str:
     """sha256 of a user file, or of a folder's files (names and bytes), for cache keys.
 
@@ -61,7 +65,7 @@ def load_merged(kind: str, user: str | Path) -> tuple[Any, list[str]]:
     base_path, user_path = resource(name), Path(user)
     base = read_resource_csv(base_path, list(key))
     header = list(base[0][1]) if base else list(key)
-    rows = read_resource_csv(user_path, header)
+    rows = read_resource_csv(user_path, [c for c in header if c not in OPTIONAL.get(kind, ())])
     for line, row in rows:
         extra = [c for c in row if c not in header]
         if extra:

@@ -66,6 +66,7 @@ class Codebook:
     subject_scope_words: int
     caution_categories: frozenset[str]
     act_object_categories: frozenset[str]
+    rejected_judgements: frozenset[str]
     verb_default: dict[str, float]
     confidence_level: float
     n_resamples: int
@@ -164,6 +165,8 @@ def _parse(data: Any, path: Path) -> Codebook:
                                           list)),
         act_object_categories=frozenset(_get(rules, "act_object_categories",
                                              f"{where}: rules", list)),
+        rejected_judgements=frozenset(_get(rules, "rejected_judgements",
+                                           f"{where}: rules", list)),
         verb_default=verb_default,
         confidence_level=_number(cmp_, "confidence_level", f"{where}: comparison", 0.5, 0.999),
         n_resamples=_get(cmp_, "n_resamples", f"{where}: comparison", int),
