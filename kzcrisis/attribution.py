@@ -748,6 +748,18 @@ def cut_at_discourse(c: Claim) -> None:
         c.content = (s, s + imap[m.start()])
 
 
+def cut_before_participle(c: Claim, before: list[Claim]) -> None:
+    """A participle after a comma opens the speaker's next statement, so the content of the
+    statement it follows ends at that comma: ``قالت الحكومة إنها «قلقة جداً» من التقارير،
+    داعيةً السلطات إلى ضبط النفس`` -> قالت: ``«قلقة جداً» من التقارير``."""
+    if c.cue.pos == "VERB" or not clause_participle(c.sent, c.cue_word, c.cue):
+        return
+    comma = c.sent.offsets[c.cue_word.id - 1][0]
+    for b in before:
+        if b.sent is c.sent and b.content and b.content[0] < comma < b.content[1]:
+            b.content = (b.content[0], comma)
+
+
 def addressee_from_gap(c: Claim) -> None:
     """``دعا الاتحاد الأوروبي السلطات الكازاخستانية إلى ...``، ``مطالباً السلطات باحترام``،
     ``قال ... للصحفيين إن``: the noun phrase between the speaker (or the cue) and the content of
@@ -942,11 +954,23 @@ def _inside_content(c: Claim, before: list[Claim]) -> bool:
                for b in before)
 
 
+def clause_participle(sent: Sent, w: Word, cue: Cue) -> bool:
+    """A participle cue that opens a clause of its own after a comma (the حال of the
+    speaker): ``قال إن المسلحين هاجموا المدينة، متهماً «عصابات» بالوقوف وراء ذلك`` ->
+    متهماً is a second statement of the same speaker, not part of what قال reports."""
+    prev = sent.tree.words.get(w.id - 1)
+    return cue.pos != "VERB" and prev is not None and prev.upos == "PUNCT" and prev.text in "،,"
+
+
 def _nested_without_frame(c: Claim, before: list[Claim]) -> bool:
     """A verb inside another claim's content is reported, not reporting (``قال إن روما تتابع
-    التطورات``), unless it opens a clause or quotation of its own (``قال إن الوزير أكد أن``)."""
+    التطورات``), unless it opens a clause or quotation of its own (``قال إن الوزير أكد أن``,
+    ``أكد الوزير: «...»``; a short quotation in scare quotes opens nothing: ``قال إن واشنطن تدعم
+    «بالكامل» المؤسسات``)."""
     if c.cue.cls == "action":
         return False  # قالت قرغيزستان إن البرلمان صادق على ...: the narrated act is a claim too
+    if clause_participle(c.sent, c.cue_word, c.cue):
+        return False  # ...، مؤكداً رفض بلاده: the speaker's own next statement
     pos = c.sent.offsets[c.cue_word.id][0]
     inside = any(b.content and b.sent is c.sent and b.content[0] <= pos < b.content[1]
                  for b in before)
@@ -954,7 +978,7 @@ def _nested_without_frame(c: Claim, before: list[Claim]) -> bool:
         return False
     nxt = [c.sent.tree.words.get(c.cue_word.id + k) for k in range(1, 10)]
     return not any(w is not None and (normalize_for_matching(w.text) in grammar.words("complementizer")
-                                      or w.text in (":", "«", "“")) for w in nxt)
+                                      or w.text == ":") for w in nxt)
 
 
 def _in_channel(sent: Sent, w: Word) -> bool:
@@ -971,6 +995,9 @@ def _participle_frame(sent: Sent, w: Word, cue: Cue) -> bool:
     if tree.kids(w.id, "ccomp", "mark"):
         return True
     nxt = tree.first_after(w.id)
+    if "obj" in cue.frames and clause_participle(sent, w, cue) and nxt is not None and (
+            nxt.upos in ("NOUN", "PROPN", "X") or nxt.text in ("«", "“", '"')):
+        return True  # ...، متهماً «عصابات إرهابية» بـ ...: the participle's object
     if nxt is not None and normalize_for_matching(nxt.text) in grammar.words("complementizer"):
         return True
     preps = {_FRAME_PREPS[f] for f in cue.frames if f in _FRAME_PREPS and f != "li"}
@@ -1009,6 +1036,7 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
                 or content_clause(c)):
             continue
         cut_at_discourse(c)
+        cut_before_participle(c, before + out)
         extend_action_object(c)
         channel_and_addressee(c)
         addressee_from_gap(c)
