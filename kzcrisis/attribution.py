@@ -147,7 +147,9 @@ def match_cue(w: Word, lexicon: dict[str, list[Cue]]) -> tuple[Cue, str] | None:
     for cue in lexicon.get(normalize_for_matching(verb or ""), []):
         # a verb form the tagger missed (فحذرت tagged PROPN, left unsplit): speech verbs only,
         # since action verbs double as nouns (نقل، طلب، أمر)
-        if cue.pos == "VERB" and (w.upos == "VERB" or cue.cls == "speech"):
+        if cue.pos == "VERB" and (w.upos == "VERB" or cue.cls == "speech") and not (
+                w.upos == "NOUN" and w.feat("Case") == "Gen"):
+            # ... but not a noun in the genitive (عن أمل طهران: "hope", not أمل "hoped")
             return cue, "surface"
     return None
 
@@ -662,13 +664,20 @@ def content_clause(c: Claim) -> bool:
     start = max(c.sent.offsets[i][1] for i in end_ids)
     if start >= c.sent.end:
         return False
-    opener = c.sent.text[start:c.sent.end].lstrip()[:1] in (":", "«", '"', "“")
+    rest = c.sent.text[start:c.sent.end].lstrip()
+    opener = rest[:1] == ":" or any(s == start + len(c.sent.text[start:c.sent.end]) - len(rest) + 1
+                                    and (len(c.sent.text[s:e].split()) >= QUOTE_MIN_WORDS
+                                         or "obj" in c.cue.frames)
+                                    for s, e in quotes(c.sent.text))
     if not opener:
         # the first complementizer, or the preposition of the cue's frame (تحدث ... عن)
         openers = grammar.words("complementizer") | {
             _FRAME_PREPS[f] for f in c.cue.frames if f in _FRAME_PREPS and f != "li"}
         comp = next((w for w in sorted(c.sent.tree.words.values(), key=lambda w: w.id)
                      if w.id > last and normalize_for_matching(w.text) in openers), None)
+        if comp is not None and normalize_for_matching(comp.text)[:1] == "و" and any(c.sent.tree.words[i].text in "،,;؛" for i in range(last + 1, comp.id)
+                                    if i in c.sent.tree.words and c.sent.tree.words[i].upos == "PUNCT"):
+            comp = None  # روما تتابع التطورات، وإن السفارة ...: the وإن after the comma is the outer cue's
         if comp is None and "obj" in c.cue.frames:
             comp = None  # انتقد ... طلب كازاخستان: a verb of judgement takes what follows
         elif comp is None or len(c.sent.text[start:c.sent.offsets[comp.id][0]].split()) > 8:
@@ -976,9 +985,28 @@ def _nested_without_frame(c: Claim, before: list[Claim]) -> bool:
                  for b in before)
     if not inside:
         return False
-    nxt = [c.sent.tree.words.get(c.cue_word.id + k) for k in range(1, 10)]
-    return not any(w is not None and (normalize_for_matching(w.text) in grammar.words("complementizer")
-                                      or w.text == ":") for w in nxt)
+    return not _own_frame(c)
+
+
+def _own_frame(c: Claim) -> bool:
+    """Whether a cue opens reported speech of its own before the next comma: a
+    complementizer, a colon, or the preposition of its frame (``قال إن السفارات نصحت رعاياها
+    بالبقاء``: نصح ... بـ; but ``إن روما تتابع الأنباء، وإن ...``: the وإن is the outer cue's)."""
+    tree = c.sent.tree
+    preps = {_FRAME_PREPS[f] for f in c.cue.frames if f in _FRAME_PREPS and f != "li"}
+    if c.cue.pos != "VERB" or c.cue.object != "addressee" or not tree.kids(c.cue_word.id, "obj"):
+        preps = set()  # the frame counts for a verb that addresses someone (نصحت رعاياها بـ),
+        # not for يهدد بإغراق ("risks") or a verbal noun (دعوته الأطراف إلى)
+    for k in range(1, 10):
+        w = tree.words.get(c.cue_word.id + k)
+        if w is None or (w.upos == "PUNCT" and w.text in "،,.؛;"):
+            return False
+        f = normalize_for_matching(w.text)
+        if f in grammar.words("complementizer") or w.text == ":":
+            return True
+        if w.upos == "ADP" and f in preps and w.head in tree.words and tree.words[w.head].head == c.cue_word.id:
+            return True
+    return False
 
 
 def _in_channel(sent: Sent, w: Word) -> bool:
@@ -1003,6 +1031,49 @@ def _participle_frame(sent: Sent, w: Word, cue: Cue) -> bool:
     preps = {_FRAME_PREPS[f] for f in cue.frames if f in _FRAME_PREPS and f != "li"}
     return any(normalize_for_matching(k.text) in preps for kid in tree.kids(w.id, "obl", "nmod", "obj")
                for k in tree.kids(kid.id, "case"))
+
+
+#: particles that make a clause hypothetical: a cue under one reports nothing said
+_CONDITIONAL = frozenset(normalize_for_matching(w) for w in ("إذا", "لو", "لولا", "كلما", "متى", "ما لم"))
+#: verbs of responding: negated (``لم تعلق الوزارة على ...``) they report that nothing was said
+_RESPONDING = frozenset(normalize_for_matching(w) for w in ("علق", "رد", "عقب"))
+#: ``طالباً عدم كشف اسمه``: the words of a source's request to stay anonymous
+_ANONYMITY = re.compile(r"(?:اسم|هوي[ةت])(?:ه|ها|هم|هما)(?!\w)")
+
+
+def skip_relative_act(c: Claim) -> bool:
+    """An act in a relative clause on its object narrates background, not a position:
+    ``الطلب الذي وجهته السلطات إلى المنظمة``، ``أي مساعدة يطلبها الجانب الكازاخستاني``."""
+    return c.cue.cls == "action" and c.cue_word.rel == "acl" and c.speaker_rule != "relative"
+
+
+def skip_conditional(c: Claim) -> bool:
+    """A cue under إذا/لو is hypothetical: ``أن تمدد المهمة إذا طلبت السلطات ذلك``."""
+    return any(normalize_for_matching(k.text) in _CONDITIONAL for k in c.sent.tree.kids(c.cue_word.id, "mark"))
+
+
+def skip_formula(c: Claim) -> bool:
+    """The writer's background formula (``يذكر أن``، ``يشار إلى أن``: grammar class discourse)
+    and a source's request for anonymity (``طالباً عدم كشف اسمه``، ``مفضلاً عدم ذكر هويته``)
+    are no statements."""
+    tree, text = c.sent.tree, c.sent.text
+    start = tree.words[c.cue_word.id].start
+    here = normalize_for_matching(text[start:start + 30])
+    here = here[1:] if here[:1] in CONJUNCTIONS and not here.startswith("يذ") else here
+    if any(here.startswith(d + " ") or here == d for d in grammar.words("discourse")
+           if " " in d and d.split()[0] not in grammar.words("preposition")):
+        return True
+    tail = text[c.sent.offsets[c.cue_word.id][1]:c.sent.end]
+    clause = re.split(r"[،,.؛;:]", tail, maxsplit=1)[0]
+    return len(clause.split()) <= 5 and bool(_ANONYMITY.search(clause))
+
+
+def skip_no_comment(c: Claim) -> bool:
+    """A negated verb of responding reports silence: ``ولم تعلق وزارة الخارجية على هذه
+    التقارير`` (no statement), unlike ``لم يستبعد أن`` (a statement)."""
+    lemma = normalize_for_matching(c.cue.verb)
+    return lemma in _RESPONDING and bool(c.negator) and c.kind != "direct" and not c.sent.tree.kids(
+        c.cue_word.id, "ccomp")
 
 
 def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]],
@@ -1031,9 +1102,11 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
             continue
         if cue.cls == "action" and c.speaker_rule not in ("subject", "kana", "topic", "vso"):
             continue  # action verbs double as nouns: keep them with an explicit subject
+        if skip_relative_act(c) or skip_conditional(c) or skip_formula(c):
+            continue
         c.negator = _negator(c)
         if not (content_quote(c, qs) or content_ccomp(c) or content_frame(c)
-                or content_clause(c)):
+                or content_clause(c)) or skip_no_comment(c):
             continue
         cut_at_discourse(c)
         cut_before_participle(c, before + out)
