@@ -356,7 +356,8 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
         nxt_w = tree.words.get(i + 1)
         if w.upos == "ADP" and (f in _STOP_CASES or f in frame_preps) and not (
                 f == "ب" and nxt_w is not None and normalize_for_matching(nxt_w.text) == "اسم") and not (
-                f == "في" and nxt_w is not None and _title_place(nxt_w, c)):
+                f == "في" and nxt_w is not None and _title_place(nxt_w, c)) and not (
+                f == "ل" and nxt_w is not None and _title_owner(c.sent, w, nxt_w)):
             break  # the frame's preposition (دعا ... إلى، حذر ... من), not المتحدث باسم
         if w.upos == "PUNCT":
             nxt = tree.words.get(i + 1)
@@ -380,14 +381,52 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
     return sorted(out)
 
 
+#: nouns of the media: ``لوكالة رويترز``، ``لصحيفة``، ``لقناة`` after a speaker are the
+#: addressee of the speech, not part of the speaker's title
+_MEDIA = frozenset(normalize_for_matching(w) for w in (
+    "وكالة", "صحيفة", "جريدة", "قناة", "تلفزيون", "إذاعة", "موقع", "مجلة", "شبكة", "محطة", "صحفي", "صحفيين"))
+
+
+def _title_owner(sent: Sent, prep: Word, nxt: Word) -> bool:
+    """``الأمين العام لمنظمة معاهدة الأمن الجماعي``، ``أمانة منظمة شنغهاي للتعاون``: a ل
+    phrase after a title names its owner, unless it is the medium spoken to (``لوكالة
+    رويترز``، ``للصحفيين``)."""
+    tok = sent.text[prep.start:prep.end]
+    return nxt.upos in ("NOUN", "PROPN", "X") and not tok.startswith("لل") \
+        and normalize_for_matching(nxt.lemma or nxt.text) not in _MEDIA \
+        and normalize_for_matching(nxt.text) not in _MEDIA
+
+
 def _title_place(w: Word, c: Claim) -> bool:
     """``الممثل الأعلى ... في الاتحاد الأوروبي``، ``مصدر دبلوماسي في نور سلطان``: after في, a
     name or a definite noun that is no channel or time word continues the speaker's title."""
     f = normalize_for_matching(w.lemma or w.text)
     if f in grammar.words("channel") or normalize_for_matching(w.text) in grammar.words("channel"):
         return False
-    return w.upos == "PROPN" or (normalize_for_matching(w.text).startswith("ال") and w.upos == "NOUN"
-                                 and f not in {"اطار", "وقت", "يوم", "ظل", "سياق"})
+    if f in {"اطار", "وقت", "يوم", "ظل", "سياق", "ختام", "بدايه", "نهايه", "مستهل", "اعقاب", "اثناء"}:
+        return False
+    nxt = c.sent.tree.words.get(w.id + 1)
+    # في مجلس الدوما الروسي: an institution in the construct state, named by what follows
+    construct = w.upos == "NOUN" and nxt is not None and nxt.head == w.id and nxt.rel == "nmod" \
+        and normalize_for_matching(nxt.text).startswith("ال") and not c.sent.tree.kids(nxt.id, "case")
+    return w.upos == "PROPN" or construct or (normalize_for_matching(w.text).startswith("ال")
+                                              and w.upos == "NOUN")
+
+
+def _quoted_subject(c: Claim, subj: Word) -> bool:
+    """A subject after a colon or an opening quotation mark belongs to the quotation:
+    ``وأضاف: «ندرك أن ...»`` (ندرك is no speaker)."""
+    return any(c.sent.tree.words[i].text in (":", "«", "“", '"') for i in range(c.cue_word.id + 1, subj.id)
+               if i in c.sent.tree.words)
+
+
+def _disagreeing_object(c: Claim, subj: Word) -> bool:
+    """Right after a masculine verb a feminine definite noun is its object, not its subject
+    (a feminine subject next to its verb takes a feminine verb): ``ودعا الشركات الكبرى
+    والأثرياء إلى ...`` -> the speaker is the one before (pro-drop)."""
+    return (subj.id == c.cue_word.id + 1 and subj.upos == "NOUN" and c.cue_word.upos == "VERB"
+            and c.cue_word.feat("Gender") == "Masc" and subj.feat("Gender") == "Fem"
+            and normalize_for_matching(c.sent.text[subj.start:subj.end]).startswith("ال"))
 
 
 def rule_subject(c: Claim, before: list[Claim]) -> bool:
@@ -403,6 +442,8 @@ def rule_subject(c: Claim, before: list[Claim]) -> bool:
     # of two the nearest to the verb (أما بيلاروسيا فأعلنت ...، صادقت الحكومة: الحكومة)
     nominal = [w for w in subj if w.upos in _NOMINAL] or subj
     best = min(nominal, key=lambda w: (abs(w.id - c.cue_word.id), w.id))
+    if _quoted_subject(c, best) or _disagreeing_object(c, best):
+        return False
     head = c.sent.tree.words.get(c.cue_word.head)
     if normalize_for_matching(best.text) in grammar.words("relative") and head is not None:
         # قواتنا التي أرسلت ...: the subject is the noun the relative clause describes
@@ -564,7 +605,10 @@ def content_quote(c: Claim, qs: list[tuple[int, int]]) -> bool:
         if len(c.sent.text[s:e].split()) < QUOTE_MIN_WORDS:
             continue  # a name or scare quotes (لوكالة "سبوتنيك"، «هجوم إرهابي») is no speech
         gap = c.sent.text[ce:s - 1]
-        after = c.sent.start <= s - 1 and ce <= s - 1 < c.sent.end and len(gap.split()) <= 6 \
+        # up to 6 words between (the speaker), or more before a colon (``قال الوزير ... في
+        # مؤتمر صحفي: «...»``)
+        limit = 16 if gap.rstrip().endswith(":") else 6
+        after = c.sent.start <= s - 1 and ce <= s - 1 < c.sent.end and len(gap.split()) <= limit \
             and not any(normalize_for_matching(g) in grammar.words("complementizer") for g in gap.split()[:-1])
         # «...»، قال الوزير: a quotation just before a finite verb (a participle after a
         # quotation has a clause of its own: «...»، مشيرةً إلى أن ...)
@@ -680,8 +724,9 @@ def content_clause(c: Claim) -> bool:
             comp = None  # روما تتابع التطورات، وإن السفارة ...: the وإن after the comma is the outer cue's
         if comp is None and "obj" in c.cue.frames:
             comp = None  # انتقد ... طلب كازاخستان: a verb of judgement takes what follows
-        elif comp is None or len(c.sent.text[start:c.sent.offsets[comp.id][0]].split()) > 8:
-            return False
+        elif comp is None or len(c.sent.text[start:c.sent.offsets[comp.id][0]].split()) > 12 \
+                or re.search(r"[.؛;:!?؟]", c.sent.text[start:c.sent.offsets[comp.id][0]]):
+            return False  # a name or channel between cue and إن (``ينس ستولتنبرغ في ختام ...``)
         if comp is not None:
             start = c.sent.offsets[comp.id][1 if normalize_for_matching(comp.text) not in
                                                grammar.words("complementizer") else 0]
