@@ -336,7 +336,8 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
     if "li" in c.cue.frames:  # المتحدث ... للصحفيين: the ل addressee ends the speaker
         text = c.sent.text
         cut = next((i for i in ids if i > min(ids) and tree.words[i].start != tree.words.get(
-            i - 1, tree.words[i]).start and text[tree.words[i].start:].startswith("لل")), None)
+            i - 1, tree.words[i]).start and text[tree.words[i].start:].startswith("لل")
+            and (_media(tree.words[i]) or _media(tree.words.get(i + 1, tree.words[i])))), None)
         ids = [i for i in ids if cut is None or i < cut]
         if cut is not None:
             return ids
@@ -349,8 +350,9 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
         if f in comps or w.text in (":", "«", '"', "“", ".", "؛", ";") or w.rel in ("ccomp", "mark"):
             break
         cases = {normalize_for_matching(k.text) for k in tree.kids(w.id, "case")}
+        after_prep = i - 1 in out and tree.words[i - 1].upos == "ADP"  # في | مجلس الدوما
         if w.head == c.cue_word.id and (w.rel in ("obj", "iobj", "xcomp", "advcl") or (
-                w.rel == "obl" and not cases <= {"ل", "ب"})):
+                w.rel == "obl" and not cases <= {"ل", "ب"} and not after_prep)):
             break  # دعا الاتحاد الأوروبي السلطات: the cue's object is its addressee, not its subject
         frame_preps = {_FRAME_PREPS[fr] for fr in c.cue.frames if fr in _FRAME_PREPS}
         nxt_w = tree.words.get(i + 1)
@@ -365,14 +367,24 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
                 break
             i += 1
             continue
+        if w.upos == "CCONJ" and f == "و" and nxt_w is not None and nxt_w.upos in ("NOUN", "ADJ") \
+                and normalize_for_matching(nxt_w.text).startswith("ال") and i - 1 in out \
+                and tree.words[i - 1].upos in ("NOUN", "ADJ") and _owner_phrase(tree, out):
+            out.append(i)  # لمنظمة الأمن والتعاون، للسياسة الخارجية والأمنية: one name
+            i += 1
+            continue
         if w.upos not in ("NOUN", "PROPN", "ADJ", "X", "ADP", "NUM", "DET") or f in _TIME_WORDS \
                 or f in _QUANTIFIERS:
             break  # جميع الأطراف، كل الأطراف: a quantifier opens the addressee, not the title
+        if w.upos == "NOUN" and nxt_w is not None and nxt_w.upos == "PRON" and nxt_w.token_id == w.token_id \
+                and i - 1 in out and tree.words[i - 1].upos == "PROPN":
+            break  # ... في أوروبا | استعدادها: a noun with a possessive after a name is the object
         prev = tree.words.get(i - 1)
         if w.upos == "NOUN" and normalize_for_matching(w.text).startswith("ال") and prev is not None and (
                 (prev.upos == "ADJ" and normalize_for_matching(prev.text).startswith("ال")) or prev.upos == "PROPN"):
             break  # الاتحاد الأوروبي | السلطات, تركيا | السفير: a new definite noun
-        if "li" in c.cue.frames and normalize_for_matching(w.text).startswith("لل"):
+        if "li" in c.cue.frames and normalize_for_matching(w.text).startswith("لل") and (
+                _media(w) or (nxt_w is not None and _media(nxt_w))):
             break  # للصحفيين: the ل addressee
         out.append(i)
         i += 1
@@ -384,17 +396,29 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
 #: nouns of the media: ``لوكالة رويترز``، ``لصحيفة``، ``لقناة`` after a speaker are the
 #: addressee of the speech, not part of the speaker's title
 _MEDIA = frozenset(normalize_for_matching(w) for w in (
-    "وكالة", "صحيفة", "جريدة", "قناة", "تلفزيون", "إذاعة", "موقع", "مجلة", "شبكة", "محطة", "صحفي", "صحفيين"))
+    "وكالة", "صحيفة", "جريدة", "قناة", "تلفزيون", "إذاعة", "موقع", "مجلة", "شبكة", "محطة", "صحفي", "صحفيين",
+    "صحافة", "صحافيين", "مراسل", "مراسلين", "إعلام", "إعلاميين", "وكالات", "صحف"))
+
+
+def _media(w: Word) -> bool:
+    """A noun of the media or the press (``وكالة``، ``الصحفيين``): who a speaker speaks to."""
+    text = normalize_for_matching(w.text)
+    return normalize_for_matching(w.lemma or "") in _MEDIA or text in _MEDIA or text[2:] in _MEDIA \
+        or text[1:] in _MEDIA
 
 
 def _title_owner(sent: Sent, prep: Word, nxt: Word) -> bool:
-    """``الأمين العام لمنظمة معاهدة الأمن الجماعي``، ``أمانة منظمة شنغهاي للتعاون``: a ل
+    """``الأمين العام لمنظمة معاهدة الأمن الجماعي``، ``الممثل الأعلى للسياسة الخارجية``: a ل
     phrase after a title names its owner, unless it is the medium spoken to (``لوكالة
     رويترز``، ``للصحفيين``)."""
-    tok = sent.text[prep.start:prep.end]
-    return nxt.upos in ("NOUN", "PROPN", "X") and not tok.startswith("لل") \
-        and normalize_for_matching(nxt.lemma or nxt.text) not in _MEDIA \
-        and normalize_for_matching(nxt.text) not in _MEDIA
+    return nxt.upos in ("NOUN", "PROPN", "X") and not _media(nxt)
+
+
+def _owner_phrase(tree: Tree, ids: list[int]) -> bool:
+    """Whether a speaker phrase being extended has a ل owner or a construct of names (where
+    an و joins two nouns of one name: ``منظمة الأمن والتعاون``)."""
+    return any(tree.words[i].upos == "ADP" and normalize_for_matching(tree.words[i].text) == "ل"
+               for i in ids) or len(ids) >= 3
 
 
 def _title_place(w: Word, c: Claim) -> bool:
@@ -424,8 +448,10 @@ def _disagreeing_object(c: Claim, subj: Word) -> bool:
     """Right after a masculine verb a feminine definite noun is its object, not its subject
     (a feminine subject next to its verb takes a feminine verb): ``ودعا الشركات الكبرى
     والأثرياء إلى ...`` -> the speaker is the one before (pro-drop)."""
+    amods = c.sent.tree.kids(subj.id, "amod")
+    gender = subj.feat("Gender") or (amods[0].feat("Gender") if amods else "")
     return (subj.id == c.cue_word.id + 1 and subj.upos == "NOUN" and c.cue_word.upos == "VERB"
-            and c.cue_word.feat("Gender") == "Masc" and subj.feat("Gender") == "Fem"
+            and c.cue_word.feat("Gender") == "Masc" and gender == "Fem"
             and normalize_for_matching(c.sent.text[subj.start:subj.end]).startswith("ال"))
 
 
@@ -463,7 +489,8 @@ def rule_vso(c: Claim, before: list[Claim]) -> bool:
         return False  # an action verb's next noun is its subject only for a verb of its own
     nxt = c.sent.tree.words.get(c.cue_word.id + 1)
     if nxt is None or nxt.upos not in ("PROPN", "NOUN", "X") or nxt.rel in ("case", "obl") \
-            or normalize_for_matching(nxt.text) in grammar.words("complementizer"):
+            or normalize_for_matching(nxt.text) in grammar.words("complementizer") \
+            or _disagreeing_object(c, nxt):
         return False
     c.speaker_ids, c.speaker_rule = _vso_extent(c, _phrase(c.sent, nxt)), "vso"
     return True
