@@ -333,14 +333,9 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
     tree = c.sent.tree
     if c.cue.cls != "speech" or not ids or min(ids) != c.cue_word.id + 1:
         return ids
-    if "li" in c.cue.frames:  # المتحدث ... للصحفيين: the ل addressee ends the speaker
-        text = c.sent.text
-        cut = next((i for i in ids if i > min(ids) and tree.words[i].start != tree.words.get(
-            i - 1, tree.words[i]).start and text[tree.words[i].start:].startswith("لل")
-            and (_media(tree.words[i]) or _media(tree.words.get(i + 1, tree.words[i])))), None)
-        ids = [i for i in ids if cut is None or i < cut]
-        if cut is not None:
-            return ids
+    cut = _addressee_cut(c, ids)
+    if cut is not None:
+        return [i for i in ids if i < cut]
     comps = grammar.words("complementizer")
     out = list(ids)
     i = max(ids) + 1
@@ -367,19 +362,17 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
                 break
             i += 1
             continue
-        if w.upos == "CCONJ" and f == "و" and nxt_w is not None and nxt_w.upos in ("NOUN", "ADJ") \
-                and normalize_for_matching(nxt_w.text).startswith("ال") and i - 1 in out \
-                and tree.words[i - 1].upos in ("NOUN", "ADJ") and _owner_phrase(tree, out):
+        if _title_conj(tree, i, out):
             out.append(i)  # لمنظمة الأمن والتعاون، للسياسة الخارجية والأمنية: one name
             i += 1
             continue
         if w.upos not in ("NOUN", "PROPN", "ADJ", "X", "ADP", "NUM", "DET") or f in _TIME_WORDS \
                 or f in _QUANTIFIERS:
             break  # جميع الأطراف، كل الأطراف: a quantifier opens the addressee, not the title
-        if w.upos == "NOUN" and nxt_w is not None and nxt_w.upos == "PRON" and nxt_w.token_id == w.token_id \
-                and i - 1 in out and tree.words[i - 1].upos == "PROPN":
-            break  # ... في أوروبا | استعدادها: a noun with a possessive after a name is the object
         prev = tree.words.get(i - 1)
+        if w.upos == "NOUN" and nxt_w is not None and nxt_w.upos == "PRON" and nxt_w.token_id == w.token_id \
+                and i - 1 in out and prev.upos == "PROPN":
+            break  # ... في أوروبا | استعدادها: a noun with a possessive after a name is the object
         if w.upos == "NOUN" and normalize_for_matching(w.text).startswith("ال") and prev is not None and (
                 (prev.upos == "ADJ" and normalize_for_matching(prev.text).startswith("ال")) or prev.upos == "PROPN"):
             break  # الاتحاد الأوروبي | السلطات, تركيا | السفير: a new definite noun
@@ -414,11 +407,32 @@ def _title_owner(sent: Sent, prep: Word, nxt: Word) -> bool:
     return nxt.upos in ("NOUN", "PROPN", "X") and not _media(nxt)
 
 
+def _title_conj(tree: Tree, i: int, out: list[int]) -> bool:
+    """An و inside a title's owner joins two nouns of one name: ``لمنظمة الأمن والتعاون``,
+    ``للسياسة الخارجية والأمنية`` (a definite noun or adjective after it, a noun or adjective
+    before it, and an owner phrase so far)."""
+    w, nxt = tree.words[i], tree.words.get(i + 1)
+    return (w.upos == "CCONJ" and normalize_for_matching(w.text) == "و" and nxt is not None
+            and nxt.upos in ("NOUN", "ADJ") and normalize_for_matching(nxt.text).startswith("ال")
+            and i - 1 in out and tree.words[i - 1].upos in ("NOUN", "ADJ") and _owner_phrase(tree, out))
+
+
 def _owner_phrase(tree: Tree, ids: list[int]) -> bool:
     """Whether a speaker phrase being extended has a ل owner or a construct of names (where
     an و joins two nouns of one name: ``منظمة الأمن والتعاون``)."""
     return any(tree.words[i].upos == "ADP" and normalize_for_matching(tree.words[i].text) == "ل"
                for i in ids) or len(ids) >= 3
+
+
+def _addressee_cut(c: Claim, ids: list[int]) -> int | None:
+    """Where a ل addressee of the media starts inside a phrase after a cue with the li frame:
+    ``المتحدث باسم الكرملين للصحفيين`` -> at للصحفيين (not at ``للسياسة`` of a title)."""
+    if "li" not in c.cue.frames:
+        return None
+    tree, text = c.sent.tree, c.sent.text
+    return next((i for i in ids if i > min(ids) and tree.words[i].start != tree.words.get(
+        i - 1, tree.words[i]).start and text[tree.words[i].start:].startswith("لل")
+        and (_media(tree.words[i]) or _media(tree.words.get(i + 1, tree.words[i])))), None)
 
 
 def _title_place(w: Word, c: Claim) -> bool:
@@ -448,8 +462,10 @@ def _disagreeing_object(c: Claim, subj: Word) -> bool:
     """Right after a masculine verb a feminine definite noun is its object, not its subject
     (a feminine subject next to its verb takes a feminine verb): ``ودعا الشركات الكبرى
     والأثرياء إلى ...`` -> the speaker is the one before (pro-drop)."""
-    amods = c.sent.tree.kids(subj.id, "amod")
-    gender = subj.feat("Gender") or (amods[0].feat("Gender") if amods else "")
+    nxt = c.sent.tree.words.get(subj.id + 1)
+    gender = subj.feat("Gender") or (nxt.feat("Gender") if nxt is not None and nxt.upos == "ADJ" else "")
+    if not gender and subj.feat("Number") == "Plur" and normalize_for_matching(subj.text).endswith("ات"):
+        gender = "Fem"  # a sound feminine plural (الشركات، السلطات)
     return (subj.id == c.cue_word.id + 1 and subj.upos == "NOUN" and c.cue_word.upos == "VERB"
             and c.cue_word.feat("Gender") == "Masc" and gender == "Fem"
             and normalize_for_matching(c.sent.text[subj.start:subj.end]).startswith("ال"))
@@ -1148,6 +1164,20 @@ def skip_no_comment(c: Claim) -> bool:
         c.cue_word.id, "ccomp")
 
 
+def _build(c: Claim, qs: list[tuple[int, int]]) -> bool:
+    """The negator and content of a claim whose speaker is found; False when it is no
+    statement after all (:data:`SKIP_RULES`, or no content: ``تتابع الوضع``)."""
+    if any(rule(c) for rule in SKIP_RULES):
+        return False
+    c.negator = _negator(c)
+    return bool(content_quote(c, qs) or content_ccomp(c) or content_frame(c)
+                or content_clause(c)) and not skip_no_comment(c)
+
+
+#: cues that are no statement, whatever their content (each names its Arabic case)
+SKIP_RULES: list[Callable[[Claim], bool]] = [skip_relative_act, skip_conditional, skip_formula]
+
+
 def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]],
             before: list[Claim]) -> list[Claim]:
     out = []
@@ -1174,11 +1204,7 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
             continue
         if cue.cls == "action" and c.speaker_rule not in ("subject", "kana", "topic", "vso"):
             continue  # action verbs double as nouns: keep them with an explicit subject
-        if skip_relative_act(c) or skip_conditional(c) or skip_formula(c):
-            continue
-        c.negator = _negator(c)
-        if not (content_quote(c, qs) or content_ccomp(c) or content_frame(c)
-                or content_clause(c)) or skip_no_comment(c):
+        if not _build(c, qs):
             continue
         cut_at_discourse(c)
         cut_before_participle(c, before + out)
