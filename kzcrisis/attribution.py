@@ -147,7 +147,9 @@ def match_cue(w: Word, lexicon: dict[str, list[Cue]]) -> tuple[Cue, str] | None:
     for cue in lexicon.get(normalize_for_matching(verb or ""), []):
         # a verb form the tagger missed (فحذرت tagged PROPN, left unsplit): speech verbs only,
         # since action verbs double as nouns (نقل، طلب، أمر)
-        if cue.pos == "VERB" and (w.upos == "VERB" or cue.cls == "speech"):
+        if cue.pos == "VERB" and (w.upos == "VERB" or cue.cls == "speech") and not (
+                w.upos == "NOUN" and w.feat("Case") == "Gen"):
+            # ... but not a noun in the genitive (عن أمل طهران: "hope", not أمل "hoped")
             return cue, "surface"
     return None
 
@@ -331,13 +333,9 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
     tree = c.sent.tree
     if c.cue.cls != "speech" or not ids or min(ids) != c.cue_word.id + 1:
         return ids
-    if "li" in c.cue.frames:  # المتحدث ... للصحفيين: the ل addressee ends the speaker
-        text = c.sent.text
-        cut = next((i for i in ids if i > min(ids) and tree.words[i].start != tree.words.get(
-            i - 1, tree.words[i]).start and text[tree.words[i].start:].startswith("لل")), None)
-        ids = [i for i in ids if cut is None or i < cut]
-        if cut is not None:
-            return ids
+    cut = _addressee_cut(c, ids)
+    if cut is not None:
+        return [i for i in ids if i < cut]
     comps = grammar.words("complementizer")
     out = list(ids)
     i = max(ids) + 1
@@ -347,14 +345,16 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
         if f in comps or w.text in (":", "«", '"', "“", ".", "؛", ";") or w.rel in ("ccomp", "mark"):
             break
         cases = {normalize_for_matching(k.text) for k in tree.kids(w.id, "case")}
+        after_prep = i - 1 in out and tree.words[i - 1].upos == "ADP"  # في | مجلس الدوما
         if w.head == c.cue_word.id and (w.rel in ("obj", "iobj", "xcomp", "advcl") or (
-                w.rel == "obl" and not cases <= {"ل", "ب"})):
+                w.rel == "obl" and not cases <= {"ل", "ب"} and not after_prep)):
             break  # دعا الاتحاد الأوروبي السلطات: the cue's object is its addressee, not its subject
         frame_preps = {_FRAME_PREPS[fr] for fr in c.cue.frames if fr in _FRAME_PREPS}
         nxt_w = tree.words.get(i + 1)
         if w.upos == "ADP" and (f in _STOP_CASES or f in frame_preps) and not (
                 f == "ب" and nxt_w is not None and normalize_for_matching(nxt_w.text) == "اسم") and not (
-                f == "في" and nxt_w is not None and _title_place(nxt_w, c)):
+                f == "في" and nxt_w is not None and _title_place(nxt_w, c)) and not (
+                f == "ل" and nxt_w is not None and _title_owner(c.sent, w, nxt_w)):
             break  # the frame's preposition (دعا ... إلى، حذر ... من), not المتحدث باسم
         if w.upos == "PUNCT":
             nxt = tree.words.get(i + 1)
@@ -362,14 +362,22 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
                 break
             i += 1
             continue
+        if _title_conj(tree, i, out):
+            out.append(i)  # لمنظمة الأمن والتعاون، للسياسة الخارجية والأمنية: one name
+            i += 1
+            continue
         if w.upos not in ("NOUN", "PROPN", "ADJ", "X", "ADP", "NUM", "DET") or f in _TIME_WORDS \
                 or f in _QUANTIFIERS:
             break  # جميع الأطراف، كل الأطراف: a quantifier opens the addressee, not the title
         prev = tree.words.get(i - 1)
+        if w.upos == "NOUN" and nxt_w is not None and nxt_w.upos == "PRON" and nxt_w.token_id == w.token_id \
+                and i - 1 in out and prev.upos == "PROPN":
+            break  # ... في أوروبا | استعدادها: a noun with a possessive after a name is the object
         if w.upos == "NOUN" and normalize_for_matching(w.text).startswith("ال") and prev is not None and (
                 (prev.upos == "ADJ" and normalize_for_matching(prev.text).startswith("ال")) or prev.upos == "PROPN"):
             break  # الاتحاد الأوروبي | السلطات, تركيا | السفير: a new definite noun
-        if "li" in c.cue.frames and normalize_for_matching(w.text).startswith("لل"):
+        if "li" in c.cue.frames and normalize_for_matching(w.text).startswith("لل") and (
+                _media(w) or (nxt_w is not None and _media(nxt_w))):
             break  # للصحفيين: the ل addressee
         out.append(i)
         i += 1
@@ -378,14 +386,89 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
     return sorted(out)
 
 
+#: nouns of the media: ``لوكالة رويترز``، ``لصحيفة``، ``لقناة`` after a speaker are the
+#: addressee of the speech, not part of the speaker's title
+_MEDIA = frozenset(normalize_for_matching(w) for w in (
+    "وكالة", "صحيفة", "جريدة", "قناة", "تلفزيون", "إذاعة", "موقع", "مجلة", "شبكة", "محطة", "صحفي", "صحفيين",
+    "صحافة", "صحافيين", "مراسل", "مراسلين", "إعلام", "إعلاميين", "وكالات", "صحف"))
+
+
+def _media(w: Word) -> bool:
+    """A noun of the media or the press (``وكالة``، ``الصحفيين``): who a speaker speaks to."""
+    text = normalize_for_matching(w.text)
+    return normalize_for_matching(w.lemma or "") in _MEDIA or text in _MEDIA or text[2:] in _MEDIA \
+        or text[1:] in _MEDIA
+
+
+def _title_owner(sent: Sent, prep: Word, nxt: Word) -> bool:
+    """``الأمين العام لمنظمة معاهدة الأمن الجماعي``، ``الممثل الأعلى للسياسة الخارجية``: a ل
+    phrase after a title names its owner, unless it is the medium spoken to (``لوكالة
+    رويترز``، ``للصحفيين``)."""
+    return nxt.upos in ("NOUN", "PROPN", "X") and not _media(nxt)
+
+
+def _title_conj(tree: Tree, i: int, out: list[int]) -> bool:
+    """An و inside a title's owner joins two nouns of one name: ``لمنظمة الأمن والتعاون``,
+    ``للسياسة الخارجية والأمنية`` (a definite noun or adjective after it, a noun or adjective
+    before it, and an owner phrase so far)."""
+    w, nxt = tree.words[i], tree.words.get(i + 1)
+    return (w.upos == "CCONJ" and normalize_for_matching(w.text) == "و" and nxt is not None
+            and nxt.upos in ("NOUN", "ADJ") and normalize_for_matching(nxt.text).startswith("ال")
+            and i - 1 in out and tree.words[i - 1].upos in ("NOUN", "ADJ") and _owner_phrase(tree, out))
+
+
+def _owner_phrase(tree: Tree, ids: list[int]) -> bool:
+    """Whether a speaker phrase being extended has a ل owner or a construct of names (where
+    an و joins two nouns of one name: ``منظمة الأمن والتعاون``)."""
+    return any(tree.words[i].upos == "ADP" and normalize_for_matching(tree.words[i].text) == "ل"
+               for i in ids) or len(ids) >= 3
+
+
+def _addressee_cut(c: Claim, ids: list[int]) -> int | None:
+    """Where a ل addressee of the media starts inside a phrase after a cue with the li frame:
+    ``المتحدث باسم الكرملين للصحفيين`` -> at للصحفيين (not at ``للسياسة`` of a title)."""
+    if "li" not in c.cue.frames:
+        return None
+    tree, text = c.sent.tree, c.sent.text
+    return next((i for i in ids if i > min(ids) and tree.words[i].start != tree.words.get(
+        i - 1, tree.words[i]).start and text[tree.words[i].start:].startswith("لل")
+        and (_media(tree.words[i]) or _media(tree.words.get(i + 1, tree.words[i])))), None)
+
+
 def _title_place(w: Word, c: Claim) -> bool:
     """``الممثل الأعلى ... في الاتحاد الأوروبي``، ``مصدر دبلوماسي في نور سلطان``: after في, a
     name or a definite noun that is no channel or time word continues the speaker's title."""
     f = normalize_for_matching(w.lemma or w.text)
     if f in grammar.words("channel") or normalize_for_matching(w.text) in grammar.words("channel"):
         return False
-    return w.upos == "PROPN" or (normalize_for_matching(w.text).startswith("ال") and w.upos == "NOUN"
-                                 and f not in {"اطار", "وقت", "يوم", "ظل", "سياق"})
+    if f in {"اطار", "وقت", "يوم", "ظل", "سياق", "ختام", "بدايه", "نهايه", "مستهل", "اعقاب", "اثناء"}:
+        return False
+    nxt = c.sent.tree.words.get(w.id + 1)
+    # في مجلس الدوما الروسي: an institution in the construct state, named by what follows
+    construct = w.upos == "NOUN" and nxt is not None and nxt.head == w.id and nxt.rel == "nmod" \
+        and normalize_for_matching(nxt.text).startswith("ال") and not c.sent.tree.kids(nxt.id, "case")
+    return w.upos == "PROPN" or construct or (normalize_for_matching(w.text).startswith("ال")
+                                              and w.upos == "NOUN")
+
+
+def _quoted_subject(c: Claim, subj: Word) -> bool:
+    """A subject after a colon or an opening quotation mark belongs to the quotation:
+    ``وأضاف: «ندرك أن ...»`` (ندرك is no speaker)."""
+    return any(c.sent.tree.words[i].text in (":", "«", "“", '"') for i in range(c.cue_word.id + 1, subj.id)
+               if i in c.sent.tree.words)
+
+
+def _disagreeing_object(c: Claim, subj: Word) -> bool:
+    """Right after a masculine verb a feminine definite noun is its object, not its subject
+    (a feminine subject next to its verb takes a feminine verb): ``ودعا الشركات الكبرى
+    والأثرياء إلى ...`` -> the speaker is the one before (pro-drop)."""
+    nxt = c.sent.tree.words.get(subj.id + 1)
+    gender = subj.feat("Gender") or (nxt.feat("Gender") if nxt is not None and nxt.upos == "ADJ" else "")
+    if not gender and subj.feat("Number") == "Plur" and normalize_for_matching(subj.text).endswith("ات"):
+        gender = "Fem"  # a sound feminine plural (الشركات، السلطات)
+    return (subj.id == c.cue_word.id + 1 and subj.upos == "NOUN" and c.cue_word.upos == "VERB"
+            and c.cue_word.feat("Gender") == "Masc" and gender == "Fem"
+            and normalize_for_matching(c.sent.text[subj.start:subj.end]).startswith("ال"))
 
 
 def rule_subject(c: Claim, before: list[Claim]) -> bool:
@@ -401,6 +484,8 @@ def rule_subject(c: Claim, before: list[Claim]) -> bool:
     # of two the nearest to the verb (أما بيلاروسيا فأعلنت ...، صادقت الحكومة: الحكومة)
     nominal = [w for w in subj if w.upos in _NOMINAL] or subj
     best = min(nominal, key=lambda w: (abs(w.id - c.cue_word.id), w.id))
+    if _quoted_subject(c, best) or _disagreeing_object(c, best):
+        return False
     head = c.sent.tree.words.get(c.cue_word.head)
     if normalize_for_matching(best.text) in grammar.words("relative") and head is not None:
         # قواتنا التي أرسلت ...: the subject is the noun the relative clause describes
@@ -420,7 +505,8 @@ def rule_vso(c: Claim, before: list[Claim]) -> bool:
         return False  # an action verb's next noun is its subject only for a verb of its own
     nxt = c.sent.tree.words.get(c.cue_word.id + 1)
     if nxt is None or nxt.upos not in ("PROPN", "NOUN", "X") or nxt.rel in ("case", "obl") \
-            or normalize_for_matching(nxt.text) in grammar.words("complementizer"):
+            or normalize_for_matching(nxt.text) in grammar.words("complementizer") \
+            or _disagreeing_object(c, nxt):
         return False
     c.speaker_ids, c.speaker_rule = _vso_extent(c, _phrase(c.sent, nxt)), "vso"
     return True
@@ -562,7 +648,10 @@ def content_quote(c: Claim, qs: list[tuple[int, int]]) -> bool:
         if len(c.sent.text[s:e].split()) < QUOTE_MIN_WORDS:
             continue  # a name or scare quotes (لوكالة "سبوتنيك"، «هجوم إرهابي») is no speech
         gap = c.sent.text[ce:s - 1]
-        after = c.sent.start <= s - 1 and ce <= s - 1 < c.sent.end and len(gap.split()) <= 6 \
+        # up to 6 words between (the speaker), or more before a colon (``قال الوزير ... في
+        # مؤتمر صحفي: «...»``)
+        limit = 16 if gap.rstrip().endswith(":") else 6
+        after = c.sent.start <= s - 1 and ce <= s - 1 < c.sent.end and len(gap.split()) <= limit \
             and not any(normalize_for_matching(g) in grammar.words("complementizer") for g in gap.split()[:-1])
         # «...»، قال الوزير: a quotation just before a finite verb (a participle after a
         # quotation has a clause of its own: «...»، مشيرةً إلى أن ...)
@@ -662,17 +751,25 @@ def content_clause(c: Claim) -> bool:
     start = max(c.sent.offsets[i][1] for i in end_ids)
     if start >= c.sent.end:
         return False
-    opener = c.sent.text[start:c.sent.end].lstrip()[:1] in (":", "«", '"', "“")
+    rest = c.sent.text[start:c.sent.end].lstrip()
+    opener = rest[:1] == ":" or any(s == start + len(c.sent.text[start:c.sent.end]) - len(rest) + 1
+                                    and (len(c.sent.text[s:e].split()) >= QUOTE_MIN_WORDS
+                                         or "obj" in c.cue.frames)
+                                    for s, e in quotes(c.sent.text))
     if not opener:
         # the first complementizer, or the preposition of the cue's frame (تحدث ... عن)
         openers = grammar.words("complementizer") | {
             _FRAME_PREPS[f] for f in c.cue.frames if f in _FRAME_PREPS and f != "li"}
         comp = next((w for w in sorted(c.sent.tree.words.values(), key=lambda w: w.id)
                      if w.id > last and normalize_for_matching(w.text) in openers), None)
+        if comp is not None and normalize_for_matching(comp.text)[:1] == "و" and any(c.sent.tree.words[i].text in "،,;؛" for i in range(last + 1, comp.id)
+                                    if i in c.sent.tree.words and c.sent.tree.words[i].upos == "PUNCT"):
+            comp = None  # روما تتابع التطورات، وإن السفارة ...: the وإن after the comma is the outer cue's
         if comp is None and "obj" in c.cue.frames:
             comp = None  # انتقد ... طلب كازاخستان: a verb of judgement takes what follows
-        elif comp is None or len(c.sent.text[start:c.sent.offsets[comp.id][0]].split()) > 8:
-            return False
+        elif comp is None or len(c.sent.text[start:c.sent.offsets[comp.id][0]].split()) > 12 \
+                or re.search(r"[.؛;:!?؟]", c.sent.text[start:c.sent.offsets[comp.id][0]]):
+            return False  # a name or channel between cue and إن (``ينس ستولتنبرغ في ختام ...``)
         if comp is not None:
             start = c.sent.offsets[comp.id][1 if normalize_for_matching(comp.text) not in
                                                grammar.words("complementizer") else 0]
@@ -746,6 +843,18 @@ def cut_at_discourse(c: Claim) -> None:
     m = _discourse_re().search(folded)
     if m and m.start() > 0:
         c.content = (s, s + imap[m.start()])
+
+
+def cut_before_participle(c: Claim, before: list[Claim]) -> None:
+    """A participle after a comma opens the speaker's next statement, so the content of the
+    statement it follows ends at that comma: ``قالت الحكومة إنها «قلقة جداً» من التقارير،
+    داعيةً السلطات إلى ضبط النفس`` -> قالت: ``«قلقة جداً» من التقارير``."""
+    if c.cue.pos == "VERB" or not clause_participle(c.sent, c.cue_word, c.cue):
+        return
+    comma = c.sent.offsets[c.cue_word.id - 1][0]
+    for b in before:
+        if b.sent is c.sent and b.content and b.content[0] < comma < b.content[1]:
+            b.content = (b.content[0], comma)
 
 
 def addressee_from_gap(c: Claim) -> None:
@@ -942,19 +1051,50 @@ def _inside_content(c: Claim, before: list[Claim]) -> bool:
                for b in before)
 
 
+def clause_participle(sent: Sent, w: Word, cue: Cue) -> bool:
+    """A participle cue that opens a clause of its own after a comma (the حال of the
+    speaker): ``قال إن المسلحين هاجموا المدينة، متهماً «عصابات» بالوقوف وراء ذلك`` ->
+    متهماً is a second statement of the same speaker, not part of what قال reports."""
+    prev = sent.tree.words.get(w.id - 1)
+    return cue.pos != "VERB" and prev is not None and prev.upos == "PUNCT" and prev.text in "،,"
+
+
 def _nested_without_frame(c: Claim, before: list[Claim]) -> bool:
     """A verb inside another claim's content is reported, not reporting (``قال إن روما تتابع
-    التطورات``), unless it opens a clause or quotation of its own (``قال إن الوزير أكد أن``)."""
+    التطورات``), unless it opens a clause or quotation of its own (``قال إن الوزير أكد أن``,
+    ``أكد الوزير: «...»``; a short quotation in scare quotes opens nothing: ``قال إن واشنطن تدعم
+    «بالكامل» المؤسسات``)."""
     if c.cue.cls == "action":
         return False  # قالت قرغيزستان إن البرلمان صادق على ...: the narrated act is a claim too
+    if clause_participle(c.sent, c.cue_word, c.cue):
+        return False  # ...، مؤكداً رفض بلاده: the speaker's own next statement
     pos = c.sent.offsets[c.cue_word.id][0]
     inside = any(b.content and b.sent is c.sent and b.content[0] <= pos < b.content[1]
                  for b in before)
     if not inside:
         return False
-    nxt = [c.sent.tree.words.get(c.cue_word.id + k) for k in range(1, 10)]
-    return not any(w is not None and (normalize_for_matching(w.text) in grammar.words("complementizer")
-                                      or w.text in (":", "«", "“")) for w in nxt)
+    return not _own_frame(c)
+
+
+def _own_frame(c: Claim) -> bool:
+    """Whether a cue opens reported speech of its own before the next comma: a
+    complementizer, a colon, or the preposition of its frame (``قال إن السفارات نصحت رعاياها
+    بالبقاء``: نصح ... بـ; but ``إن روما تتابع الأنباء، وإن ...``: the وإن is the outer cue's)."""
+    tree = c.sent.tree
+    preps = {_FRAME_PREPS[f] for f in c.cue.frames if f in _FRAME_PREPS and f != "li"}
+    if c.cue.pos != "VERB" or c.cue.object != "addressee" or not tree.kids(c.cue_word.id, "obj"):
+        preps = set()  # the frame counts for a verb that addresses someone (نصحت رعاياها بـ),
+        # not for يهدد بإغراق ("risks") or a verbal noun (دعوته الأطراف إلى)
+    for k in range(1, 10):
+        w = tree.words.get(c.cue_word.id + k)
+        if w is None or (w.upos == "PUNCT" and w.text in "،,.؛;"):
+            return False
+        f = normalize_for_matching(w.text)
+        if f in grammar.words("complementizer") or w.text == ":":
+            return True
+        if w.upos == "ADP" and f in preps and w.head in tree.words and tree.words[w.head].head == c.cue_word.id:
+            return True
+    return False
 
 
 def _in_channel(sent: Sent, w: Word) -> bool:
@@ -971,11 +1111,71 @@ def _participle_frame(sent: Sent, w: Word, cue: Cue) -> bool:
     if tree.kids(w.id, "ccomp", "mark"):
         return True
     nxt = tree.first_after(w.id)
+    if "obj" in cue.frames and clause_participle(sent, w, cue) and nxt is not None and (
+            nxt.upos in ("NOUN", "PROPN", "X") or nxt.text in ("«", "“", '"')):
+        return True  # ...، متهماً «عصابات إرهابية» بـ ...: the participle's object
     if nxt is not None and normalize_for_matching(nxt.text) in grammar.words("complementizer"):
         return True
     preps = {_FRAME_PREPS[f] for f in cue.frames if f in _FRAME_PREPS and f != "li"}
     return any(normalize_for_matching(k.text) in preps for kid in tree.kids(w.id, "obl", "nmod", "obj")
                for k in tree.kids(kid.id, "case"))
+
+
+#: particles that make a clause hypothetical: a cue under one reports nothing said
+_CONDITIONAL = frozenset(normalize_for_matching(w) for w in ("إذا", "لو", "لولا", "كلما", "متى", "ما لم"))
+#: verbs of responding: negated (``لم تعلق الوزارة على ...``) they report that nothing was said
+_RESPONDING = frozenset(normalize_for_matching(w) for w in ("علق", "رد", "عقب"))
+#: ``طالباً عدم كشف اسمه``: the words of a source's request to stay anonymous
+_ANONYMITY = re.compile(r"(?:اسم|هوي[ةت])(?:ه|ها|هم|هما)(?!\w)")
+
+
+def skip_relative_act(c: Claim) -> bool:
+    """An act in a relative clause on its object narrates background, not a position:
+    ``الطلب الذي وجهته السلطات إلى المنظمة``، ``أي مساعدة يطلبها الجانب الكازاخستاني``."""
+    return c.cue.cls == "action" and c.cue_word.rel == "acl" and c.speaker_rule != "relative"
+
+
+def skip_conditional(c: Claim) -> bool:
+    """A cue under إذا/لو is hypothetical: ``أن تمدد المهمة إذا طلبت السلطات ذلك``."""
+    return any(normalize_for_matching(k.text) in _CONDITIONAL for k in c.sent.tree.kids(c.cue_word.id, "mark"))
+
+
+def skip_formula(c: Claim) -> bool:
+    """The writer's background formula (``يذكر أن``، ``يشار إلى أن``: grammar class discourse)
+    and a source's request for anonymity (``طالباً عدم كشف اسمه``، ``مفضلاً عدم ذكر هويته``)
+    are no statements."""
+    tree, text = c.sent.tree, c.sent.text
+    start = tree.words[c.cue_word.id].start
+    here = normalize_for_matching(text[start:start + 30])
+    here = here[1:] if here[:1] in CONJUNCTIONS and not here.startswith("يذ") else here
+    if any(here.startswith(d + " ") or here == d for d in grammar.words("discourse")
+           if " " in d and d.split()[0] not in grammar.words("preposition")):
+        return True
+    tail = text[c.sent.offsets[c.cue_word.id][1]:c.sent.end]
+    clause = re.split(r"[،,.؛;:]", tail, maxsplit=1)[0]
+    return len(clause.split()) <= 5 and bool(_ANONYMITY.search(clause))
+
+
+def skip_no_comment(c: Claim) -> bool:
+    """A negated verb of responding reports silence: ``ولم تعلق وزارة الخارجية على هذه
+    التقارير`` (no statement), unlike ``لم يستبعد أن`` (a statement)."""
+    lemma = normalize_for_matching(c.cue.verb)
+    return lemma in _RESPONDING and bool(c.negator) and c.kind != "direct" and not c.sent.tree.kids(
+        c.cue_word.id, "ccomp")
+
+
+def _build(c: Claim, qs: list[tuple[int, int]]) -> bool:
+    """The negator and content of a claim whose speaker is found; False when it is no
+    statement after all (:data:`SKIP_RULES`, or no content: ``تتابع الوضع``)."""
+    if any(rule(c) for rule in SKIP_RULES):
+        return False
+    c.negator = _negator(c)
+    return bool(content_quote(c, qs) or content_ccomp(c) or content_frame(c)
+                or content_clause(c)) and not skip_no_comment(c)
+
+
+#: cues that are no statement, whatever their content (each names its Arabic case)
+SKIP_RULES: list[Callable[[Claim], bool]] = [skip_relative_act, skip_conditional, skip_formula]
 
 
 def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]],
@@ -1004,11 +1204,10 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
             continue
         if cue.cls == "action" and c.speaker_rule not in ("subject", "kana", "topic", "vso"):
             continue  # action verbs double as nouns: keep them with an explicit subject
-        c.negator = _negator(c)
-        if not (content_quote(c, qs) or content_ccomp(c) or content_frame(c)
-                or content_clause(c)):
+        if not _build(c, qs):
             continue
         cut_at_discourse(c)
+        cut_before_participle(c, before + out)
         extend_action_object(c)
         channel_and_addressee(c)
         addressee_from_gap(c)
