@@ -708,7 +708,9 @@ def content_frame(c: Claim) -> bool:
                     c.addressee = c.sent.text[slice(*c.sent.span(ids))]
                     ids = [i for i in tree.words if i >= min(ids)
                            and tree.words[i].upos != "PUNCT"]
-                if want == "prep" and c.cue.cls == "speech":
+                elif c.cue.cls == "speech" or want == "obj":
+                    # the object runs on over its complements: ``أكدت الخارجية وقوف المملكة
+                    # إلى جانب كازاخستان``، ``رفضت الحكومة دعوات المعارضة إلى سحب الوحدة``
                     ids = _to_clause_end(c, ids)
                 if len(ids) == 1 and tree.words[ids[0]].upos == "PRON":
                     # واعتبرته انتهاكاً ...: a pronoun object stands for the earlier claim's
@@ -1121,6 +1123,8 @@ def _participle_frame(sent: Sent, w: Word, cue: Cue) -> bool:
                for k in tree.kids(kid.id, "case"))
 
 
+#: the pronouns of a free relative clause (ما وصفه، من وصفهم؛ مما and عما are split by the MWT)
+_FREE_RELATIVES = frozenset({"ما", "من", "مما", "عما", "ممن"})
 #: particles that make a clause hypothetical: a cue under one reports nothing said
 _CONDITIONAL = frozenset(normalize_for_matching(w) for w in ("إذا", "لو", "لولا", "كلما", "متى", "ما لم"))
 #: verbs of responding: negated (``لم تعلق الوزارة على ...``) they report that nothing was said
@@ -1133,6 +1137,25 @@ def skip_relative_act(c: Claim) -> bool:
     """An act in a relative clause on its object narrates background, not a position:
     ``الطلب الذي وجهته السلطات إلى المنظمة``، ``أي مساعدة يطلبها الجانب الكازاخستاني``."""
     return c.cue.cls == "action" and c.cue_word.rel == "acl" and c.speaker_rule != "relative"
+
+
+def skip_free_relative(c: Claim) -> bool:
+    """A speech verb in a free relative clause attributes a label, it reports no claim of its
+    own: ``على من وصفهم بالإرهابيين``، ``سخر مما وصفه بـ"المهمة الإنسانية"``، ``انتقدت ما
+    وصفته بالاستخدام المفرط للقوة`` (the label is part of the outer claim); but ``وفق ما
+    أعلنته الوزارة`` after a source marker is the source's statement."""
+    tree, w = c.sent.tree, c.cue_word
+    head, prev = tree.words.get(w.head), tree.words.get(w.id - 1)
+    on_relative = w.rel.startswith("acl") and head is not None \
+        and normalize_for_matching(head.text) in _FREE_RELATIVES
+    # the parser may also hang the pronoun on the verb (من as its mark)
+    after_relative = prev is not None and prev.head == w.id \
+        and normalize_for_matching(prev.text) in _FREE_RELATIVES
+    rel = prev if after_relative else head
+    before = tree.words.get(rel.id - 1) if rel is not None else None
+    # وفق ما أعلنته: a source marker before the pronoun (not a plain preposition: على من)
+    sourced = before is not None and normalize_for_matching(before.text) in _marker_words()
+    return c.cue.cls == "speech" and (on_relative or after_relative) and not sourced
 
 
 def skip_conditional(c: Claim) -> bool:
@@ -1175,7 +1198,8 @@ def _build(c: Claim, qs: list[tuple[int, int]]) -> bool:
 
 
 #: cues that are no statement, whatever their content (each names its Arabic case)
-SKIP_RULES: list[Callable[[Claim], bool]] = [skip_relative_act, skip_conditional, skip_formula]
+SKIP_RULES: list[Callable[[Claim], bool]] = [skip_relative_act, skip_free_relative,
+                                              skip_conditional, skip_formula]
 
 
 def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]],
@@ -1196,9 +1220,10 @@ def _claims(sent: Sent, lexicon: dict[str, list[Cue]], qs: list[tuple[int, int]]
         for rule in SPEAKER_RULES:
             if rule(c, before + out):
                 break
-        if _after_marker(c) and out:
+        if _after_marker(c) and out and out[-1].cue.cls == "speech":
             # وأضاف توكاييف، بحسب ما نقلته الخدمة الصحفية، ...: the relaying verb and its
-            # subject are the source of the sentence's claim, not a second claim
+            # subject are the source of the sentence's claim, not a second claim (after a
+            # narrated act, وفق ما أعلنته الوزارة is the ministry's own statement)
             if c.speaker_span is not None:
                 out[-1].channel.append(c.sent.text[slice(*c.speaker_span)])
             continue

@@ -42,7 +42,7 @@ from .manifest import environment, file_sha256, model_folder, model_paths
 from .schemas import ANNOTATION, PER_DOC, column_type
 
 #: Bump when the annotation tables change shape or meaning: old entries then miss.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 #: the annotation layer's tables (the registry's NLP-stage tables) and its long table: one
 #: column per distinct column name of those tables, in registry order
 _TABLES = ANNOTATION

@@ -27,7 +27,7 @@ __all__ = ["CUE_CLASSES", "FORM_TYPES", "MARKER_TYPES", "POLARITIES", "Statement
 
 CUE_CLASSES = ("speech", "action")
 FORM_TYPES = ("finite", "participle")
-POLARITIES = ("neutral", "endorse", "reject", "deny", "warn")
+POLARITIES = ("neutral", "endorse", "reject", "deny", "warn", "doubt")
 MARKER_TYPES = ("source", "channel", "addressee", "topic", "pronoun", "discourse")
 
 _WORD_RE = re.compile(r"\w+")
@@ -38,7 +38,7 @@ def load_cues(path: str | Path | None = None) -> pd.DataFrame:
     """The reporting/action cue lexicon, one row per surface form.
 
     Columns: form (as written), folded (matching-normal form), lemma, class (speech|action),
-    form_type (finite|participle), polarity (neutral|endorse|reject|deny|warn), object
+    form_type (finite|participle), polarity (neutral|endorse|reject|deny|warn|doubt), object
     (``addressee`` when the verb takes the addressee as direct object, ``source`` when
     "X <verb> عن Y" relays Y's words, else empty).
 

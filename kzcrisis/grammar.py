@@ -25,7 +25,7 @@ GRAMMAR_FILE = "grammar.csv"
 #: surface rules (no parse) do not read
 CLASSES = ("complementizer", "preposition", "negator", "negator_parse", "demonstrative",
            "relative", "source_marker", "channel", "auxiliary", "topic", "discourse", "office",
-           "quote_open", "quote_close")
+           "quote_open", "quote_close", "exceptive")
 
 
 @lru_cache(maxsize=8)

@@ -220,15 +220,29 @@ def clitic_veto(token: str, freq: dict[str, int]) -> str | tuple[str, bool]:
 
     Returns the token (keep it one word) or ``(token, True)`` (let the MWT model expand it).
     A leading و/ف/ب/ل/ك is taken for a clitic only when :func:`_rest_is_word`: ``وقال`` ->
-    expand; ``بلينكن``, ``لبنان``, ``وزارته`` -> one word. (A token vetoed for its first letter
+    expand; ``بلينكن``, ``لبنان``, ``وزارته`` -> one word; a three-letter token, by
+    :func:`_short_host` (``وصف`` -> one word, ``وهو`` -> expand). (A token vetoed for its first letter
     also keeps a pronoun suffix: Stanza 1.15 numbers the words of hand-given expansions wrongly
     for the parser, so the veto cannot split the suffix alone.)
     """
-    if len(token) < 4 or token[0] not in _PROCLITIC_LETTERS or not set(token) <= _ARABIC_WORD:
+    if len(token) < 3 or token[0] not in _PROCLITIC_LETTERS or not set(token) <= _ARABIC_WORD:
         return token, True
+    if len(token) == 3:
+        return token if _short_host(token, freq) else (token, True)
     if _rest_is_word(token, freq) or _preposition_with_pronoun(token):
         return token, True
     return token
+
+
+def _short_host(token: str, freq: dict[str, int]) -> bool:
+    """Whether a three-letter token is a word of its own rather than a clitic and a
+    two-letter word: its rest is rarer than the whole (``وصف`` 493 against ``صف`` 172,
+    ``وعد``، ``وقع``، ``بعد``) and no pronoun (``بها``); ``وهو``، ``ولا``، ``ومن`` split."""
+    rest = token[1:]
+    if rest in _SUFFIXES:
+        return False
+    n, whole = freq.get(rest, 0), freq.get(token, 0)
+    return whole > 0 and n < whole
 
 
 #: prepositions that take pronoun suffixes (فيها، عليه، لديهم): a first letter ف/ل/ب/ك/و of

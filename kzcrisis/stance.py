@@ -67,7 +67,7 @@ NEGATION_FACTOR = _CB.negation_factor
 # a negated cue verb: "did not welcome" withholds support; "did not condemn/deny/warn" is
 # no position
 _INVERT = {"endorse": "withhold", "reject": "neutral", "deny": "neutral", "warn": "neutral",
-           "neutral": "neutral", "withhold": "neutral"}
+           "doubt": "neutral", "neutral": "neutral", "withhold": "neutral"}
 
 _WORD_RE = re.compile(r"\w+")
 _CLAUSE_RE = re.compile(r"[،,.:؛;!?؟]")
@@ -76,7 +76,6 @@ _QUOTES_CLOSE = '"»”'
 # irony markers on folded text: "ما يسمى بـ" before a cue, "المزعومة" after it
 _IRONY_BEFORE = re.compile(r"(?:^|\s)ما\s+(?:ي|ت)سم(?:ى|ي|يه|يها)(?:\s|$)|(?:^|\s)ما\s+(?:ي|ت)وصف")
 _IRONY_AFTER = re.compile(r"^(?:ال)?مزعوم(?:ه|ين|ون)?$")
-_EXCEPTIVES = frozenset({"الا", "سوي"})  # إلا، سوى folded
 # "رفض وصف المحتجين بالإرهابيين": the description is what is rejected
 _DESCRIBE_RE = re.compile(r"(?:^|\s)[وف]?(?:ب|ل)?(?:ال)?(?:وصف|تسميه|نعت|اعتبار)\w*(?:\s|$)")
 _NEG_WINDOW = _CB.negation_window
@@ -163,7 +162,15 @@ def _negators() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _cue_verb_polarity() -> dict[str, str]:
-    return {info["lemma"]: info["polarity"] for info in default_lexicon().cue_info.values()}
+    """``cue lemma -> polarity``: the parse rules' lexicon (cues_lemma.csv, by its verb as
+    shown in ``cue_lemma`` and by its folded lemma) over the surface cue list (cues.csv)."""
+    from .attribution import load_cue_lemmas
+
+    out = {info["lemma"]: info["polarity"] for info in default_lexicon().cue_info.values()}
+    for key, cues in load_cue_lemmas().items():
+        for cue in cues:
+            out[cue.verb] = out[key] = cue.polarity
+    return out
 
 
 # --------------------------------------------------------------------------- coding
@@ -212,14 +219,23 @@ def _window_negated(text: str, s: int, taken: list[tuple[int, int]]) -> bool:
     clause = _CLAUSE_RE.split(normalize_for_matching(text[lo:s]))[-1]
     words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
     neg = _negators()
-    return not _EXCEPTIVES & set(words) and any(
+    return not _exceptives() & set(words) and any(
         w in neg or (w[:1] in CONJUNCTIONS and w[1:] in neg) for w in words)
 
 
-def _exceptive_before(text: str, s: int) -> bool:
-    """An exceptive (إلا، سوى) right before a cue: «ليست سوى غطاء» is no negation."""
+@lru_cache(maxsize=1)
+def _exceptives() -> frozenset[str]:
+    return grammar.words("exceptive")
+
+
+def _exceptive_near(text: str, s: int, e: int) -> bool:
+    """An exceptive (grammar class ``exceptive``) right before a cue (ليست سوى غطاء) or
+    right after it (لم تكن لترسل جنوداً لولا طلب رسمي): a restriction, no negation."""
     clause = _CLAUSE_RE.split(normalize_for_matching(text[max(0, s - 40):s]))[-1]
-    return bool(_EXCEPTIVES & set(_WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]))
+    after = _CLAUSE_RE.split(normalize_for_matching(text[e:e + 30]))[0]
+    near = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):] + _WORD_RE.findall(after)[:2]
+    return bool(_exceptives() & {w[1:] if w[:1] in CONJUNCTIONS else w for w in near}
+                | _exceptives() & set(near))
 
 
 def match_cues(text: str, lexicon: StanceLexicon | None = None,
@@ -250,7 +266,7 @@ def match_cues(text: str, lexicon: StanceLexicon | None = None,
     for row, s, e in sorted(keep, key=lambda f: (f[1], f[0]["cue_id"])):
         negated = False
         if row["kind"] != "target":
-            negated = (tree_negated(parse, s, e, taken) and not _exceptive_before(text, s)) \
+            negated = (tree_negated(parse, s, e, taken) and not _exceptive_near(text, s, e)) \
                 if parse is not None and parse.words_in(s, e) \
                 else _window_negated(text, s, taken)
         hits.append(_Hit(row["cue_id"], row["category"], row["target"], row["weight"],
@@ -353,7 +369,8 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
     cb = codebook or _CB
     hits = match_cues(content or "", lexicon, parse)
     folded = normalize_for_matching(content or "")
-    polarity = _cue_verb_polarity().get(cue_lemma, "neutral")
+    polarity = _cue_verb_polarity().get(cue_lemma) or _cue_verb_polarity().get(
+        normalize_for_matching(cue_lemma), "neutral")
     first = _WORD_RE.findall(normalize_for_matching(cue or ""))[:1]
     if first and in_class(first[0], _negators()):  # ولم يرحب
         polarity = _INVERT[polarity]
@@ -421,8 +438,8 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
             w = -w
             scoped.append((targets[0], f"{h.cue_id} «{h.text}» ironic (quoted or marked)"))
         # a rejected or denied description: رفض وصف المحتجين بالإرهابيين
-        if polarity in ("reject", "deny") and h.kind == "label" and _DESCRIBE_RE.search(
-                " ".join(_WORD_RE.findall(folded[:_folded_span(content, h)[0]])[-4:])):
+        if polarity in ("reject", "deny") and h.kind == "label" and _rejected_description(
+                folded[:_folded_span(content, h)[0]]):
             w = -w
             scoped.append((targets[0], f"{h.cue_id} «{h.text}» is a description the "
                                        f"speaker rejects"))
@@ -430,7 +447,7 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
             w = -w
             scoped.append((h.target, f"{h.cue_id} flipped by {flipped[id(h)].cue_id} "
                                      f"«{flipped[id(h)].text}»"))
-        if polarity == "deny" or (polarity == "reject" and h.kind == "act"):
+        if polarity in ("deny", "doubt") or (polarity == "reject" and h.kind == "act"):
             w = -w
         elif polarity == "withhold" and h.kind == "act":
             w = w * cb.negation_factor
@@ -446,17 +463,12 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
     for t in TARGETS:
         if t not in spoken:
             continue
-        ev = []
-        score = 0.0
-        for cue_id, (w, h) in per[t].items():
-            score += w
-            neg = "NOT " if h.negated else ""
-            ev.append(f"{neg}{cue_id} {w:+.2f} «{h.text}»")
+        score, ev = _summed(per[t], cb)
         if not per[t] and default is not None:
             score = default
             by = f"act_{act.name}" if act is not None and act.mode == "reject" else "cue verb"
             ev.append(f"{by} {cue} ({polarity}) {score:+.2f}")
-        elif polarity in ("reject", "deny", "withhold") and per[t]:
+        elif polarity in ("reject", "deny", "doubt", "withhold") and per[t]:
             by = f"act_{act.name}" if act is not None and act.mode == "reject" else "cue verb"
             ev.append(f"{by} {cue} ({polarity}) flips")
         ev += [note for tt, note in scoped if tt in (t, "any")]
@@ -468,6 +480,24 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
         rows.append({"target": t, "label": label_for(score, caution, cb), "score": score,
                      "evidence": "; ".join(ev)})
     return rows
+
+
+def _summed(cues: dict[str, tuple[float, _Hit]], cb: Codebook) -> tuple[float, list[str]]:
+    """The score of one target (the sum of its distinct cues) and their evidence. Negative
+    cues of the caution categories count together no lower than ``rules.caution_floor``:
+    concern plus a call to respect rights (تراقب عن كثب ... احترام حق التظاهر) is caution,
+    not opposition."""
+    ev, score, caution = [], 0.0, 0.0
+    for cue_id, (w, h) in cues.items():
+        if w < 0 and h.category in cb.caution_categories:
+            caution += w
+        else:
+            score += w
+        ev.append(f"{'NOT ' if h.negated else ''}{cue_id} {w:+.2f} «{h.text}»")
+    if caution < cb.caution_floor:
+        ev.append(f"caution cues {caution:+.2f} floored at {cb.caution_floor:+.2f}")
+        caution = cb.caution_floor
+    return score + caution, ev
 
 
 def _objects_of(op: _Hit, hits: list[_Hit], content: str, parse: ContentParse | None
@@ -495,6 +525,18 @@ def _judge_of(h: _Hit, judged: list[_Hit], content: str, parse: ContentParse | N
                           and 0 <= j.start - h.end and _no_break(content[h.end:j.start])
                           and len(_WORD_RE.findall(content[h.end:j.start]))
                           <= cb.subject_scope_words), None)
+
+
+def _rejected_description(before: str) -> bool:
+    """A description named just before a label: «رفض وصف المحتجين بالإرهابيين» (the
+    description is what is rejected), but not the speaker's own words in a relative clause:
+    «انتقدت ما وصفته بالاستخدام المفرط للقوة» (what it called excessive force)."""
+    words = _WORD_RE.findall(before)[-4:]
+    m = _DESCRIBE_RE.search(" ".join(words))
+    if not m:
+        return False
+    k = len(_WORD_RE.findall(" ".join(words)[:m.start()]))
+    return not (k and words[k - 1] in ("ما", "مما", "عما", "من"))
 
 
 def _folded_span(content: str, h: _Hit) -> tuple[int, int]:

@@ -36,7 +36,7 @@ DOC = ROOT / "docs" / "codebook.md"
 TARGETS = ("intervention", "protesters")
 LABELS = ("support", "caution", "oppose", "neutral")
 ACT_MODES = ("fixed", "reject")
-VERB_POLARITIES = ("endorse", "reject", "warn", "withhold")
+VERB_POLARITIES = ("endorse", "reject", "warn", "doubt", "withhold")
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +67,7 @@ class Codebook:
     caution_categories: frozenset[str]
     act_object_categories: frozenset[str]
     rejected_judgements: frozenset[str]
+    caution_floor: float
     verb_default: dict[str, float]
     confidence_level: float
     n_resamples: int
@@ -167,6 +168,7 @@ def _parse(data: Any, path: Path) -> Codebook:
                                              f"{where}: rules", list)),
         rejected_judgements=frozenset(_get(rules, "rejected_judgements",
                                            f"{where}: rules", list)),
+        caution_floor=_number(rules, "caution_floor", f"{where}: rules", -1.0, 0.0),
         verb_default=verb_default,
         confidence_level=_number(cmp_, "confidence_level", f"{where}: comparison", 0.5, 0.999),
         n_resamples=_get(cmp_, "n_resamples", f"{where}: comparison", int),

@@ -50,6 +50,7 @@ def render_sections(cb: Codebook | None = None, lexicon=None) -> dict[str, str]:
         f"| `subject_scope_words` | {cb.subject_scope_words} | words between an act and a judgement after it that takes it as subject |",
         f"| `caution_categories` | {', '.join(sorted(cb.caution_categories))} | a match makes a score in (oppose_max, support_min) a caution |",
         f"| `act_object_categories` | {', '.join(sorted(cb.act_object_categories))} | cues that are a fixed act's own object, not counted again |",
+        f"| `caution_floor` | {cb.caution_floor:+.2f} | the lowest score the caution categories' cues reach together (concern and restraint alone are caution, not opposition) |",
         f"| `rejected_judgements` | {', '.join(sorted(cb.rejected_judgements))} | judgements that a rejection governing them turns around (لا نقبل التشكيك في شرعية المهمة) |",
         "| `verb_default` | " + ", ".join(f"{k} {_fmt(v)}" for k, v in cb.verb_default.items())
         + " | a cue verb's score for a target named without a weighted cue |",
