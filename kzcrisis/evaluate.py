@@ -161,6 +161,10 @@ def evaluate_mentions(pred: pd.DataFrame, gold: pd.DataFrame | None = None) -> p
 # no position (no claim of that group on that target).
 
 GOLD_CLAIMS_FILE = "stance_claims.csv"
+#: texts written after the rules were last revised and never used to change them
+HELDOUT_CLAIMS_FILE = "stance_claims_heldout.csv"
+SPLITS = {"dev": "the texts the rules were revised on",
+          "heldout": "texts written after the last revision, never used to change the rules"}
 GOLD_CLAIM_COLUMNS = ["item_id", "style", "phenomenon", "group", "target", "label", "note",
                       "text"]
 STANCE_LABELS = ("support", "caution", "oppose", "neutral")
@@ -262,21 +266,26 @@ def evaluate_stance_claims(gold: pd.DataFrame | None = None, **settings) -> Stan
 
 @one_line_errors
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kzcrisis.evaluate [--out CSV]``: stance scores on the gold claims."""
+    """``python -m kzcrisis.evaluate [--out CSV]``: stance scores on the gold claims, the
+    development texts and the held-out ones."""
     parser = argparse.ArgumentParser(prog="python -m kzcrisis.evaluate")
     parser.add_argument("--out", help="also write the per-item comparison to this CSV")
     parser.add_argument("--cache", default="off")
     args = parser.parse_args(argv)
-    scores = evaluate_stance_claims(cache=args.cache)
-    print(f"Stance on {DATA_GOLD / GOLD_CLAIMS_FILE}:")
-    print(scores)
-    by = scores.items.assign(ok=scores.items["label"] == scores.items["auto"]).groupby(
-        "phenomenon")["ok"].agg(["sum", "count"])
-    print("correct by phenomenon:")
-    print(by.rename(columns={"sum": "correct", "count": "rows"}).to_string())
+    items = []
+    for split, name in (("dev", GOLD_CLAIMS_FILE), ("heldout", HELDOUT_CLAIMS_FILE)):
+        scores = evaluate_stance_claims(load_gold_claims(DATA_GOLD / name), cache=args.cache)
+        print(f"Stance on {DATA_GOLD / name} ({SPLITS[split]}):")
+        print(scores)
+        by = scores.items.assign(ok=scores.items["label"] == scores.items["auto"]).groupby(
+            "phenomenon")["ok"].agg(["sum", "count"])
+        print("correct by phenomenon:")
+        print(by.rename(columns={"sum": "correct", "count": "rows"}).to_string())
+        print()
+        items.append(scores.items.assign(split=split))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        scores.items.to_csv(args.out, index=False, lineterminator="\n")
+        pd.concat(items, ignore_index=True).to_csv(args.out, index=False, lineterminator="\n")
     return 0
 
 

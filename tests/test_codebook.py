@@ -189,16 +189,31 @@ def test_codebook_check_command():
     assert proc.returncode == 0, proc.stderr
 
 
-def test_gold_claims_cover_the_phenomena():
+@pytest.mark.parametrize("name,least", [("stance_claims.csv", 60),
+                                         ("stance_claims_heldout.csv", 30)])
+def test_gold_claims_cover_the_phenomena(name, least):
     from kzcrisis.evaluate import load_gold_claims
+    from kzcrisis.paths import DATA_GOLD
 
-    gold = load_gold_claims()
-    assert gold["item_id"].nunique() >= 60
+    gold = load_gold_claims(DATA_GOLD / name)
+    assert gold["item_id"].nunique() >= least
     assert {"support", "caution", "oppose", "negation", "questioning", "irony", "offer_help",
             "act"} <= set(gold["phenomenon"])
+    # a group is an actor base group or a state (a ministry of any state is composed)
     groups = set(pd.read_csv(resource("actors.csv"), dtype=str, keep_default_na=False)
-                 ["group"])
+                 ["group"]) | set(pd.read_csv(resource("states.csv"), dtype=str,
+                                              keep_default_na=False)["actor_id"])
     assert set(gold["group"]) <= groups
+
+
+def test_heldout_claims_are_new_texts():
+    from kzcrisis.evaluate import load_gold_claims
+    from kzcrisis.paths import DATA_GOLD
+
+    dev = load_gold_claims(DATA_GOLD / "stance_claims.csv")
+    held = load_gold_claims(DATA_GOLD / "stance_claims_heldout.csv")
+    assert not set(dev["text"]) & set(held["text"])
+    assert not set(dev["item_id"]) & set(held["item_id"])
 
 
 def test_stance_scores_by_hand():
