@@ -46,6 +46,17 @@ FOUND = [
     # a name or a channel of several words may stand between the cue and إن
     ("long_gap", "وقال رئيس المجلس الأوروبي شارل ميشيل في ختام لقاء مطول مع وزراء خارجية الاتحاد إن "
      "أوروبا تتابع الوضع.", "قال", "EU", "شارل ميشيل", "أوروبا تتابع الوضع", ""),
+    # a three-letter verb with a leading و stays whole (not و|صف): the cue and its subject
+    ("whole_wasf", "وصف رئيس الوزراء الإيطالي ما يجري في ألماتي بأنه مأساة إنسانية.", "وصف", "ITA",
+     "رئيس الوزراء الإيطالي", "مأساة إنسانية", ""),
+    ("whole_waad", "وعد وزير الخارجية القطري بتقديم مساعدات طبية عاجلة إلى المستشفيات.", "وعد",
+     "QAT", "وزير الخارجية القطري", "مساعدات طبية", ""),
+    # an object frame runs on over the object's complements to the clause end
+    ("object_to_clause_end", "وأكدت الخارجية البحرينية وقوف المنامة إلى جانب الشعب الكازاخي في "
+     "محنته.", "أكد", "BHR", "الخارجية البحرينية", "إلى جانب الشعب الكازاخي", ""),
+    # a relay after a narrated act is the source's own statement
+    ("relay_after_act", "ونقلت بيلاروسيا سرية من جنودها إلى نور سلطان، بحسب ما أعلنته وزارة الدفاع "
+     "البيلاروسية.", "أعلن", "BLR", "وزارة الدفاع البيلاروسية", "", ""),
 ]
 
 # (id, text, cue lemma that must not give a statement)
@@ -61,6 +72,10 @@ NOT_FOUND = [
     ("follow_not_speech", "وقال المتحدث إن أنقرة تتابع التطورات، وإن سفارتها على اتصال بالمواطنين.", "تابع"),
     ("genitive_noun", "وأعرب الوزير عن أمل بلاده في أن تنتهي الأزمة قريباً.", "أمل"),
     ("inanimate_threat", "وحذر الخبير من أن ارتفاع الأسعار يهدد بموجة احتجاجات جديدة.", "هدد"),
+    # a speech verb in a free relative attributes a label, inside the outer claim
+    ("free_relative", "وانتقدت منظمة العفو الدولية ما وصفته بحملة الاعتقالات العشوائية في المدن.",
+     "وصف"),
+    ("free_relative_man", "وأمر القائد الجنود بملاحقة من وصفهم بالمخربين في الأحياء الشرقية.", "وصف"),
 ]
 
 

@@ -135,7 +135,8 @@ def seed(pipeline):
     clean, _ = clean_corpus(docs)
     ann = annotate(clean, pipeline=pipeline)
     st = extract_statements(clean, ann, extract_actors(clean, ann).mentions)
-    return st, code_stance(st)
+    # the pipeline's way: cues by lemma, negation and scope on the parse
+    return st, code_stance(st, words=ann.words)
 
 
 def test_seed_article_comparison(seed):

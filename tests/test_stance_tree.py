@@ -128,3 +128,34 @@ def test_lexicon_match_column(tmp_path):
     path.write_text("cue_id,category,target,weight,fallback,kind,forms\n"
                     "x,deployment,intervention,0.5,,act,إرسال\n", encoding="utf-8")
     assert load_stance_lexicon(path).table["match"].tolist() == ["surface"]
+
+
+# content, cue, cue lemma, target, label, evidence fragment (parse path)
+RULE_CASES = [
+    # caution cues together stay caution (rules.caution_floor)
+    ("إن باريس تراقب الوضع عن كثب وتدعو إلى احترام حق التظاهر", "قال", "قال", "intervention",
+     "caution", "floored at"),
+    # a doubting verb flips what it doubts (polarity doubt)
+    ("الرواية الرسمية عن مدربين في الخارج", "شكك", "شكك", "protesters", "support",
+     "(doubt) flips"),
+    # ... and a target named without a cue gets its default
+    ("إذا كانت القوات الأجنبية ستغادر البلاد", "تساءل", "تساءل", "intervention", "caution",
+     "(doubt) -0.40"),
+    # لولا after a negated verb restricts, it does not negate (grammar class exceptive)
+    ("إن موسكو لم تكن لترسل جنودا لولا طلب رسمي من الحكومة", "قال", "قال", "intervention",
+     "support", "deployment +0.50"),
+    # the speaker's own words in a free relative are no rejected description
+    ("ما وصفته بالاستخدام المفرط للقوة ضد المحتجين", "انتقد", "انتقد", "intervention",
+     "oppose", "excessive_force -0.60"),
+    # ... while a description named as the object is rejected
+    ("وصف المحتجين بالإرهابيين", "رفض", "رفض", "protesters", "support",
+     "is a description the speaker rejects"),
+]
+
+
+@pytest.mark.parametrize("content,cue,lemma,target,label,evidence", RULE_CASES)
+def test_codebook_rules_on_the_parse(pipeline, content, cue, lemma, target, label, evidence):
+    parse = _parse(pipeline, content)
+    rows = {r["target"]: r for r in code_statement(content, cue, lemma, parse=parse)}
+    assert rows[target]["label"] == label, rows[target]["evidence"]
+    assert evidence in rows[target]["evidence"]
