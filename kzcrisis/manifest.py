@@ -89,16 +89,20 @@ def model_files(models: str) -> dict[str, str]:
 
 
 def model_stages(models: str) -> dict[str, str]:
-    """Which processors a model set runs and, following from it, how statements are found:
-    ``parse`` (speakers from the dependency tree) or ``surface`` (the regex rules, for a model
-    set without a tagger and parser)."""
+    """Which processors a model set runs and, following from it, how statements are found
+    and stance is coded: ``parse`` (speakers from the dependency tree; stance cues by lemma,
+    negation and scope on the tree) or ``surface`` (the regex rules and word windows, for a
+    model set without a tagger and parser)."""
     from .nlp import default_processors
 
     procs = default_processors(models)
     parse = all(p in procs.split(",") for p in ("pos", "lemma", "depparse"))
     return {"processors": procs,
             "attribution": "parse" if parse else
-            "surface (this model set has no tagger/lemmatizer/parser: regex speaker rules)"}
+            "surface (this model set has no tagger/lemmatizer/parser: regex speaker rules)",
+            "stance": "parse (cues by lemma; negation and scope from the tree)" if parse else
+            "surface (no parse: lexicon forms and their inflections, word-window negation "
+            "and scope)"}
 
 
 def build_manifest(path: str | Path, report: list[tuple], counts: dict[str, int],
