@@ -55,9 +55,13 @@ def padded_files(folder: Path, n: int, text: str, seed: int = 0) -> tuple[Path, 
     for name in ("actors.csv", "actor_aliases.csv", "actor_roles.csv"):
         shutil.copy(resource(name), folder / name)
         paths.append(folder / name)
+    with open(paths[0], encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    synthetic = {"actor_id": "SYNTHETIC", "name_en": "synthetic actor", "name_ar": "مصطنع",
+                 "type": "person", "group": "SYN"}
     with open(paths[0], "a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerow(
-            ["SYNTHETIC", "synthetic actor", "مصطنع", "person", "", "SYN", "", "", ""])
+        # one field per column of the shipped file, whatever columns it has gained
+        csv.writer(fh, lineterminator="\n").writerow([synthetic.get(c, "") for c in header])
     seen: set[str] = set()
     with open(paths[1], "a", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")

@@ -6,6 +6,8 @@
 * batched (``batch_size`` documents per Stanza call) against one call per document;
 * documents per second of tokenize+NER against the full pipeline with tagger, lemmatizer
   and parser, and the load time of each;
+* stance coding per document: cues by lemma with negation and scope on the tree against the
+  surface rules kept for model sets without a parser;
 * statement attribution per document: the rules on the parse against the surface rules kept
   for model sets without a parser (same documents, same mentions);
 * peak resident memory of the process (``resource.getrusage``).
@@ -64,6 +66,9 @@ def parser_cost(docs: pd.DataFrame, full, batch_size: int) -> list[tuple]:
     mentions = kz.extract_actors(clean, ann).mentions
     t_parse = best_of(3, lambda: _from_parse(clean, ann, mentions, None))
     t_surface = best_of(3, lambda: _from_surface(clean, ann, mentions, None))
+    statements = _from_parse(clean, ann, mentions, None)
+    t_stance_tree = best_of(3, lambda: kz.code_stance(statements, words=ann.words))
+    t_stance_surface = best_of(3, lambda: kz.code_stance(statements))
     return [
         ("nlp_parse", "load time tokenize+mwt+ner", small_load, "s"),
         ("nlp_parse", f"tokenize+ner, {n} docs", n / t_small, "docs/s"),
@@ -71,6 +76,9 @@ def parser_cost(docs: pd.DataFrame, full, batch_size: int) -> list[tuple]:
         ("nlp_parse", "full pipeline time / tokenize+ner time", t_full / t_small, "x"),
         ("statements", "attribution on the parse", 1000 * t_parse / n, "ms/doc"),
         ("statements", "surface rules (no parser)", 1000 * t_surface / n, "ms/doc"),
+        ("stance", "cues by lemma, negation and scope on the parse", 1000 * t_stance_tree / n,
+         "ms/doc"),
+        ("stance", "surface rules (no parse)", 1000 * t_stance_surface / n, "ms/doc"),
     ]
 
 

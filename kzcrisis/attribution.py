@@ -386,18 +386,11 @@ def _vso_extent(c: Claim, ids: list[int]) -> list[int]:  # noqa: C901 (a listed 
     return sorted(out)
 
 
-#: nouns of the media: ``لوكالة رويترز``، ``لصحيفة``، ``لقناة`` after a speaker are the
-#: addressee of the speech, not part of the speaker's title
-_MEDIA = frozenset(normalize_for_matching(w) for w in (
-    "وكالة", "صحيفة", "جريدة", "قناة", "تلفزيون", "إذاعة", "موقع", "مجلة", "شبكة", "محطة", "صحفي", "صحفيين",
-    "صحافة", "صحافيين", "مراسل", "مراسلين", "إعلام", "إعلاميين", "وكالات", "صحف"))
-
-
 def _media(w: Word) -> bool:
     """A noun of the media or the press (``وكالة``، ``الصحفيين``): who a speaker speaks to."""
-    text = normalize_for_matching(w.text)
-    return normalize_for_matching(w.lemma or "") in _MEDIA or text in _MEDIA or text[2:] in _MEDIA \
-        or text[1:] in _MEDIA
+    media, text = grammar.words("medium"), normalize_for_matching(w.text)
+    return normalize_for_matching(w.lemma or "") in media or text in media or text[2:] in media \
+        or text[1:] in media
 
 
 def _title_owner(sent: Sent, prep: Word, nxt: Word) -> bool:
@@ -1123,12 +1116,6 @@ def _participle_frame(sent: Sent, w: Word, cue: Cue) -> bool:
                for k in tree.kids(kid.id, "case"))
 
 
-#: the pronouns of a free relative clause (ما وصفه، من وصفهم؛ مما and عما are split by the MWT)
-_FREE_RELATIVES = frozenset({"ما", "من", "مما", "عما", "ممن"})
-#: particles that make a clause hypothetical: a cue under one reports nothing said
-_CONDITIONAL = frozenset(normalize_for_matching(w) for w in ("إذا", "لو", "لولا", "كلما", "متى", "ما لم"))
-#: verbs of responding: negated (``لم تعلق الوزارة على ...``) they report that nothing was said
-_RESPONDING = frozenset(normalize_for_matching(w) for w in ("علق", "رد", "عقب"))
 #: ``طالباً عدم كشف اسمه``: the words of a source's request to stay anonymous
 _ANONYMITY = re.compile(r"(?:اسم|هوي[ةت])(?:ه|ها|هم|هما)(?!\w)")
 
@@ -1147,10 +1134,10 @@ def skip_free_relative(c: Claim) -> bool:
     tree, w = c.sent.tree, c.cue_word
     head, prev = tree.words.get(w.head), tree.words.get(w.id - 1)
     on_relative = w.rel.startswith("acl") and head is not None \
-        and normalize_for_matching(head.text) in _FREE_RELATIVES
+        and normalize_for_matching(head.text) in grammar.words("free_relative")
     # the parser may also hang the pronoun on the verb (من as its mark)
     after_relative = prev is not None and prev.head == w.id \
-        and normalize_for_matching(prev.text) in _FREE_RELATIVES
+        and normalize_for_matching(prev.text) in grammar.words("free_relative")
     rel = prev if after_relative else head
     before = tree.words.get(rel.id - 1) if rel is not None else None
     # وفق ما أعلنته: a source marker before the pronoun (not a plain preposition: على من)
@@ -1160,7 +1147,7 @@ def skip_free_relative(c: Claim) -> bool:
 
 def skip_conditional(c: Claim) -> bool:
     """A cue under إذا/لو is hypothetical: ``أن تمدد المهمة إذا طلبت السلطات ذلك``."""
-    return any(normalize_for_matching(k.text) in _CONDITIONAL for k in c.sent.tree.kids(c.cue_word.id, "mark"))
+    return any(normalize_for_matching(k.text) in grammar.words("conditional") for k in c.sent.tree.kids(c.cue_word.id, "mark"))
 
 
 def skip_formula(c: Claim) -> bool:
@@ -1183,7 +1170,7 @@ def skip_no_comment(c: Claim) -> bool:
     """A negated verb of responding reports silence: ``ولم تعلق وزارة الخارجية على هذه
     التقارير`` (no statement), unlike ``لم يستبعد أن`` (a statement)."""
     lemma = normalize_for_matching(c.cue.verb)
-    return lemma in _RESPONDING and bool(c.negator) and c.kind != "direct" and not c.sent.tree.kids(
+    return lemma in grammar.words("responding") and bool(c.negator) and c.kind != "direct" and not c.sent.tree.kids(
         c.cue_word.id, "ccomp")
 
 

@@ -25,7 +25,8 @@ GRAMMAR_FILE = "grammar.csv"
 #: surface rules (no parse) do not read
 CLASSES = ("complementizer", "preposition", "negator", "negator_parse", "demonstrative",
            "relative", "source_marker", "channel", "auxiliary", "topic", "discourse", "office",
-           "quote_open", "quote_close", "exceptive")
+           "quote_open", "quote_close", "exceptive", "medium", "conditional", "free_relative",
+           "responding")
 
 
 @lru_cache(maxsize=8)
