@@ -240,7 +240,7 @@ def _compute_chunk(docs: pd.DataFrame, settings: Settings
     # narrated acts by a group (طلبت الحكومة، فرضت واشنطن عقوبات) are claims too (issue 16)
     statements = add_narrated_acts(statements, docs_clean, actor_tables.mentions)
     stance = code_stance(statements, lexicon=_lexicon(settings, "stance_lexicon"),
-                         words=annotation.words)
+                         words=annotation.words, cues=_lexicon(settings, "cues"))
     framing = framing_terms(docs_clean, statements, actor_tables.mentions,
                             lexicon=_lexicon(settings, "framing_terms"))
     flags = [document_flags(t) for t in docs_clean["text_raw"]]

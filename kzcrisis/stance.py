@@ -162,12 +162,19 @@ def _negators() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _cue_verb_polarity() -> dict[str, str]:
-    """``cue lemma -> polarity``: the parse rules' lexicon (cues_lemma.csv, by its verb as
-    shown in ``cue_lemma`` and by its folded lemma) over the surface cue list (cues.csv)."""
+    """``cue lemma -> polarity`` of the packaged cues: see :func:`cue_polarities`."""
     from .attribution import load_cue_lemmas
 
+    return cue_polarities(load_cue_lemmas())
+
+
+def cue_polarities(cue_lemmas: dict[str, list[Any]]) -> dict[str, str]:
+    """``cue lemma -> polarity``: the parse rules' lexicon (``cues_lemma.csv`` as loaded by
+    ``attribution.load_cue_lemmas``, or a researcher's ``--cues`` file merged over it), by
+    the verb shown in ``cue_lemma`` and by its folded lemma, over the surface cue list
+    (cues.csv): ``cue_polarities(load_cue_lemmas())["شكك"]`` is ``doubt``."""
     out = {info["lemma"]: info["polarity"] for info in default_lexicon().cue_info.values()}
-    for key, cues in load_cue_lemmas().items():
+    for key, cues in cue_lemmas.items():
         for cue in cues:
             out[cue.verb] = out[key] = cue.polarity
     return out
@@ -357,10 +364,12 @@ def _no_break(text: str) -> bool:
 def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C901 (a listed exception)
                    lexicon: StanceLexicon | None = None, kind: str = "",
                    codebook: Codebook | None = None,
-                   parse: ContentParse | None = None) -> list[dict]:
+                   parse: ContentParse | None = None,
+                   polarities: dict[str, str] | None = None) -> list[dict]:
     """Stance rows (target, label, score, evidence) for one statement's content; with the
     content's ``parse`` (:func:`kzcrisis.stance_tree.content_parse`) cues are also matched on
-    lemmas and negation and scope follow the tree.
+    lemmas and negation and scope follow the tree. ``polarities`` maps cue lemmas to their
+    polarity (:func:`cue_polarities`; the packaged cues by default).
 
     ``kind="action"`` codes a narrated act (the codebook's ``acts``): ``code_statement(
     "طلبت المساعدة من المنظمة", "طلبت", "طلب", kind="action")`` gives intervention
@@ -369,8 +378,8 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
     cb = codebook or _CB
     hits = match_cues(content or "", lexicon, parse)
     folded = normalize_for_matching(content or "")
-    polarity = _cue_verb_polarity().get(cue_lemma) or _cue_verb_polarity().get(
-        normalize_for_matching(cue_lemma), "neutral")
+    known = polarities if polarities is not None else _cue_verb_polarity()
+    polarity = known.get(cue_lemma) or known.get(normalize_for_matching(cue_lemma), "neutral")
     first = _WORD_RE.findall(normalize_for_matching(cue or ""))[:1]
     if first and in_class(first[0], _negators()):  # ولم يرحب
         polarity = _INVERT[polarity]
@@ -686,12 +695,15 @@ def add_narrated_acts(statements: pd.DataFrame, docs: pd.DataFrame, mentions: pd
 
 def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | None = None,
                 codebook: Codebook | str | Path | None = None,
-                words: pd.DataFrame | None = None) -> pd.DataFrame:
+                words: pd.DataFrame | None = None,
+                cues: dict[str, list[Any]] | None = None) -> pd.DataFrame:
     """Stance of every statement toward each target it speaks to (``schemas.STANCE``).
 
     ``words`` is the parse (the ``words`` table of ``kz.annotate`` / ``results.words``):
     with it, cues are matched on the lemmas of each statement's content and negation and
     scope follow the tree (:mod:`kzcrisis.stance_tree`); without it, the surface rules.
+    ``cues`` is the run's cue lexicon (a researcher's ``--cues`` merged over
+    ``cues_lemma.csv``), whose polarities the cue verbs take.
 
     ``lexicon`` and ``codebook`` take a file to try a variant (``kz.code_stance(statements,
     codebook="my_codebook.yaml")``); the packaged ones by default.
@@ -712,6 +724,7 @@ def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | 
     lex = lexicon if isinstance(lexicon, StanceLexicon) or lexicon is None \
         else load_stance_lexicon(lexicon)
     by_doc = _words_by_doc(words)
+    polarities = cue_polarities(cues) if isinstance(cues, dict) else None
     out = []
     for r in statements.to_dict("records"):
         group = r.get("group")
@@ -724,7 +737,8 @@ def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | 
             content = f"{r.get('cue') or ''} {content}"
         for row in code_statement(content, str(r.get("cue") or ""),
                                   str(r.get("cue_lemma") or ""), lex,
-                                  kind=str(r.get("kind") or ""), codebook=cb, parse=parse):
+                                  kind=str(r.get("kind") or ""), codebook=cb, parse=parse,
+                                  polarities=polarities):
             out.append({"statement_id": r["statement_id"], "doc_id": r["doc_id"],
                         "group": group, **row})
     return pd.DataFrame(out, columns=schemas.STANCE)

@@ -159,3 +159,22 @@ def test_codebook_rules_on_the_parse(pipeline, content, cue, lemma, target, labe
     rows = {r["target"]: r for r in code_statement(content, cue, lemma, parse=parse)}
     assert rows[target]["label"] == label, rows[target]["evidence"]
     assert evidence in rows[target]["evidence"]
+
+
+def test_a_researchers_cue_polarity_reaches_stance(tmp_path):
+    """A verb added through ``cues=`` (cues_lemma.csv format) is found by attribution and
+    its polarity is the one stance codes with: «استهجن» as reject flips the deployment."""
+    import kzcrisis as kz
+
+    cues = tmp_path / "my_cues.csv"
+    cues.write_text("lemma,verb,pos,class,polarity,frames,object,example\n"
+                    "استهجن,استهجن,VERB,speech,reject,obj,,"
+                    "واستهجن النائب قرار الحكومة إرسال قوات إلى الخارج.\n", encoding="utf-8")
+    corpus = tmp_path / "c.csv"
+    corpus.write_text("doc_id,text\nd1,واستهجن الاتحاد الأوروبي إرسال القوات الروسية إلى "
+                      "كازاخستان.\n", encoding="utf-8")
+    with_cue = kz.analyze(corpus, cues=str(cues), cache="off")
+    st = with_cue.statements
+    assert st["cue_lemma"].tolist() == ["استهجن"], st[["cue", "cue_lemma", "group"]]
+    row = with_cue.stance[with_cue.stance["target"] == "intervention"].iloc[0]
+    assert row["label"] == "oppose" and "(reject) flips" in row["evidence"], row["evidence"]
