@@ -52,7 +52,7 @@ from .normalize import (
 from .paths import resource
 from .phrases import compile_phrases, select_longest
 from .resource_files import read_resource_csv
-from .stance_tree import ContentParse, content_parse, governed_by, tree_negated
+from .stance_tree import ContentParse, content_parse, governed_by, subjects_of, tree_negated
 
 TARGETS = ("intervention", "protesters")
 LABELS = ("support", "caution", "oppose", "neutral")
@@ -98,6 +98,9 @@ class StanceLexicon:
 
 
 MATCH_MODES = ("lemma", "surface")
+#: kinds of lexicon rows; a ``predicate`` counts only for a target that is its subject in the
+#: parse (:func:`kzcrisis.stance_tree.subjects_of`)
+KINDS = ("act", "label", "target", "operator", "predicate")
 
 
 def load_stance_lexicon(path: str | Path | None = None) -> StanceLexicon:
@@ -134,8 +137,9 @@ def _check_lexicon_row(row: dict[str, str], where: str) -> None:
         raise ResourceError(f"{where}: empty cue_id")
     if row["target"] not in (*TARGETS, "any"):
         raise ResourceError(f"{where}: target {row['target']!r} not in {(*TARGETS, 'any')}")
-    if row["kind"] not in ("act", "label", "target", "operator"):
-        raise ResourceError(f"{where}: kind must be act, label, target or operator")
+    if row["kind"] not in KINDS:
+        raise ResourceError(f"{where}: kind must be act, label, target, operator or "
+                            f"predicate")
     if row["match"] not in MATCH_MODES:
         raise ResourceError(f"{where}: match must be lemma or surface, not {row['match']!r}")
     try:
@@ -390,7 +394,9 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
         polarity = "neutral" if act_negated else "reject"
     spoken = {h.target for h in hits if h.target in TARGETS}
     per: dict[str, dict[str, tuple[float, _Hit]]] = {t: {} for t in TARGETS}
-    judged = [h for h in hits if h.kind == "label" and h.weight < 0 and not h.negated]
+    evaluated = _evaluations(hits, parse)
+    judged = [h for h in hits if h.kind == "label" and h.weight < 0 and not h.negated] + [
+        p for p, _t in evaluated if p.weight < 0 and not p.negated]
     scoped = []
     if act is not None and act.mode == "fixed":
         w = act.weight * cb.negation_factor if act_negated else act.weight
@@ -418,8 +424,9 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
         if h.kind in ("act", "label") and h.weight and not h.negated \
                 and not _quoted(content, h.start, h.end):
             plain_signs.setdefault(h.target, set()).add(float(np.sign(h.weight)))
+    _add_evaluations(evaluated, polarity, cb, spoken, per, scoped)
     for h in hits:
-        if h.kind in ("target", "operator"):
+        if h.kind in ("target", "operator", "predicate"):
             continue
         # an act right after a negative judgement is its object (شرعية نشر القوات), and so
         # is an act right before one in the same clause (إرسال قوات يثير تساؤلات)
@@ -489,6 +496,45 @@ def code_statement(content: str, cue: str = "", cue_lemma: str = "",  # noqa: C9
         rows.append({"target": t, "label": label_for(score, caution, cb), "score": score,
                      "evidence": "; ".join(ev)})
     return rows
+
+
+def _evaluations(hits: list[_Hit], parse: ContentParse | None) -> list[tuple[_Hit, _Hit]]:
+    """(predicate, target cue) pairs: an evaluative predicate whose subject is a target
+    term or act cue in the tree: «قوات المنظمة منعت انهيار الدولة» (منع of the troops),
+    «نشر القوات يقوض استقلال البلاد». Without a parse there are none."""
+    if parse is None:
+        return []
+    pairs = []
+    for p in (h for h in hits if h.kind == "predicate" and parse.words_in(h.start, h.end)):
+        subj = subjects_of(parse, p.start, p.end)
+        t = next((h for h in hits if h.kind in ("target", "act") and h.target in TARGETS
+                  and _names_subject(parse, h, subj)), None)
+        if t is not None:
+            pairs.append((p, t))
+    return pairs
+
+
+def _add_evaluations(evaluated: list[tuple[_Hit, _Hit]], polarity: str, cb: Codebook,
+                     spoken: set[str], per: dict[str, dict[str, tuple[float, _Hit]]],
+                     scoped: list[tuple[str, str]]) -> None:
+    """Each evaluation counts for its subject's target, negated like a cue and flipped
+    under a denying or doubting verb: «قوات المنظمة منعت انهيار الدولة» -> intervention
+    ``evaluation_pos +0.40``."""
+    for p, t in evaluated:
+        w = p.weight * cb.negation_factor if p.negated else p.weight
+        w = -w if polarity in ("deny", "doubt") else w
+        spoken.add(t.target)
+        per[t.target].setdefault(p.cue_id, (w, p))
+        scoped.append((t.target, f"{p.cue_id} «{p.text}» is said of «{t.text}»"))
+
+
+def _names_subject(parse: ContentParse, h: _Hit, subj: set[int]) -> bool:
+    """Whether a target cue is a predicate's subject or a modifier of it («الجماعات
+    المسلحة هددت»: مسلح modifies the subject جماعات)."""
+    for w in parse.words_in(h.start, h.end):
+        if w.i in subj or (w.deprel in ("amod", "nmod") and w.head in subj):
+            return True
+    return False
 
 
 def _summed(cues: dict[str, tuple[float, _Hit]], cb: Codebook) -> tuple[float, list[str]]:

@@ -27,7 +27,8 @@ import pandas as pd
 from . import grammar
 from .normalize import ATTACHED_PREPOSITIONS, in_class, normalize_for_matching
 
-__all__ = ["ContentParse", "Word", "content_parse", "governed_by", "tree_negated"]
+__all__ = ["ContentParse", "Word", "content_parse", "governed_by", "subjects_of",
+           "tree_negated"]
 
 # relations that join a sister clause rather than an argument: a rejection does not reach
 # across them (نرفض العنف ونرحب بإرسال القوات: the welcome is not rejected)
@@ -183,3 +184,27 @@ def governed_by(parse: ContentParse, inner: tuple[int, int], outer: tuple[int, i
             return w.deprel.split(":")[0] not in _SISTER
         w, depth = parent, depth + 1
     return False
+
+
+#: the subject relations of a predicate
+_SUBJECT = frozenset({"nsubj", "nsubj:pass", "csubj"})
+
+
+def subjects_of(parse: ContentParse, start: int, end: int) -> set[int]:
+    """The words a predicate at ``[start, end)`` says something about: its subject
+    («قوات المنظمة منعت انهيار الدولة»: قوات), the subject of the copula or auxiliary it
+    completes («كان التدخل ضرورياً»: التدخل), or the noun it modifies («مهمة ناجحة»: مهمة).
+    Returns word indexes."""
+    h = head_word(parse, start, end)
+    if h is None:
+        return set()
+    inside = {w.i for w in parse.words_in(start, end)}
+    heads = {h.i}
+    if h.head >= 0 and h.deprel.split(":")[0] in ("xcomp", "obj", "ccomp") \
+            and parse.words[h.head].upos in ("AUX", "VERB"):
+        heads.add(h.head)  # كان ... ضرورياً: the predicate completes كان
+    out = {w.i for w in parse.words if w.head in heads and w.deprel in _SUBJECT
+           and w.i not in inside}
+    if h.deprel == "amod" and h.head >= 0:
+        out.add(h.head)
+    return out

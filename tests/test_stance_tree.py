@@ -178,3 +178,37 @@ def test_a_researchers_cue_polarity_reaches_stance(tmp_path):
     assert st["cue_lemma"].tolist() == ["استهجن"], st[["cue", "cue_lemma", "group"]]
     row = with_cue.stance[with_cue.stance["target"] == "intervention"].iloc[0]
     assert row["label"] == "oppose" and "(reject) flips" in row["evidence"], row["evidence"]
+
+
+# content, target, label, evidence fragment: evaluations of a target (kind predicate)
+EVALUATION_CASES = [
+    ("إن قوات المنظمة منعت انهيار مؤسسات الدولة", "intervention", "support",
+     "evaluation_pos «منعت» is said of «قوات»"),
+    ("إن نشر القوات الروسية يقوض استقلال البلاد", "intervention", "oppose",
+     "deployment «نشر القوات» in the scope of evaluation_neg"),
+    ("إن الجماعات المسلحة هددت أمن المواطنين", "protesters", "oppose",
+     "evaluation_neg «هددت» is said of «المسلحة»"),
+    ("إن مهمة قوات حفظ السلام كانت ناجحة", "intervention", "support", "evaluation_pos"),
+]
+
+
+@pytest.mark.parametrize("content,target,label,evidence", EVALUATION_CASES)
+def test_evaluation_of_its_subject(pipeline, content, target, label, evidence):
+    parse = _parse(pipeline, content)
+    rows = {r["target"]: r for r in code_statement(content, "قال", "قال", parse=parse)}
+    assert rows[target]["label"] == label, rows[target]["evidence"]
+    assert evidence in rows[target]["evidence"]
+    # without the parse an evaluation has no subject and counts for nothing
+    plain = {r["target"]: r for r in code_statement(content, "قال", "قال")}
+    assert "evaluation" not in plain.get(target, {"evidence": ""})["evidence"]
+
+
+@pytest.mark.parametrize("content", [
+    # an evaluative verb whose subject names no target is no stance
+    "إن الأمطار هددت المحاصيل في الجنوب",
+    "إن الطالب نجح في الامتحان",
+])
+def test_evaluation_needs_a_target_subject(pipeline, content):
+    parse = _parse(pipeline, content)
+    rows = code_statement(content, "قال", "قال", parse=parse)
+    assert not any("evaluation" in r["evidence"] for r in rows), rows
