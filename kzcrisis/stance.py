@@ -558,8 +558,10 @@ def _summed(cues: dict[str, tuple[float, _Hit]], cb: Codebook) -> tuple[float, l
 def _objects_of(op: _Hit, hits: list[_Hit], content: str, parse: ContentParse | None
                 ) -> list[_Hit]:
     """The cues a rejection governs: its subtree (رفض إرسال قوات؛ لن نسمح بأي تدخل أجنبي),
-    or without a parse the cues up to ``scope_words`` words after it."""
-    rest = [h for h in hits if h is not op and h.kind != "operator" and h.start >= op.end]
+    or without a parse the cues up to ``scope_words`` words after it. Evaluations
+    (``predicate``) are not among them: they count only for their subject's target."""
+    rest = [h for h in hits if h is not op and h.kind not in ("operator", "predicate")
+            and h.start >= op.end]
     if parse is not None and parse.words_in(op.start, op.end):
         return [h for h in rest if governed_by(parse, (h.start, h.end), (op.start, op.end))]
     return [h for h in rest

@@ -203,6 +203,16 @@ def test_evaluation_of_its_subject(pipeline, content, target, label, evidence):
     assert "evaluation" not in plain.get(target, {"evidence": ""})["evidence"]
 
 
+def test_a_rejection_governing_an_evaluation(pipeline):
+    """A rejection whose object is an evaluation word (زعزعة is of the evaluation row زعزع)
+    codes the content; the evaluation is no object of the rejection (it once raised
+    KeyError 'any')."""
+    content = "إن موسكو لن تسمح بزعزعة الأوضاع في آسيا الوسطى"
+    rows = code_statement(content, "قال", "قال", parse=_parse(pipeline, content))
+    assert {r["target"] for r in rows} <= {"intervention", "protesters"}
+    assert all("evaluation" not in r["evidence"] for r in rows), rows
+
+
 @pytest.mark.parametrize("content", [
     # an evaluative verb whose subject names no target is no stance
     "إن الأمطار هددت المحاصيل في الجنوب",
