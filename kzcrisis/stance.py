@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,7 @@ from .paths import resource
 from .phrases import compile_phrases, select_longest
 from .resource_files import read_resource_csv
 from .stance_tree import ContentParse, content_parse, governed_by, subjects_of, tree_negated
+from .syntax import Tree, sentence_trees
 
 TARGETS = ("intervention", "protesters")
 LABELS = ("support", "caution", "oppose", "neutral")
@@ -95,6 +96,11 @@ class StanceLexicon:
     table: pd.DataFrame
     patterns: list[re.Pattern]
     lemma_patterns: list[re.Pattern | None]
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        """The table's rows as dicts, made once (every statement's matching reads them)."""
+        return self.table.to_dict("records")
 
 
 MATCH_MODES = ("lemma", "surface")
@@ -207,8 +213,7 @@ def _found(text: str, lex: StanceLexicon, parse: ContentParse | None
     for lemma rows the matches on the parse's lemmas (ترسل جنودا: lemmas أرسل جندي)."""
     folded, imap = normalize_with_map(text)
     found = {}
-    for k, (row, rx) in enumerate(zip(lex.table.to_dict("records"), lex.patterns,
-                                      strict=True)):
+    for k, (row, rx) in enumerate(zip(lex.rows, lex.patterns, strict=True)):
         for m in rx.finditer(folded):
             found.setdefault((k, imap[m.start()], imap[m.end()]), row)
         lrx = lex.lemma_patterns[k]
@@ -230,8 +235,7 @@ def _window_negated(text: str, s: int, taken: list[tuple[int, int]]) -> bool:
     clause = _CLAUSE_RE.split(normalize_for_matching(text[lo:s]))[-1]
     words = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):]
     neg = _negators()
-    return not _exceptives() & set(words) and any(
-        w in neg or (w[:1] in CONJUNCTIONS and w[1:] in neg) for w in words)
+    return not _exceptives() & set(words) and any(in_class(w, neg) for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -245,8 +249,7 @@ def _exceptive_near(text: str, s: int, e: int) -> bool:
     clause = _CLAUSE_RE.split(normalize_for_matching(text[max(0, s - 40):s]))[-1]
     after = _CLAUSE_RE.split(normalize_for_matching(text[e:e + 30]))[0]
     near = _WORD_RE.findall(clause)[-(_NEG_WINDOW + 1):] + _WORD_RE.findall(after)[:2]
-    return bool(_exceptives() & {w[1:] if w[:1] in CONJUNCTIONS else w for w in near}
-                | _exceptives() & set(near))
+    return any(in_class(w, _exceptives()) for w in near)
 
 
 def match_cues(text: str, lexicon: StanceLexicon | None = None,
@@ -531,10 +534,9 @@ def _add_evaluations(evaluated: list[tuple[_Hit, _Hit]], polarity: str, cb: Code
 def _names_subject(parse: ContentParse, h: _Hit, subj: set[int]) -> bool:
     """Whether a target cue is a predicate's subject or a modifier of it («الجماعات
     المسلحة هددت»: مسلح modifies the subject جماعات)."""
-    for w in parse.words_in(h.start, h.end):
-        if w.i in subj or (w.deprel in ("amod", "nmod") and w.head in subj):
-            return True
-    return False
+    return any(k in subj or (parse.words[k].deprel in ("amod", "nmod")
+                             and parse.heads[k] in subj)
+               for k in parse.words_in(h.start, h.end))
 
 
 def _summed(cues: dict[str, tuple[float, _Hit]], cb: Codebook) -> tuple[float, list[str]]:
@@ -771,7 +773,7 @@ def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | 
         raise KzError(f"statements lack columns {sorted(need - set(statements.columns))}")
     lex = lexicon if isinstance(lexicon, StanceLexicon) or lexicon is None \
         else load_stance_lexicon(lexicon)
-    by_doc = _words_by_doc(words)
+    by_doc = _trees_by_doc(words)
     polarities = cue_polarities(cues) if isinstance(cues, dict) else None
     out = []
     for r in statements.to_dict("records"):
@@ -792,26 +794,30 @@ def code_stance(statements: pd.DataFrame, lexicon: StanceLexicon | str | Path | 
     return pd.DataFrame(out, columns=schemas.STANCE)
 
 
-def _words_by_doc(words: pd.DataFrame | None) -> dict[str, list[dict]]:
-    """The parsed words per document (only rows with a lemma and a tree)."""
+def _trees_by_doc(words: pd.DataFrame | None) -> dict[str, list[Tree]]:
+    """The parsed sentences of each document (:func:`kzcrisis.syntax.sentence_trees`)."""
     if words is None or not len(words) or "lemma" not in words.columns:
         return {}
-    w = words[pd.to_numeric(words["head"], errors="coerce").fillna(-1) >= 0]
-    return {str(k): g.to_dict("records") for k, g in w.groupby(w["doc_id"].astype(str))}
+    out: dict[str, list[Tree]] = {}
+    for (doc_id, _sent), tree in sentence_trees(words).items():
+        out.setdefault(doc_id, []).append(tree)
+    return out
 
 
-def _statement_parse(r: dict, content: str, by_doc: dict[str, list[dict]]
+def _statement_parse(r: dict, content: str, by_doc: dict[str, list[Tree]]
                      ) -> ContentParse | None:
     """The parse of a statement's content span, when its offsets hold the content
     (``text[start_char:end_char] == content``); an action row's content is coded after its
     cue and a space, so its offsets shift by that much."""
-    rows = by_doc.get(str(r.get("doc_id")))
-    start, end = pd.to_numeric(pd.Series([r.get("start_char"), r.get("end_char")]),
-                               errors="coerce")
-    if not rows or pd.isna(start) or pd.isna(end) or int(end) - int(start) != len(content):
+    trees = by_doc.get(str(r.get("doc_id")))
+    try:
+        start, end = int(r["start_char"]), int(r["end_char"])
+    except (KeyError, TypeError, ValueError):  # no offsets (a bare table), or NaN
+        return None
+    if not trees or end - start != len(content):
         return None
     shift = len(str(r.get("cue") or "")) + 1 if r.get("kind") == "action" else 0
-    return content_parse(rows, int(start), int(end), shift)
+    return content_parse(trees, start, end, shift)
 
 
 def _stance_table(stance: Any) -> pd.DataFrame:

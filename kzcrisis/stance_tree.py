@@ -11,8 +11,9 @@ word windows:
   (تساؤلات حول شرعية نشر القوات: نشر hangs under شرعية; إرسال قوات يثير تساؤلات: إرسال is the
   subject of يثير), not a cue of its own.
 
-:class:`ContentParse` is built from rows of the ``words`` table (``schemas.WORDS``) that lie in
-the content span; offsets are relative to the content string. Without a parse (a ``--models``
+:class:`ContentParse` holds the words of the content span from the sentence trees of
+:mod:`kzcrisis.syntax` (the one reading of the ``words`` table); the spans its functions
+take and give are relative to the content string. Without a parse (a ``--models``
 set without lemmatizer or parser, or ``kz.code_stance`` called on a bare statements table)
 stance coding keeps its surface rules, and the evidence says which were used.
 """
@@ -26,9 +27,9 @@ import pandas as pd
 
 from . import grammar
 from .normalize import ATTACHED_PREPOSITIONS, in_class, normalize_for_matching
+from .syntax import Tree, Word, sentence_trees
 
-__all__ = ["ContentParse", "Word", "content_parse", "governed_by", "subjects_of",
-           "tree_negated"]
+__all__ = ["ContentParse", "content_parse", "governed_by", "subjects_of", "tree_negated"]
 
 # relations that join a sister clause rather than an argument: a rejection does not reach
 # across them (نرفض العنف ونرحب بإرسال القوات: the welcome is not rejected)
@@ -38,77 +39,69 @@ _SISTER = frozenset({"conj", "parataxis", "punct", "cc", "advcl", "root"})
 _UP = frozenset({"obj", "obl", "xcomp", "nmod", "amod", "iobj", "advmod"})
 _NEG_LEVELS = 2
 _MAX_DEPTH = 12
-
-
-@dataclass(frozen=True)
-class Word:
-    """One syntactic word of the content: offsets relative to the content string (those of
-    its token), folded lemma and surface, tag, features, and the list index of its head in
-    :attr:`ContentParse.words` (-1: the root or a head outside the content)."""
-
-    i: int
-    start: int
-    end: int
-    text: str
-    lemma: str
-    upos: str
-    feats: str
-    head: int
-    deprel: str
+#: the subject relations of a predicate
+_SUBJECT = frozenset({"nsubj", "nsubj:pass", "csubj"})
 
 
 @dataclass(frozen=True)
 class ContentParse:
-    """The words of one content span and its lemma string (folded lemmas joined by spaces,
-    ``lemma_spans[k]`` the lemma string span of word ``k``)."""
+    """The words of one content span (:class:`kzcrisis.syntax.Word`, offsets in the text),
+    the index in ``words`` of each word's head (-1: the root or a head outside the content),
+    ``base``, the text offset of content position 0, and the lemma string (folded lemmas
+    joined by spaces; ``lemma_spans[k]`` is the span of word ``k`` in it). Words are
+    referred to by their index in ``words``."""
 
     words: tuple[Word, ...]
+    heads: tuple[int, ...]
+    base: int
     lemma_text: str
     lemma_spans: tuple[tuple[int, int], ...]
 
-    def words_in(self, start: int, end: int) -> list[Word]:
+    def words_in(self, start: int, end: int) -> list[int]:
         """The words whose token overlaps the content span ``[start, end)``."""
-        return [w for w in self.words if w.start < end and w.end > start]
+        s, e = start + self.base, end + self.base
+        return [k for k, w in enumerate(self.words) if w.start < e and w.end > s]
+
+    def kids(self, k: int) -> list[int]:
+        """The words whose head is word ``k``."""
+        return [j for j, h in enumerate(self.heads) if h == k]
 
     def span_of_lemmas(self, ls: int, le: int) -> tuple[int, int]:
         """The content span of the words a lemma-string match ``[ls, le)`` covers."""
         ks = [k for k, (s, e) in enumerate(self.lemma_spans) if s < le and e > ls]
-        return self.words[ks[0]].start, self.words[ks[-1]].end
+        return self.words[ks[0]].start - self.base, self.words[ks[-1]].end - self.base
 
 
-def content_parse(words: pd.DataFrame | Iterable[dict], start: int, end: int,
+def content_parse(trees: pd.DataFrame | Iterable[Tree], start: int, end: int,
                   shift: int = 0) -> ContentParse | None:
-    """The parse of the content ``text[start:end]`` from ``words`` rows (one document's
-    ``words`` table, or any rows with ``sent_id``, ``word_id``, ``lemma``, ``head``, ...);
-    ``shift`` is added to every offset (the action rows' content starts with the cue).
-    None when no word with a lemma lies in the span.
+    """The parse of the content ``text[start:end]`` from a document's sentence trees
+    (:func:`kzcrisis.syntax.sentence_trees`, or its ``words`` table); ``shift`` is where
+    ``text[start]`` stands in the coded content (the action rows' content starts with the
+    cue). None when no word with a lemma lies in the span.
 
-    >>> rows = [dict(sent_id=0, word_id=1, text="لن", lemma="لن", upos="PART", feats="",
-    ...              head=2, deprel="advmod", start_char=10, end_char=12),
-    ...         dict(sent_id=0, word_id=2, text="ترسل", lemma="أرسل", upos="VERB", feats="",
-    ...              head=0, deprel="root", start_char=13, end_char=17)]
+    >>> rows = pd.DataFrame(dict(doc_id="d", sent_id=0, token_id=[0, 1], word_id=[1, 2],
+    ...     text=["لن", "ترسل"], lemma=["لن", "أرسل"], upos=["PART", "VERB"], feats="",
+    ...     head=[2, 0], deprel=["advmod", "root"], start_char=[10, 13], end_char=[12, 17]))
     >>> p = content_parse(rows, 10, 17)
-    >>> p.lemma_text, p.words[0].head, p.words[1].start
-    ('لن ارسل', 1, 3)
+    >>> p.lemma_text, p.heads, p.words_in(3, 7)
+    ('لن ارسل', (1, -1), [1])
     """
-    rows = words.to_dict("records") if isinstance(words, pd.DataFrame) else list(words)
-    inside = [r for r in rows if int(r["start_char"]) >= start and int(r["end_char"]) <= end]
-    if not inside or not any(str(r.get("lemma") or "") for r in inside):
+    if isinstance(trees, pd.DataFrame):
+        trees = sentence_trees(trees).values()
+    inside = [(tree, w) for tree in trees for w in sorted(tree.words.values(), key=lambda w: w.id)
+              if w.start >= start and w.end <= end]
+    if not inside or not any(w.lemma for _t, w in inside):
         return None
-    index = {(r["sent_id"], int(r["word_id"])): k for k, r in enumerate(inside)}
-    out, spans, pos = [], [], 0
-    for k, r in enumerate(inside):
-        lemma = normalize_for_matching(str(r.get("lemma") or r.get("text") or "")) or "_"
-        lemma = "".join(lemma.split()) or "_"
-        head = index.get((r["sent_id"], int(r.get("head") or 0)), -1)
-        out.append(Word(k, int(r["start_char"]) - start + shift,
-                        int(r["end_char"]) - start + shift,
-                        normalize_for_matching(str(r.get("text") or "")), lemma,
-                        str(r.get("upos") or ""), str(r.get("feats") or ""), head,
-                        str(r.get("deprel") or "")))
+    index = {(id(tree), w.id): k for k, (tree, w) in enumerate(inside)}
+    lemmas = ["".join(normalize_for_matching(w.lemma or w.text).split()) or "_"
+              for _t, w in inside]
+    spans, pos = [], 0
+    for lemma in lemmas:
         spans.append((pos, pos + len(lemma)))
         pos += len(lemma) + 1
-    return ContentParse(tuple(out), " ".join(w.lemma for w in out), tuple(spans))
+    return ContentParse(tuple(w for _t, w in inside),
+                        tuple(index.get((id(tree), w.head), -1) for tree, w in inside),
+                        start - shift, " ".join(lemmas), tuple(spans))
 
 
 @lru_cache(maxsize=1)
@@ -121,7 +114,7 @@ def is_negator(w: Word) -> bool:
     conjunction or an attached preposition: بعدم), or ما/لما where the parse marks it
     (``Polarity=Neg``)."""
     plain, parse_only = _negators()
-    for form in (w.text, w.lemma):
+    for form in (normalize_for_matching(w.text), normalize_for_matching(w.lemma)):
         if in_class(form, plain) or (form[:1] in ATTACHED_PREPOSITIONS
                                      and form[1:] in plain):
             return True
@@ -130,12 +123,12 @@ def is_negator(w: Word) -> bool:
     return False
 
 
-def head_word(parse: ContentParse, start: int, end: int) -> Word | None:
+def head_word(parse: ContentParse, start: int, end: int) -> int | None:
     """The word of a span whose head lies outside it (the phrase's head): in «إرسال
     القوات» it is إرسال, whose nmod القوات is inside the span."""
-    ws = parse.words_in(start, end)
-    ids = {w.i for w in ws}
-    return next((w for w in ws if w.head not in ids), ws[0] if ws else None)
+    ks = parse.words_in(start, end)
+    inside = set(ks)
+    return next((k for k in ks if parse.heads[k] not in inside), ks[0] if ks else None)
 
 
 def tree_negated(parse: ContentParse, start: int, end: int,
@@ -145,25 +138,25 @@ def tree_negated(parse: ContentParse, start: int, end: int,
     قوة; لم تقرر إرسال قوات: لم hangs on the verb whose object إرسال is), or a negating
     head over it (عدم إرسال، غير مبرر). A negator inside another cue (``others``: لن تسمح
     بزعزعة الاستقرار) belongs to that cue."""
-    h = head_word(parse, start, end)
-    if h is None:
+    node = head_word(parse, start, end)
+    if node is None:
         return False
-    inside = {w.i for w in parse.words_in(start, end)}
-    owned = {w.i for s, e in others for w in parse.words_in(s, e)} - inside
+    inside = set(parse.words_in(start, end))
+    owned = {k for s, e in others for k in parse.words_in(s, e)} - inside
 
-    def negates(w: Word) -> bool:
-        return w.i not in inside and w.i not in owned and is_negator(w)
+    def negates(k: int) -> bool:
+        return k not in inside and k not in owned and is_negator(parse.words[k])
 
-    node, depth = h, 0
+    depth = 0
     while True:
-        if any(negates(w) for w in parse.words if w.head == node.i):
+        if any(negates(k) for k in parse.kids(node)):
             return True
-        if node.head < 0 or depth >= _NEG_LEVELS:
+        parent = parse.heads[node]
+        if parent < 0 or depth >= _NEG_LEVELS:
             return False
-        parent = parse.words[node.head]
         if negates(parent):
             return True
-        if node.deprel.split(":")[0] not in _UP:
+        if parse.words[node].rel not in _UP:
             return False
         node, depth = parent, depth + 1
 
@@ -173,38 +166,33 @@ def governed_by(parse: ContentParse, inner: tuple[int, int], outer: tuple[int, i
     ``outer``, reached through an argument, not a sister clause: in «تساؤلات حول شرعية نشر
     القوات» نشر is governed by «تساؤلات حول شرعية»; in «نرفض العنف ونرحب بإرسال القوات»
     إرسال is not governed by نرفض (ونرحب is its conj)."""
-    h = head_word(parse, *inner)
-    judge = {w.i for w in parse.words_in(*outer)}
-    if h is None or not judge or h.i in judge:
+    k = head_word(parse, *inner)
+    judge = set(parse.words_in(*outer))
+    if k is None or not judge or k in judge:
         return False
-    w, depth = h, 0
-    while w.head >= 0 and depth < _MAX_DEPTH:
-        parent = parse.words[w.head]
-        if parent.i in judge:
-            return w.deprel.split(":")[0] not in _SISTER
-        w, depth = parent, depth + 1
+    depth = 0
+    while parse.heads[k] >= 0 and depth < _MAX_DEPTH:
+        if parse.heads[k] in judge:
+            return parse.words[k].rel not in _SISTER
+        k, depth = parse.heads[k], depth + 1
     return False
-
-
-#: the subject relations of a predicate
-_SUBJECT = frozenset({"nsubj", "nsubj:pass", "csubj"})
 
 
 def subjects_of(parse: ContentParse, start: int, end: int) -> set[int]:
     """The words a predicate at ``[start, end)`` says something about: its subject
     («قوات المنظمة منعت انهيار الدولة»: قوات), the subject of the copula or auxiliary it
-    completes («كان التدخل ضرورياً»: التدخل), or the noun it modifies («مهمة ناجحة»: مهمة).
-    Returns word indexes."""
+    completes («كان التدخل ضرورياً»: التدخل), or the noun it modifies («مهمة ناجحة»: مهمة)."""
     h = head_word(parse, start, end)
     if h is None:
         return set()
-    inside = {w.i for w in parse.words_in(start, end)}
-    heads = {h.i}
-    if h.head >= 0 and h.deprel.split(":")[0] in ("xcomp", "obj", "ccomp") \
-            and parse.words[h.head].upos in ("AUX", "VERB"):
-        heads.add(h.head)  # كان ... ضرورياً: the predicate completes كان
-    out = {w.i for w in parse.words if w.head in heads and w.deprel in _SUBJECT
-           and w.i not in inside}
-    if h.deprel == "amod" and h.head >= 0:
-        out.add(h.head)
+    inside = set(parse.words_in(start, end))
+    word, parent = parse.words[h], parse.heads[h]
+    heads = {h}
+    if parent >= 0 and word.rel in ("xcomp", "obj", "ccomp") \
+            and parse.words[parent].upos in ("AUX", "VERB"):
+        heads.add(parent)  # كان ... ضرورياً: the predicate completes كان
+    out = {k for k, hd in enumerate(parse.heads) if hd in heads
+           and parse.words[k].deprel in _SUBJECT and k not in inside}
+    if word.deprel == "amod" and parent >= 0:
+        out.add(parent)
     return out
